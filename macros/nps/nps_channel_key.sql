@@ -1,0 +1,11 @@
+{#- The matching key of a channel text or alias: trimmed, lower-cased, accents removed, spaces,
+    hyphens and underscores removed ("Site Web", "site-web", "SITE_WEB" -> "siteweb").
+    Null for null or empty text. -#}
+{% macro nps_channel_key(expr) -%}
+    nullif(
+        replace(replace(replace(
+            {{ strip_accents('lower(' ~ trim_whitespace(expr) ~ ')') }},
+            ' ', ''), '-', ''), '_', ''),
+        ''
+    )
+{%- endmacro %}

@@ -1,0 +1,64 @@
+{#- Integer, timestamp and calendar helpers, per engine. -#}
+
+{#- Integer division of two non-negative integers (truncating). -#}
+{% macro integer_divide(numerator, denominator) -%}
+    {{ return(adapter.dispatch('integer_divide', 'nps_warehouse')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__integer_divide(numerator, denominator) -%}
+    (({{ numerator }}) / ({{ denominator }}))
+{%- endmacro %}
+
+{% macro duckdb__integer_divide(numerator, denominator) -%}
+    (({{ numerator }}) // ({{ denominator }}))
+{%- endmacro %}
+
+{#- Text 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (already validated) to a timestamp without time zone. -#}
+{% macro cast_to_timestamp(expr) -%}
+    {{ return(adapter.dispatch('cast_to_timestamp', 'nps_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__cast_to_timestamp(expr) -%}
+    cast({{ expr }} as timestamp)
+{%- endmacro %}
+
+{#- The calendar date, in time zone `timezone`, of a UTC timestamp without time zone. -#}
+{% macro utc_to_local_date(utc_timestamp, timezone) -%}
+    {{ return(adapter.dispatch('utc_to_local_date', 'nps_warehouse')(utc_timestamp, timezone)) }}
+{%- endmacro %}
+
+{% macro default__utc_to_local_date(utc_timestamp, timezone) -%}
+    cast(({{ utc_timestamp }} at time zone 'UTC') at time zone '{{ timezone }}' as date)
+{%- endmacro %}
+
+{% macro duckdb__utc_to_local_date(utc_timestamp, timezone) -%}
+    {%- if timezone | upper == 'UTC' -%}
+        cast({{ utc_timestamp }} as date)
+    {%- else -%}
+        cast(timezone('{{ timezone }}', timezone('UTC', {{ utc_timestamp }})) as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- ISO day of the week of a date: 1 = Monday ... 7 = Sunday. -#}
+{% macro iso_day_of_week(date_expr) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'nps_warehouse')(date_expr)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date_expr) -%}
+    cast(extract(isodow from {{ date_expr }}) as integer)
+{%- endmacro %}
+
+{#- One row per day, column `date_day`, from `start_date` to `end_date` inclusive (both SQL
+    expressions of type date, typically scalar subqueries); no rows when either is null. -#}
+{% macro date_spine_days(start_date, end_date) -%}
+    {{ return(adapter.dispatch('date_spine_days', 'nps_warehouse')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__date_spine_days(start_date, end_date) -%}
+    select cast(day_value as date) as date_day
+    from generate_series(
+        cast(({{ start_date }}) as timestamp),
+        cast(({{ end_date }}) as timestamp),
+        interval '1 day'
+    ) as days (day_value)
+{%- endmacro %}

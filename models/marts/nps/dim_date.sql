@@ -1,0 +1,37 @@
+with
+
+responses as (
+
+    select * from {{ ref('int_nps_responses_enriched') }}
+
+),
+
+spine as (
+
+    {{ date_spine_days(
+        '(select min(response_date) from responses)',
+        '(select max(response_date) from responses)',
+    ) }}
+
+),
+
+final as (
+
+    select
+        date_day,
+        cast(extract(year from date_day) as integer) as year_number,
+        cast(extract(quarter from date_day) as integer) as quarter_number,
+        cast(extract(month from date_day) as integer) as month_number,
+        cast(extract(day from date_day) as integer) as day_of_month,
+        {{ iso_day_of_week('date_day') }} as iso_day_of_week,
+        {{ iso_day_of_week('date_day') }} >= 6 as is_weekend,
+        cast({{ dbt.date_trunc('week', 'date_day') }} as date) as week_start_date,
+        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
+        cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter_start_date,
+        cast({{ dbt.date_trunc('year', 'date_day') }} as date) as year_start_date
+
+    from spine
+
+)
+
+select * from final

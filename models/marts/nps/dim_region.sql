@@ -1,0 +1,44 @@
+with
+
+reference as (
+
+    select * from {{ ref('nps_regions') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_nps_responses_enriched') }}
+
+),
+
+observed as (
+
+    select distinct region
+    from responses
+
+),
+
+all_regions as (
+
+    select region from reference
+    union
+    select region from observed
+
+),
+
+final as (
+
+    select
+        all_regions.region,
+        coalesce(reference.region_name, all_regions.region) as region_name,
+        reference.country_code,
+        reference.region is not null as is_reference_region
+
+    from all_regions
+    left join reference
+        on all_regions.region = reference.region
+
+)
+
+select * from final

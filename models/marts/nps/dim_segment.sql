@@ -1,0 +1,43 @@
+with
+
+reference as (
+
+    select * from {{ ref('nps_segments') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_nps_responses_enriched') }}
+
+),
+
+observed as (
+
+    select distinct segment
+    from responses
+
+),
+
+all_segments as (
+
+    select segment from reference
+    union
+    select segment from observed
+
+),
+
+final as (
+
+    select
+        all_segments.segment,
+        coalesce(reference.segment_name, all_segments.segment) as segment_name,
+        reference.segment is not null as is_reference_segment
+
+    from all_segments
+    left join reference
+        on all_segments.segment = reference.segment
+
+)
+
+select * from final

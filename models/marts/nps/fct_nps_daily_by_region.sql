@@ -1,0 +1,15 @@
+with
+
+daily as (
+
+    select * from {{ ref('fct_nps_daily') }}
+
+),
+
+rolled_up as (
+
+    {{ nps_roll_up('daily', ['response_date', 'region']) }}
+
+)
+
+select * from rolled_up

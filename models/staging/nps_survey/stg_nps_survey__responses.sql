@@ -1,0 +1,90 @@
+{{ config(materialized='table') }}
+
+with
+
+source as (
+
+    select * from {{ source('nps_survey', 'raw_responses') }}
+
+),
+
+trimmed as (
+
+    select
+        source_file,
+        source_row_number,
+        response_id as raw_response_id,
+        survey_id as raw_survey_id,
+        customer_id as raw_customer_id,
+        submitted_at as raw_submitted_at,
+        channel as raw_channel,
+        region as raw_region,
+        segment as raw_segment,
+        agent_id as raw_agent_id,
+        score as raw_score,
+        comment as raw_comment,
+        nullif({{ trim_whitespace('response_id') }}, '') as response_id,
+        nullif({{ trim_whitespace('survey_id') }}, '') as survey_id,
+        nullif({{ trim_whitespace('customer_id') }}, '') as customer_id,
+        nullif({{ trim_whitespace('agent_id') }}, '') as agent_id,
+        nullif({{ trim_whitespace('submitted_at') }}, '') as submitted_at_text,
+        nullif({{ trim_whitespace('score') }}, '') as score_text,
+        nullif({{ trim_whitespace('channel') }}, '') as channel_text,
+        nullif({{ trim_whitespace('region') }}, '') as region_text,
+        nullif({{ trim_whitespace('segment') }}, '') as segment_text,
+        comment
+
+    from source
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ parse_iso8601_utc('submitted_at_text') }} as submitted_at,
+        {{ parse_nps_score('score_text') }} as nps_score
+
+    from trimmed
+
+),
+
+validated as (
+
+    select
+        source_file,
+        source_row_number,
+        response_id,
+        survey_id,
+        customer_id,
+        agent_id,
+        channel_text as channel_raw_trimmed,
+        {{ nps_channel_key('channel_text') }} as channel_key,
+        coalesce(upper(region_text), {{ nps_literal('placeholder', 'unknown') }}) as region,
+        coalesce(lower(segment_text), {{ nps_literal('placeholder', 'unknown') }}) as segment,
+        nps_score,
+        {{ nps_category('nps_score') }} as nps_category,
+        comment,
+        case
+            when response_id is null then {{ nps_literal('reason', 'missing_response_id') }}
+            when submitted_at is null then {{ nps_literal('reason', 'invalid_submitted_at') }}
+            when score_text is null then {{ nps_literal('reason', 'missing_score') }}
+            when nps_score is null then {{ nps_literal('reason', 'invalid_score') }}
+        end as rejection_reason,
+        submitted_at,
+        raw_response_id,
+        raw_survey_id,
+        raw_customer_id,
+        raw_submitted_at,
+        raw_channel,
+        raw_region,
+        raw_segment,
+        raw_agent_id,
+        raw_score,
+        raw_comment
+
+    from parsed
+
+)
+
+select * from validated

@@ -27,7 +27,7 @@ enriched as (
         accepted.customer_id,
         accepted.agent_id,
         case
-            when accepted.channel_key is null then {{ nps_literal('placeholder', 'unknown') }}
+            when accepted.channel_raw_trimmed is null then {{ nps_literal('placeholder', 'unknown') }}
             else coalesce(channel_aliases.channel, {{ nps_literal('placeholder', 'other') }})
         end as channel,
         accepted.channel_raw_trimmed,

@@ -31,8 +31,8 @@ final as (
 
     select
         all_regions.region,
-        coalesce(reference.region_name, all_regions.region) as region_name,
         reference.country_code,
+        coalesce(reference.region_name, all_regions.region) as region_name,
         reference.region is not null as is_reference_region
 
     from all_regions

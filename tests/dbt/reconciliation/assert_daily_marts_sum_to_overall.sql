@@ -1,13 +1,6 @@
 -- The daily cube and each per-dimension daily mart add up, day by day and count by count, to
 -- fct_nps_daily_overall: returns each (mart, day) that does not.
 
-{%- set marts = [
-    'fct_nps_daily',
-    'fct_nps_daily_by_channel',
-    'fct_nps_daily_by_region',
-    'fct_nps_daily_by_segment',
-] %}
-
 with
 
 overall as (
@@ -16,51 +9,127 @@ overall as (
 
 ),
 
-{% for mart in marts -%}
-{{ mart }}_per_day as (
+fct_nps_daily as (
+
+    select * from {{ ref('fct_nps_daily') }}
+
+),
+
+fct_nps_daily_by_channel as (
+
+    select * from {{ ref('fct_nps_daily_by_channel') }}
+
+),
+
+fct_nps_daily_by_region as (
+
+    select * from {{ ref('fct_nps_daily_by_region') }}
+
+),
+
+fct_nps_daily_by_segment as (
+
+    select * from {{ ref('fct_nps_daily_by_segment') }}
+
+),
+
+per_day as (
 
     select
-        '{{ mart }}' as mart,
+        'fct_nps_daily' as mart,
         response_date,
         sum(responses) as responses,
         sum(promoters) as promoters,
         sum(passives) as passives,
         sum(detractors) as detractors
+    from fct_nps_daily
+    group by response_date
 
-    from {{ ref(mart) }}
+    union all
+
+    select
+        'fct_nps_daily_by_channel' as mart,
+        response_date,
+        sum(responses) as responses,
+        sum(promoters) as promoters,
+        sum(passives) as passives,
+        sum(detractors) as detractors
+    from fct_nps_daily_by_channel
+    group by response_date
+
+    union all
+
+    select
+        'fct_nps_daily_by_region' as mart,
+        response_date,
+        sum(responses) as responses,
+        sum(promoters) as promoters,
+        sum(passives) as passives,
+        sum(detractors) as detractors
+    from fct_nps_daily_by_region
+    group by response_date
+
+    union all
+
+    select
+        'fct_nps_daily_by_segment' as mart,
+        response_date,
+        sum(responses) as responses,
+        sum(promoters) as promoters,
+        sum(passives) as passives,
+        sum(detractors) as detractors
+    from fct_nps_daily_by_segment
     group by response_date
 
 ),
 
-{% endfor -%}
+mart_names as (
 
-per_day as (
+    select 'fct_nps_daily' as mart
+    union all
+    select 'fct_nps_daily_by_channel' as mart
+    union all
+    select 'fct_nps_daily_by_region' as mart
+    union all
+    select 'fct_nps_daily_by_segment' as mart
 
-    {% for mart in marts -%}
-    select * from {{ mart }}_per_day
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+),
+
+expected as (
+
+    select
+        marts.mart,
+        overall.response_date,
+        overall.responses,
+        overall.promoters,
+        overall.passives,
+        overall.detractors
+
+    from overall
+    cross join mart_names as marts
 
 ),
 
 mismatches as (
 
     select
-        per_day.mart,
-        coalesce(per_day.response_date, overall.response_date) as response_date,
         per_day.responses as mart_responses,
-        overall.responses as overall_responses
+        expected.responses as overall_responses,
+        coalesce(per_day.mart, expected.mart) as mart,
+        coalesce(per_day.response_date, expected.response_date) as response_date
 
     from per_day
-    full outer join overall
-        on per_day.response_date = overall.response_date
+    full outer join expected
+        on
+            per_day.mart = expected.mart
+            and per_day.response_date = expected.response_date
     where
         per_day.response_date is null
-        or overall.response_date is null
-        or per_day.responses <> overall.responses
-        or per_day.promoters <> overall.promoters
-        or per_day.passives <> overall.passives
-        or per_day.detractors <> overall.detractors
+        or expected.response_date is null
+        or per_day.responses <> expected.responses
+        or per_day.promoters <> expected.promoters
+        or per_day.passives <> expected.passives
+        or per_day.detractors <> expected.detractors
 
 )
 

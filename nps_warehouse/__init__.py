@@ -1,0 +1,1 @@
+"""Python side of the NPS warehouse: synthetic data generator, independent oracle and quality checks."""

@@ -1,0 +1,1316 @@
+"""Great Expectations validation suite over the published marts.
+
+The marts are read from the DuckDB warehouse with a short-lived read-only connection, fetched
+into pandas and validated with an ephemeral Great Expectations context through its *pandas*
+datasource (GE's SQL datasource gives wrong answers on DuckDB, so it is deliberately not used).
+
+Checks that GE cannot express directly on a table (cross-column arithmetic, recomputed NPS,
+cross-mart reconciliation, calendar contiguity) are written as derived columns computed here in
+pandas, named ``chk_*``, on which plain GE expectations are then set (for example "every
+``chk_counts_gap`` is 0"). Each such check is validated on a copy of the mart, so the contract
+check on the exact column set always sees the mart as published.
+
+Usage::
+
+    from nps_warehouse.quality import render_text_report, validate_warehouse
+
+    report = validate_warehouse("warehouse/nps.duckdb")
+    print(render_text_report(report))
+    raise SystemExit(0 if report.success else 1)
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
+__all__ = [
+    "AUDIT_REASONS",
+    "AUDIT_STATUSES",
+    "CHANNELS",
+    "COUNT_COLUMNS",
+    "MART_COLUMNS",
+    "MART_GRAIN",
+    "NPS_CATEGORIES",
+    "ExpectationOutcome",
+    "MartReport",
+    "ValidationReport",
+    "WarehouseUnavailableError",
+    "expected_nps",
+    "load_marts",
+    "render_text_report",
+    "validate_frames",
+    "validate_warehouse",
+]
+
+DEFAULT_DUCKDB_PATH = "warehouse/nps.duckdb"
+MARTS_SCHEMA = "marts"
+
+COUNT_COLUMNS: tuple[str, ...] = ("responses", "promoters", "passives", "detractors")
+
+#: Exact column set of every published mart (README, "Marts").
+MART_COLUMNS: dict[str, tuple[str, ...]] = {
+    "fct_nps_responses": (
+        "response_id",
+        "survey_id",
+        "customer_id",
+        "agent_id",
+        "channel",
+        "region",
+        "segment",
+        "nps_score",
+        "nps_category",
+        "comment",
+        "response_date",
+        "submitted_at",
+        "source_file",
+        "source_row_number",
+    ),
+    "fct_nps_daily": (
+        "response_date",
+        "channel",
+        "region",
+        "segment",
+        *COUNT_COLUMNS,
+        "nps",
+    ),
+    "fct_nps_daily_by_channel": ("response_date", "channel", *COUNT_COLUMNS, "nps"),
+    "fct_nps_daily_by_region": ("response_date", "region", *COUNT_COLUMNS, "nps"),
+    "fct_nps_daily_by_segment": ("response_date", "segment", *COUNT_COLUMNS, "nps"),
+    "fct_nps_daily_overall": ("response_date", *COUNT_COLUMNS, "nps"),
+    "dim_channel": ("channel", "channel_name", "sort_order"),
+    "dim_region": ("region", "region_name", "country_code", "is_reference_region"),
+    "dim_segment": ("segment", "segment_name", "is_reference_segment"),
+    "dim_date": (
+        "date_day",
+        "year_number",
+        "quarter_number",
+        "month_number",
+        "day_of_month",
+        "iso_day_of_week",
+        "is_weekend",
+        "week_start_date",
+        "month_start_date",
+        "quarter_start_date",
+        "year_start_date",
+    ),
+    "rpt_response_audit": (
+        "source_file",
+        "source_row_number",
+        "response_id",
+        "raw_response_id",
+        "raw_survey_id",
+        "raw_customer_id",
+        "raw_submitted_at",
+        "raw_channel",
+        "raw_region",
+        "raw_segment",
+        "raw_agent_id",
+        "raw_score",
+        "raw_comment",
+        "status",
+        "reason",
+    ),
+    "rpt_unmapped_channels": (
+        "raw_channel",
+        "channel_key",
+        "responses",
+        "first_response_date",
+        "last_response_date",
+    ),
+}
+
+#: Grain (primary key) of every mart: not null and unique together.
+MART_GRAIN: dict[str, tuple[str, ...]] = {
+    "fct_nps_responses": ("response_id",),
+    "fct_nps_daily": ("response_date", "channel", "region", "segment"),
+    "fct_nps_daily_by_channel": ("response_date", "channel"),
+    "fct_nps_daily_by_region": ("response_date", "region"),
+    "fct_nps_daily_by_segment": ("response_date", "segment"),
+    "fct_nps_daily_overall": ("response_date",),
+    "dim_channel": ("channel",),
+    "dim_region": ("region",),
+    "dim_segment": ("segment",),
+    "dim_date": ("date_day",),
+    "rpt_response_audit": ("source_file", "source_row_number"),
+    "rpt_unmapped_channels": ("raw_channel",),
+}
+
+#: Other columns that must never be null (beyond the grain).
+_NOT_NULL: dict[str, tuple[str, ...]] = {
+    "fct_nps_responses": (
+        "channel",
+        "region",
+        "segment",
+        "nps_score",
+        "nps_category",
+        "response_date",
+        "submitted_at",
+        "source_file",
+        "source_row_number",
+    ),
+    "fct_nps_daily": (*COUNT_COLUMNS, "nps"),
+    "fct_nps_daily_by_channel": (*COUNT_COLUMNS, "nps"),
+    "fct_nps_daily_by_region": (*COUNT_COLUMNS, "nps"),
+    "fct_nps_daily_by_segment": (*COUNT_COLUMNS, "nps"),
+    "fct_nps_daily_overall": (*COUNT_COLUMNS, "nps"),
+    "dim_channel": ("channel_name", "sort_order"),
+    "dim_region": ("region_name", "is_reference_region"),
+    "dim_segment": ("segment_name", "is_reference_segment"),
+    "dim_date": MART_COLUMNS["dim_date"][1:],
+    "rpt_response_audit": ("status",),
+    "rpt_unmapped_channels": (
+        "channel_key",
+        "responses",
+        "first_response_date",
+        "last_response_date",
+    ),
+}
+
+DAILY_MARTS: tuple[str, ...] = (
+    "fct_nps_daily",
+    "fct_nps_daily_by_channel",
+    "fct_nps_daily_by_region",
+    "fct_nps_daily_by_segment",
+    "fct_nps_daily_overall",
+)
+#: Daily marts reconciled against ``fct_nps_daily_overall``.
+PER_DIMENSION_MARTS: tuple[str, ...] = DAILY_MARTS[:-1]
+
+CHANNELS: tuple[str, ...] = (
+    "email",
+    "sms",
+    "phone",
+    "web",
+    "chat",
+    "whatsapp",
+    "in_app",
+    "other",
+    "unknown",
+)
+NPS_CATEGORIES: tuple[str, ...] = ("promoter", "passive", "detractor")
+AUDIT_STATUSES: tuple[str, ...] = ("accepted", "rejected", "superseded")
+AUDIT_REASONS: tuple[str, ...] = (
+    "missing_response_id",
+    "invalid_submitted_at",
+    "missing_score",
+    "invalid_score",
+)
+
+#: How many unexpected values (or rows) each failed expectation reports.
+EXAMPLE_LIMIT = 5
+
+
+class WarehouseUnavailableError(RuntimeError):
+    """The DuckDB file, or one of the marts in it, cannot be read."""
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """The result of one expectation on one mart."""
+
+    mart: str
+    expectation_type: str
+    description: str
+    success: bool
+    checked_on: str = "mart"
+    column: str | None = None
+    element_count: int | None = None
+    unexpected_count: int | None = None
+    unexpected_examples: list[Any] = field(default_factory=list)
+    observed_value: Any = None
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "PASS" if self.success else "FAIL"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mart": self.mart,
+            "expectation_type": self.expectation_type,
+            "description": self.description,
+            "checked_on": self.checked_on,
+            "column": self.column,
+            "status": self.status,
+            "success": self.success,
+            "element_count": self.element_count,
+            "unexpected_count": self.unexpected_count,
+            "unexpected_examples": _jsonable(self.unexpected_examples),
+            "observed_value": _jsonable(self.observed_value),
+            "error": self.error,
+        }
+
+
+@dataclass
+class MartReport:
+    """Every expectation result of one mart."""
+
+    mart: str
+    row_count: int
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return all(outcome.success for outcome in self.outcomes)
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [outcome for outcome in self.outcomes if not outcome.success]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mart": self.mart,
+            "row_count": self.row_count,
+            "success": self.success,
+            "expectations": len(self.outcomes),
+            "failed": len(self.failed),
+            "results": [outcome.to_dict() for outcome in self.outcomes],
+        }
+
+
+@dataclass
+class ValidationReport:
+    """Per-mart, per-expectation results of a warehouse validation."""
+
+    duckdb_path: str
+    marts: list[MartReport] = field(default_factory=list)
+    great_expectations_version: str = ""
+
+    @property
+    def success(self) -> bool:
+        return all(mart.success for mart in self.marts)
+
+    @property
+    def outcomes(self) -> list[ExpectationOutcome]:
+        return [outcome for mart in self.marts for outcome in mart.outcomes]
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [outcome for outcome in self.outcomes if not outcome.success]
+
+    def mart(self, name: str) -> MartReport:
+        for mart in self.marts:
+            if mart.mart == name:
+                return mart
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "duckdb_path": self.duckdb_path,
+            "great_expectations_version": self.great_expectations_version,
+            "success": self.success,
+            "expectations": len(self.outcomes),
+            "failed": len(self.failed),
+            "marts": [mart.to_dict() for mart in self.marts],
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the warehouse
+# --------------------------------------------------------------------------------------------
+
+
+def load_marts(duckdb_path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """Read every mart into pandas through one short read-only DuckDB connection.
+
+    Raises WarehouseUnavailableError when the file does not exist, cannot be opened or lacks a
+    mart.
+    """
+    path = Path(duckdb_path)
+    if not path.is_file():
+        raise WarehouseUnavailableError(
+            f"DuckDB warehouse not found at {path}. Run `make build` first "
+            "(or point NPS_DUCKDB_PATH / --duckdb-path at the warehouse file)."
+        )
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseUnavailableError(
+            f"Cannot open the DuckDB warehouse {path} read-only: {exc}. If a build is writing "
+            "to it, wait for it to finish; otherwise run `make build` to recreate it."
+        ) from exc
+    try:
+        present = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = ?",
+                [MARTS_SCHEMA],
+            ).fetchall()
+        }
+        missing = [mart for mart in MART_COLUMNS if mart not in present]
+        if missing:
+            raise WarehouseUnavailableError(
+                f"The warehouse {path} lacks mart(s) {', '.join(missing)} in schema "
+                f"'{MARTS_SCHEMA}'. Run `make build` to publish the marts."
+            )
+        return {
+            mart: connection.sql(f'select * from "{MARTS_SCHEMA}"."{mart}"').df() for mart in MART_COLUMNS
+        }
+    finally:
+        connection.close()
+
+
+# --------------------------------------------------------------------------------------------
+# NPS arithmetic
+# --------------------------------------------------------------------------------------------
+
+
+def expected_nps(promoters: Any, detractors: Any, responses: Any) -> Decimal | None:
+    """``100 * (promoters - detractors) / responses`` rounded half away from zero to 2 places.
+
+    Computed exactly (integer arithmetic on hundredths), returned as a Decimal; None when an
+    input is missing or ``responses`` is not positive.
+    """
+    values = [_as_int(value) for value in (promoters, detractors, responses)]
+    if any(value is None for value in values):
+        return None
+    p, d, n = (int(value) for value in values if value is not None)
+    if n <= 0:
+        return None
+    numerator = 10_000 * (p - d)  # nps in hundredths = numerator / n
+    quotient, remainder = divmod(abs(numerator), n)
+    if 2 * remainder >= n:
+        quotient += 1
+    return Decimal(-quotient if numerator < 0 else quotient).scaleb(-2)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(float(value))
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    return False
+
+
+def _as_int(value: Any) -> int | None:
+    if _is_missing(value) or isinstance(value, bool | np.bool_):
+        return None
+    try:
+        as_decimal = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not as_decimal.is_finite() or as_decimal != as_decimal.to_integral_value():
+        return None
+    return int(as_decimal)
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A published ``nps`` value (Decimal, float, int or text) as a Decimal; None if missing."""
+    if _is_missing(value) or isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float | np.floating):
+        return Decimal(repr(float(value)))
+    if isinstance(value, int | np.integer):
+        return Decimal(int(value))
+    try:
+        return Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _nps_matches(row: pd.Series) -> bool:
+    actual = as_decimal(row["nps"])
+    expected = expected_nps(row["promoters"], row["detractors"], row["responses"])
+    return actual is not None and expected is not None and actual == expected
+
+
+# --------------------------------------------------------------------------------------------
+# Suite definitions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    """One dataframe and the expectations GE validates on it."""
+
+    checked_on: str
+    frame: pd.DataFrame
+    expectations: list[Expectation]
+    index_columns: list[str]
+
+
+@dataclass
+class _Skipped:
+    """Checks that could not run because an input lacks columns (reported as failures)."""
+
+    description: str
+    reason: str
+
+
+def _gxe() -> Any:
+    import great_expectations.expectations as gxe
+
+    return gxe
+
+
+def _missing_columns(frames: Mapping[str, pd.DataFrame], needs: Mapping[str, Iterable[str]]) -> str:
+    parts = []
+    for mart, columns in needs.items():
+        lacking = [column for column in columns if column not in frames[mart].columns]
+        if lacking:
+            parts.append(f"{mart} lacks {', '.join(lacking)}")
+    return "; ".join(parts)
+
+
+def _numeric(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce")
+
+
+def _as_day(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series, errors="coerce").dt.normalize()
+
+
+def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """Expectations on the mart exactly as published: columns, keys, ranges, value sets."""
+    gxe = _gxe()
+    columns = MART_COLUMNS[mart]
+    grain = MART_GRAIN[mart]
+    present = set(frame.columns)
+    exps: list[Expectation] = [
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=list(columns),
+            exact_match=True,
+            description=f"columns are exactly the contract set ({len(columns)} columns)",
+        )
+    ]
+
+    def has(*names: str) -> bool:
+        return all(name in present for name in names)
+
+    for column in grain:
+        if has(column):
+            exps.append(
+                gxe.ExpectColumnValuesToNotBeNull(
+                    column=column, description=f"grain column {column} is not null"
+                )
+            )
+    if has(*grain):
+        if len(grain) == 1:
+            exps.append(
+                gxe.ExpectColumnValuesToBeUnique(
+                    column=grain[0],
+                    description=f"{grain[0]} is unique (one row per {grain[0]})",
+                )
+            )
+        else:
+            exps.append(
+                gxe.ExpectCompoundColumnsToBeUnique(
+                    column_list=list(grain),
+                    description=f"one row per {' x '.join(grain)}",
+                )
+            )
+    for column in _NOT_NULL[mart]:
+        if has(column):
+            exps.append(gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} is not null"))
+
+    if mart == "fct_nps_responses":
+        if has("nps_score"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="nps_score",
+                    min_value=0,
+                    max_value=10,
+                    description="nps_score between 0 and 10",
+                )
+            )
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="nps_score",
+                    value_set=list(range(11)),
+                    description="nps_score is a whole number 0-10",
+                )
+            )
+        if has("nps_category"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="nps_category",
+                    value_set=list(NPS_CATEGORIES),
+                    description=f"nps_category in {{{', '.join(NPS_CATEGORIES)}}}",
+                )
+            )
+        for column, dim in (
+            ("channel", "dim_channel"),
+            ("region", "dim_region"),
+            ("segment", "dim_segment"),
+        ):
+            if has(column) and column in frames[dim].columns:
+                known = sorted({str(v) for v in frames[dim][column].dropna()})
+                exps.append(
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column=column,
+                        value_set=known,
+                        description=f"{column} is one of the {len(known)} values of {dim}",
+                    )
+                )
+        if has("source_file", "source_row_number"):
+            exps.append(
+                gxe.ExpectCompoundColumnsToBeUnique(
+                    column_list=["source_file", "source_row_number"],
+                    description="one accepted response per raw row (source_file x source_row_number)",
+                )
+            )
+
+    if mart in DAILY_MARTS:
+        if has("responses"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="responses", min_value=1, description="responses >= 1"
+                )
+            )
+        for column in ("promoters", "passives", "detractors"):
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=column, min_value=0, description=f"{column} >= 0"
+                    )
+                )
+        if has("nps"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="nps",
+                    min_value=-100,
+                    max_value=100,
+                    description="nps between -100 and 100",
+                )
+            )
+
+    if mart in PER_DIMENSION_MARTS or mart == "fct_nps_daily_overall":
+        overall = frames["fct_nps_daily_overall"]
+        if mart != "fct_nps_daily_overall" and has("responses") and "responses" in overall.columns:
+            total = int(_numeric(overall["responses"]).fillna(0).sum())
+            exps.append(
+                gxe.ExpectColumnSumToBeBetween(
+                    column="responses",
+                    min_value=total,
+                    max_value=total,
+                    description=f"total responses equal fct_nps_daily_overall's total ({total})",
+                )
+            )
+        if mart in ("fct_nps_daily", "fct_nps_daily_overall") and has("responses"):
+            accepted = len(frames["fct_nps_responses"])
+            exps.append(
+                gxe.ExpectColumnSumToBeBetween(
+                    column="responses",
+                    min_value=accepted,
+                    max_value=accepted,
+                    description=f"total responses equal the row count of fct_nps_responses ({accepted})",
+                )
+            )
+
+    if mart == "dim_channel":
+        if has("channel"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="channel",
+                    value_set=list(CHANNELS),
+                    description=f"channel in {{{', '.join(CHANNELS)}}}",
+                )
+            )
+        exps.append(
+            gxe.ExpectTableRowCountToEqual(
+                value=len(CHANNELS), description=f"one row for each of the {len(CHANNELS)} channels"
+            )
+        )
+        if has("sort_order"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeUnique(column="sort_order", description="sort_order is unique")
+            )
+    if mart == "dim_region" and has("is_reference_region"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_reference_region",
+                value_set=[True, False],
+                description="is_reference_region is a boolean",
+            )
+        )
+    if mart == "dim_segment" and has("is_reference_segment"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_reference_segment",
+                value_set=[True, False],
+                description="is_reference_segment is a boolean",
+            )
+        )
+    if mart == "dim_date":
+        if has("iso_day_of_week"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="iso_day_of_week",
+                    min_value=1,
+                    max_value=7,
+                    description="iso_day_of_week between 1 and 7",
+                )
+            )
+        responses = frames["fct_nps_responses"]
+        if "response_date" in responses.columns:
+            days = _as_day(responses["response_date"]).dropna()
+            expected_days = 0 if days.empty else int((days.max() - days.min()).days) + 1
+            exps.append(
+                gxe.ExpectTableRowCountToEqual(
+                    value=expected_days,
+                    description=(
+                        "one row per calendar day from the first to the last response_date "
+                        f"({expected_days} days)"
+                    ),
+                )
+            )
+
+    if mart == "rpt_response_audit":
+        if has("status"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="status",
+                    value_set=list(AUDIT_STATUSES),
+                    description=f"status in {{{', '.join(AUDIT_STATUSES)}}}",
+                )
+            )
+        if has("reason"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="reason",
+                    value_set=list(AUDIT_REASONS),
+                    description=f"reason (when set) in {{{', '.join(AUDIT_REASONS)}}}",
+                )
+            )
+
+    if mart == "rpt_unmapped_channels" and has("responses"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeBetween(column="responses", min_value=1, description="responses >= 1")
+        )
+        responses = frames["fct_nps_responses"]
+        if "channel" in responses.columns:
+            others = int((responses["channel"] == "other").fillna(False).sum())
+            exps.append(
+                gxe.ExpectColumnSumToBeBetween(
+                    column="responses",
+                    min_value=others,
+                    max_value=others,
+                    description=(
+                        f"total responses equal the accepted responses with channel 'other' ({others})"
+                    ),
+                )
+            )
+
+    return _Batch("mart", frame, exps, [c for c in grain if c in present])
+
+
+def _derived_fct_responses(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    gxe = _gxe()
+    frame = frames["fct_nps_responses"].copy()
+    score = _numeric(frame["nps_score"])
+    expected = pd.Series(pd.NA, index=frame.index, dtype="object")
+    expected[(score >= 0) & (score <= 6)] = "detractor"
+    expected[(score >= 7) & (score <= 8)] = "passive"
+    expected[(score >= 9) & (score <= 10)] = "promoter"
+    frame["chk_expected_category"] = expected
+    frame["chk_category_matches_score"] = [
+        not _is_missing(actual) and not _is_missing(wanted) and actual == wanted
+        for actual, wanted in zip(frame["nps_category"], expected, strict=True)
+    ]
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_category_matches_score",
+                value_set=[True],
+                description=(
+                    "nps_category consistent with nps_score (9-10 promoter, 7-8 passive, 0-6 detractor)"
+                ),
+            )
+        ],
+        ["response_id", "nps_score", "nps_category"],
+    )
+
+
+def _derived_daily(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    gxe = _gxe()
+    frame = frames[mart].copy()
+    counts = {column: _numeric(frame[column]) for column in COUNT_COLUMNS}
+    frame["chk_counts_gap"] = counts["responses"] - (
+        counts["promoters"] + counts["passives"] + counts["detractors"]
+    )
+    frame["chk_expected_nps"] = [
+        None if value is None else str(value)
+        for value in (
+            expected_nps(p, d, n)
+            for p, d, n in zip(frame["promoters"], frame["detractors"], frame["responses"], strict=True)
+        )
+    ]
+    frame["chk_nps_matches_recomputed"] = pd.Series(
+        [_nps_matches(row) for _, row in frame.iterrows()], index=frame.index, dtype=bool
+    )
+    grain = list(MART_GRAIN[mart])
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_counts_gap",
+                value_set=[0],
+                description="responses - (promoters + passives + detractors) is 0",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_nps_matches_recomputed",
+                value_set=[True],
+                description=(
+                    "nps equals round_half_away_from_zero(100 * (promoters - detractors) "
+                    "/ responses, 2) recomputed from the counts"
+                ),
+            ),
+        ],
+        [*grain, *COUNT_COLUMNS, "nps", "chk_expected_nps"],
+    )
+
+
+def _per_day(frame: pd.DataFrame, columns: Sequence[str], suffix: str) -> pd.DataFrame:
+    data = pd.DataFrame({"response_date": _as_day(frame["response_date"])})
+    for column in columns:
+        data[column] = _numeric(frame[column])
+    grouped = data.groupby("response_date", dropna=False)[list(columns)].sum(min_count=1)
+    return grouped.rename(columns={column: f"{column}{suffix}" for column in columns})
+
+
+def _reconcile_daily(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """Per-day totals of a per-dimension mart versus fct_nps_daily_overall (and, for
+    fct_nps_daily, versus the accepted responses of fct_nps_responses)."""
+    gxe = _gxe()
+    mine = _per_day(frames[mart], COUNT_COLUMNS, "_in_mart")
+    overall = _per_day(frames["fct_nps_daily_overall"], COUNT_COLUMNS, "_in_overall")
+    merged = mine.join(overall, how="outer")
+    exps: list[Expectation] = []
+    for column in COUNT_COLUMNS:
+        gap = f"chk_{column}_gap_vs_overall"
+        merged[gap] = merged[f"{column}_in_mart"].fillna(0) - merged[f"{column}_in_overall"].fillna(0)
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=gap,
+                value_set=[0],
+                description=f"per day, total {column} equal fct_nps_daily_overall's",
+            )
+        )
+    index_columns = ["response_date", "responses_in_mart", "responses_in_overall"]
+    if mart == "fct_nps_daily":
+        accepted = pd.DataFrame({"response_date": _as_day(frames["fct_nps_responses"]["response_date"])})
+        per_day = (
+            accepted.groupby("response_date", dropna=False).size().rename("responses_in_fct_nps_responses")
+        )
+        merged = merged.join(per_day, how="outer")
+        merged["chk_responses_gap_vs_fct_nps_responses"] = merged["responses_in_mart"].fillna(0) - merged[
+            "responses_in_fct_nps_responses"
+        ].fillna(0)
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_responses_gap_vs_fct_nps_responses",
+                value_set=[0],
+                description="per day, total responses equal the rows of fct_nps_responses",
+            )
+        )
+        index_columns.append("responses_in_fct_nps_responses")
+    merged = merged.reset_index()
+    return _Batch("per-day totals", merged, exps, index_columns)
+
+
+def _derived_dim_date(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    gxe = _gxe()
+    frame = frames["dim_date"].copy()
+    day = _as_day(frame["date_day"])
+    frame = frame.assign(_day=day).sort_values("_day", kind="stable").reset_index(drop=True)
+    day = frame.pop("_day")
+    gap = day.diff().dt.days
+    if len(gap):
+        gap.iloc[0] = 1  # the first day has no predecessor
+    frame["chk_days_since_previous_row"] = gap
+
+    responses = _as_day(frames["fct_nps_responses"]["response_date"]).dropna()
+    if responses.empty:
+        within = pd.Series(False, index=frame.index)
+    else:
+        within = ((day >= responses.min()) & (day <= responses.max())).fillna(False)
+    frame["chk_within_response_dates"] = within.astype(bool)
+
+    def same(column: str, expected: pd.Series) -> pd.Series:
+        actual = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(expected):
+            actual = _as_day(actual)
+        elif pd.api.types.is_bool_dtype(expected):
+            actual = actual.astype("boolean")
+        else:
+            actual = _numeric(actual)
+        return (actual == expected).fillna(False).astype(bool)
+
+    iso_dow = day.dt.day_of_week + 1
+    week_start = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    quarter_month = (day.dt.quarter - 1) * 3 + 1
+    quarter_start = pd.to_datetime({"year": day.dt.year, "month": quarter_month, "day": 1}, errors="coerce")
+    checks = [
+        same("year_number", day.dt.year),
+        same("quarter_number", day.dt.quarter),
+        same("month_number", day.dt.month),
+        same("day_of_month", day.dt.day),
+        same("iso_day_of_week", iso_dow),
+        same("is_weekend", (iso_dow >= 6).astype("boolean")),
+        same("week_start_date", week_start),
+        same("month_start_date", day.dt.to_period("M").dt.start_time),
+        same("quarter_start_date", quarter_start),
+        same("year_start_date", day.dt.to_period("Y").dt.start_time),
+    ]
+    consistent = pd.Series(True, index=frame.index)
+    for check in checks:
+        consistent &= check
+    frame["chk_calendar_attributes_match_date_day"] = consistent.astype(bool)
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_days_since_previous_row",
+                value_set=[1],
+                description="dates are contiguous (each date_day is the previous one + 1 day)",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_within_response_dates",
+                value_set=[True],
+                description="date_day within the first and last response_date of fct_nps_responses",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_calendar_attributes_match_date_day",
+                value_set=[True],
+                description="year/quarter/month/day/weekday/weekend/period starts derive from date_day",
+            ),
+        ],
+        list(MART_COLUMNS["dim_date"]),
+    )
+
+
+def _derived_audit(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    gxe = _gxe()
+    frame = frames["rpt_response_audit"].copy()
+    status = frame["status"].astype("object")
+    reason = frame["reason"].astype("object")
+    response_id = frame["response_id"].astype("object")
+    is_rejected = (status == "rejected").fillna(False).astype(bool)
+    is_accepted = (status == "accepted").fillna(False).astype(bool)
+    has_reason = reason.notna()
+    frame["chk_reason_set_iff_rejected"] = (is_rejected == has_reason).astype(bool)
+    frame["chk_response_id_null_iff_missing_response_id"] = (
+        response_id.isna() == (reason == "missing_response_id").fillna(False)
+    ).astype(bool)
+    frame["chk_is_accepted"] = is_accepted.astype("int64")
+    frame["chk_accepted_response_id"] = response_id.where(is_accepted, None)
+    accepted_ids = set(frames["fct_nps_responses"]["response_id"].dropna().astype(str))
+    frame["chk_accepted_in_fct_nps_responses"] = [
+        (not accepted) or (not _is_missing(rid) and str(rid) in accepted_ids)
+        for accepted, rid in zip(is_accepted, response_id, strict=True)
+    ]
+    frame["chk_accepted_in_fct_nps_responses"] = frame["chk_accepted_in_fct_nps_responses"].astype(bool)
+    accepted_count = len(frames["fct_nps_responses"])
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_reason_set_iff_rejected",
+                value_set=[True],
+                description="reason is not null exactly when status = rejected",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_response_id_null_iff_missing_response_id",
+                value_set=[True],
+                description="response_id is null exactly when reason = missing_response_id",
+            ),
+            gxe.ExpectColumnSumToBeBetween(
+                column="chk_is_accepted",
+                min_value=accepted_count,
+                max_value=accepted_count,
+                description=f"accepted rows equal the row count of fct_nps_responses ({accepted_count})",
+            ),
+            gxe.ExpectColumnValuesToBeUnique(
+                column="chk_accepted_response_id",
+                description="at most one accepted row per response_id",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_accepted_in_fct_nps_responses",
+                value_set=[True],
+                description="every accepted response_id is in fct_nps_responses",
+            ),
+        ],
+        ["source_file", "source_row_number", "response_id", "status", "reason"],
+    )
+
+
+def _derived_unmapped(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    gxe = _gxe()
+    frame = frames["rpt_unmapped_channels"].copy()
+    first = _as_day(frame["first_response_date"])
+    last = _as_day(frame["last_response_date"])
+    frame["chk_first_not_after_last"] = (first <= last).fillna(False).astype(bool)
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_first_not_after_last",
+                value_set=[True],
+                description="first_response_date <= last_response_date",
+            )
+        ],
+        ["raw_channel", "first_response_date", "last_response_date"],
+    )
+
+
+_BatchBuilder = Callable[[Mapping[str, pd.DataFrame]], _Batch]
+
+
+def _derived_builders(
+    mart: str,
+) -> list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]]:
+    """(description, required columns per mart, builder) of the derived checks of a mart."""
+    builders: list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]] = []
+    if mart == "fct_nps_responses":
+        builders.append(
+            (
+                "nps_category consistent with nps_score",
+                {mart: ("response_id", "nps_score", "nps_category")},
+                _derived_fct_responses,
+            )
+        )
+    if mart in DAILY_MARTS:
+        builders.append(
+            (
+                "counts add up and nps recomputed from counts",
+                {mart: MART_COLUMNS[mart]},
+                lambda frames, mart=mart: _derived_daily(mart, frames),
+            )
+        )
+    if mart in PER_DIMENSION_MARTS:
+        needs: dict[str, tuple[str, ...]] = {
+            mart: ("response_date", *COUNT_COLUMNS),
+            "fct_nps_daily_overall": ("response_date", *COUNT_COLUMNS),
+        }
+        if mart == "fct_nps_daily":
+            needs["fct_nps_responses"] = ("response_date",)
+        builders.append(
+            (
+                "per-day totals reconcile with fct_nps_daily_overall",
+                needs,
+                lambda frames, mart=mart: _reconcile_daily(mart, frames),
+            )
+        )
+    if mart == "dim_date":
+        builders.append(
+            (
+                "dates contiguous, within response dates, calendar attributes",
+                {mart: MART_COLUMNS[mart], "fct_nps_responses": ("response_date",)},
+                _derived_dim_date,
+            )
+        )
+    if mart == "rpt_response_audit":
+        builders.append(
+            (
+                "reason/status consistency and reconciliation with fct_nps_responses",
+                {
+                    mart: (
+                        "source_file",
+                        "source_row_number",
+                        "response_id",
+                        "status",
+                        "reason",
+                    ),
+                    "fct_nps_responses": ("response_id",),
+                },
+                _derived_audit,
+            )
+        )
+    if mart == "rpt_unmapped_channels":
+        builders.append(
+            (
+                "first_response_date <= last_response_date",
+                {mart: ("raw_channel", "first_response_date", "last_response_date")},
+                _derived_unmapped,
+            )
+        )
+    return builders
+
+
+def _build_batches(mart: str, frames: Mapping[str, pd.DataFrame]) -> list[_Batch | _Skipped]:
+    batches: list[_Batch | _Skipped] = [_contract_batch(mart, frames[mart], frames)]
+    for description, needs, builder in _derived_builders(mart):
+        lacking = _missing_columns(frames, needs)
+        if lacking:
+            batches.append(_Skipped(description, f"not checked: {lacking}"))
+        else:
+            batches.append(builder(frames))
+    return batches
+
+
+# --------------------------------------------------------------------------------------------
+# Running Great Expectations
+# --------------------------------------------------------------------------------------------
+
+
+def _quiet_context() -> Any:
+    """An ephemeral GE context with progress bars switched off."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    for name in (
+        "great_expectations",
+        "great_expectations.core",
+        "great_expectations.data_context",
+    ):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return context
+
+
+def _result_format(index_columns: Sequence[str]) -> dict[str, Any]:
+    result_format: dict[str, Any] = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": EXAMPLE_LIMIT,
+    }
+    if index_columns:
+        result_format["unexpected_index_column_names"] = list(index_columns)
+    return result_format
+
+
+def _examples(result: Mapping[str, Any], column: str | None) -> list[Any]:
+    index_list = result.get("partial_unexpected_index_list")
+    if index_list and isinstance(index_list[0], Mapping):
+        examples = []
+        for item in index_list[:EXAMPLE_LIMIT]:
+            row = dict(item)
+            # a failed boolean check column is always False: the identifying columns say more
+            if column in row and isinstance(row[column], bool | np.bool_) and len(row) > 1:
+                del row[column]
+            examples.append(row)
+        return examples
+    values = result.get("partial_unexpected_list")
+    if values:
+        return list(values[:EXAMPLE_LIMIT])
+    mismatched = (result.get("details") or {}).get("mismatched")
+    if mismatched:
+        return [{key: value} for key, value in mismatched.items()]
+    return []
+
+
+def _outcome(mart: str, checked_on: str, validation: Any) -> ExpectationOutcome:
+    config = validation.expectation_config
+    result: Mapping[str, Any] = validation.result or {}
+    exception_info = validation.exception_info or {}
+    error = None
+    if isinstance(exception_info, Mapping) and exception_info.get("raised_exception"):
+        error = str(exception_info.get("exception_message"))
+    kwargs = config.kwargs or {}
+    column = kwargs.get("column")
+    if column is None and kwargs.get("column_list"):
+        column = ",".join(kwargs["column_list"])
+    unexpected = result.get("unexpected_count")
+    element_count = result.get("element_count")
+    return ExpectationOutcome(
+        mart=mart,
+        expectation_type=config.type,
+        description=config.description or config.type,
+        success=bool(validation.success),
+        checked_on=checked_on,
+        column=column,
+        element_count=None if element_count is None else int(element_count),
+        unexpected_count=None if unexpected is None else int(unexpected),
+        unexpected_examples=_examples(result, column) if not validation.success else [],
+        observed_value=_jsonable(result.get("observed_value")),
+        error=error,
+    )
+
+
+def _run_batch(context: Any, mart: str, position: int, batch: _Batch) -> list[ExpectationOutcome]:
+    import great_expectations as gx
+
+    name = f"{mart}__{position}"
+    asset = context.data_sources.get("marts").add_dataframe_asset(name=name)
+    batch_definition = asset.add_batch_definition_whole_dataframe(f"{name}__whole")
+    suite = gx.ExpectationSuite(name=f"{name}__suite")
+    for order, expectation in enumerate(batch.expectations):
+        expectation.meta = {**(expectation.meta or {}), "order": order}
+        suite.add_expectation(expectation)
+    gx_batch = batch_definition.get_batch(batch_parameters={"dataframe": batch.frame})
+    result = gx_batch.validate(
+        suite,
+        result_format=_result_format([c for c in batch.index_columns if c in batch.frame.columns]),
+    )
+    ordered = sorted(result.results, key=lambda r: (r.expectation_config.meta or {}).get("order", 0))
+    return [_outcome(mart, batch.checked_on, validation) for validation in ordered]
+
+
+def _selected_marts(marts: Iterable[str] | None) -> list[str]:
+    if marts is None:
+        return list(MART_COLUMNS)
+    wanted = list(dict.fromkeys(marts))
+    unknown = [mart for mart in wanted if mart not in MART_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown mart(s) {', '.join(unknown)}; known: {', '.join(MART_COLUMNS)}")
+    return [mart for mart in MART_COLUMNS if mart in wanted]
+
+
+def validate_frames(
+    frames: Mapping[str, pd.DataFrame],
+    duckdb_path: str = "<in memory>",
+    marts: Iterable[str] | None = None,
+) -> ValidationReport:
+    """Validate already-loaded marts (one dataframe per mart name of MART_COLUMNS).
+
+    ``marts`` restricts which marts get validated (default: all); every mart must still be
+    given, since cross-mart checks read the others.
+    """
+    import great_expectations as gx
+
+    selected = _selected_marts(marts)
+    missing = [mart for mart in MART_COLUMNS if mart not in frames]
+    if missing:
+        raise WarehouseUnavailableError(f"missing mart(s): {', '.join(missing)}")
+    context = _quiet_context()
+    context.data_sources.add_pandas(name="marts")
+    report = ValidationReport(duckdb_path=duckdb_path, great_expectations_version=gx.__version__)
+    for mart in selected:
+        mart_report = MartReport(mart=mart, row_count=len(frames[mart]))
+        for position, batch in enumerate(_build_batches(mart, frames)):
+            if isinstance(batch, _Skipped):
+                mart_report.outcomes.append(
+                    ExpectationOutcome(
+                        mart=mart,
+                        expectation_type="derived_checks",
+                        description=batch.description,
+                        success=False,
+                        checked_on="derived columns",
+                        error=batch.reason,
+                    )
+                )
+            else:
+                mart_report.outcomes.extend(_run_batch(context, mart, position, batch))
+        report.marts.append(mart_report)
+    return report
+
+
+def validate_warehouse(duckdb_path: str, marts: Iterable[str] | None = None) -> ValidationReport:
+    """Validate the marts of the DuckDB warehouse at ``duckdb_path``.
+
+    ``marts`` restricts the validation to some marts (default: all twelve). Raises
+    WarehouseUnavailableError when the file or a mart is missing, ValueError for an unknown
+    mart name.
+    """
+    selected = _selected_marts(marts)
+    frames = load_marts(duckdb_path)
+    return validate_frames(frames, duckdb_path=str(duckdb_path), marts=selected)
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting
+# --------------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert GE / numpy / pandas values into plain JSON-compatible Python values."""
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return [_jsonable(item) for item in value.tolist()]
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, pd.Timestamp) and value.tzinfo is None and value == value.normalize():
+        return value.date().isoformat()  # DuckDB DATE values come back as midnight timestamps
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return value.isoformat()
+    if isinstance(value, str | int | float):
+        return value
+    return str(value)
+
+
+def _format_value(value: Any) -> str:
+    value = _jsonable(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}={_format_value(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_format_value(item) for item in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def render_text_report(report: ValidationReport, *, show_passed: bool = True) -> str:
+    """A readable, plain-text rendering of a ValidationReport."""
+    lines = [
+        f"Great Expectations validation of the marts in {report.duckdb_path}"
+        + (f" (GE {report.great_expectations_version})" if report.great_expectations_version else ""),
+        "",
+    ]
+    for mart in report.marts:
+        passed = len(mart.outcomes) - len(mart.failed)
+        lines.append(
+            f"{'PASS' if mart.success else 'FAIL'}  {mart.mart} "
+            f"({_plural(mart.row_count, 'row')}): {passed}/{len(mart.outcomes)} expectations passed"
+        )
+        for outcome in mart.outcomes:
+            if outcome.success and not show_passed:
+                continue
+            where = "" if outcome.checked_on == "mart" else f" [{outcome.checked_on}]"
+            lines.append(f"  {outcome.status}  {outcome.description}{where}")
+            if outcome.success:
+                continue
+            details = []
+            if outcome.unexpected_count is not None:
+                of = f" of {outcome.element_count}" if outcome.element_count is not None else ""
+                details.append(f"{outcome.unexpected_count} unexpected{of}")
+            elif outcome.observed_value is not None:
+                details.append(f"observed {_format_value(outcome.observed_value)}")
+            if outcome.error:
+                details.append(f"error: {outcome.error}")
+            if details:
+                lines.append(f"        {'; '.join(details)}")
+            for example in outcome.unexpected_examples:
+                lines.append(f"        e.g. {_format_value(example)}")
+        lines.append("")
+    total = len(report.outcomes)
+    failed = len(report.failed)
+    if report.success:
+        lines.append(
+            f"RESULT: PASS - all {total} expectations passed on {_plural(len(report.marts), 'mart')}"
+        )
+    else:
+        failing_marts = sum(1 for mart in report.marts if not mart.success)
+        lines.append(f"RESULT: FAIL - {failed} of {total} expectations failed in {failing_marts} mart(s)")
+    return "\n".join(lines)

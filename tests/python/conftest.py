@@ -1,0 +1,31 @@
+"""Shared fixtures of the validation harness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import DbtRun, read_marts, run_dbt
+
+
+class Build:
+    """A dbt build of one landing dataset into its own DuckDB file."""
+
+    def __init__(self, root: Path, raw: Path, dbt_vars: dict | None = None) -> None:
+        self.root = root
+        self.raw = raw
+        self.database = root / "nps.duckdb"
+        self.dbt_vars = dbt_vars
+        self.result: DbtRun = run_dbt(
+            "build", database=self.database, raw=raw, work_dir=root, dbt_vars=dbt_vars
+        )
+        assert self.result.success, self.result.failures() or self.result.exception
+        self.marts = read_marts(self.database)
+
+
+@pytest.fixture(scope="session")
+def build_factory(tmp_path_factory: pytest.TempPathFactory):
+    def build(name: str, raw: Path, dbt_vars: dict | None = None) -> Build:
+        return Build(tmp_path_factory.mktemp(name), raw, dbt_vars)
+
+    return build

@@ -1,0 +1,177 @@
+"""Run the dbt project in-process into throw-away DuckDB files and read its marts back.
+
+dbt is invoked through ``dbtRunner`` (no CLI start-up per build), one invocation at a time.
+dbt-duckdb keeps its DuckDB database open in a process-wide environment after an invocation;
+:func:`run_dbt` closes it so the tests can open the file themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+from dbt.cli.main import dbtRunner
+
+from nps_warehouse.oracle import MART_COLUMNS
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SEEDS_DIR = PROJECT_DIR / "seeds"
+
+#: The columns identifying a row of each mart, used to order both sides of a comparison.
+MART_KEYS: dict[str, tuple[str, ...]] = {
+    "fct_nps_responses": ("response_id",),
+    "fct_nps_daily": ("response_date", "channel", "region", "segment"),
+    "fct_nps_daily_by_channel": ("response_date", "channel"),
+    "fct_nps_daily_by_region": ("response_date", "region"),
+    "fct_nps_daily_by_segment": ("response_date", "segment"),
+    "fct_nps_daily_overall": ("response_date",),
+    "dim_channel": ("channel",),
+    "dim_region": ("region",),
+    "dim_segment": ("segment",),
+    "dim_date": ("date_day",),
+    "rpt_response_audit": ("source_file", "source_row_number"),
+    "rpt_unmapped_channels": ("raw_channel",),
+}
+
+
+@dataclass
+class DbtRun:
+    """The outcome of one dbt invocation."""
+
+    success: bool
+    statuses: dict[str, str]
+    messages: dict[str, str]
+    exception: BaseException | None
+
+    def failures(self) -> dict[str, str]:
+        return {
+            name: f"{status}: {self.messages.get(name, '')}"
+            for name, status in self.statuses.items()
+            if status not in ("success", "pass", "warn")
+        }
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _release_duckdb() -> None:
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def run_dbt(
+    command: str,
+    *,
+    database: Path,
+    raw: str | Path,
+    work_dir: Path,
+    dbt_vars: dict[str, Any] | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> DbtRun:
+    """Run ``dbt <command>`` on the landing files ``raw`` into the DuckDB file ``database``."""
+    args = [
+        command,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target",
+        "duckdb",
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--no-partial-parse",
+        "--quiet",
+        *extra_args,
+    ]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    environment = {"NPS_DUCKDB_PATH": str(database), "NPS_RAW_RESPONSES": str(raw)}
+    with _environment(environment):
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            _release_duckdb()
+    statuses: dict[str, str] = {}
+    messages: dict[str, str] = {}
+    if result.result is not None and hasattr(result.result, "results"):
+        for node_result in result.result.results:
+            name = node_result.node.name
+            statuses[name] = str(node_result.status)
+            messages[name] = str(node_result.message or "")
+    return DbtRun(result.success, statuses, messages, result.exception)
+
+
+def read_marts(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every mart as a list of rows in the oracle's column order, sorted by the mart's key."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        marts = {}
+        for mart, columns in MART_COLUMNS.items():
+            query = f"select {', '.join(columns)} from marts.{mart} order by {', '.join(MART_KEYS[mart])}"
+            marts[mart] = connection.sql(query).fetchall()
+        return marts
+    finally:
+        connection.close()
+
+
+def table_columns(database: Path, schema: str, table: str) -> list[str]:
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = connection.sql(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            params=[schema, table],
+        ).fetchall()
+        return [row[0] for row in rows]
+    finally:
+        connection.close()
+
+
+def describe_differences(
+    mart: str, actual: list[tuple[Any, ...]], expected: list[tuple[Any, ...]], limit: int = 5
+) -> str:
+    """A readable account of how two versions of a mart differ (for assertion messages)."""
+    lines = [f"{mart}: warehouse has {len(actual)} rows, oracle {len(expected)}"]
+    actual_set, expected_set = set(actual), set(expected)
+    only_actual = [row for row in actual if row not in expected_set][:limit]
+    only_expected = [row for row in expected if row not in actual_set][:limit]
+    columns = MART_COLUMNS[mart]
+    for label, rows in (("only in warehouse", only_actual), ("only in oracle", only_expected)):
+        for row in rows:
+            lines.append(f"  {label}: {dict(zip(columns, row, strict=True))}")
+    return "\n".join(lines)
+
+
+def assert_marts_equal(
+    actual: dict[str, list[tuple[Any, ...]]], expected: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    """Every mart identical, cell by cell, in the same order."""
+    assert set(actual) == set(expected)
+    problems = [
+        describe_differences(mart, actual[mart], expected[mart])
+        for mart in sorted(expected)
+        if actual[mart] != expected[mart]
+    ]
+    assert not problems, "\n".join(problems)

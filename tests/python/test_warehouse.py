@@ -1,0 +1,163 @@
+"""The warehouse against the independent Python oracle, cell by cell.
+
+Each test builds the dbt project in-process into a throw-away DuckDB file on generated
+landing data, then compares every mart with what nps_warehouse.oracle computes from the same
+files without any SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from harness import PROJECT_DIR, SEEDS_DIR, assert_marts_equal, read_marts, run_dbt
+from messy_data import COLUMNS, write_messy_landing
+
+from nps_warehouse.generator import generate
+from nps_warehouse.oracle import compute_marts
+
+STATUSES = {"accepted", "rejected", "superseded"}
+
+
+@pytest.fixture(scope="module")
+def messy_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_messy_landing(tmp_path_factory.mktemp("messy") / "landing", seed=7)
+
+
+@pytest.fixture(scope="module")
+def messy_build(build_factory, messy_landing):
+    return build_factory("messy_build", messy_landing)
+
+
+@pytest.mark.parametrize("seed", [11, 2026])
+def test_marts_match_oracle_on_randomised_messy_data(build_factory, tmp_path, seed):
+    landing = write_messy_landing(tmp_path / "landing", seed=seed, rows_per_file=500, files=4)
+    build = build_factory(f"random_{seed}", landing)
+    assert_marts_equal(build.marts, compute_marts(str(landing), SEEDS_DIR))
+
+
+def test_marts_match_oracle_on_generated_exports(build_factory, tmp_path):
+    landing = tmp_path / "generated"
+    generate(landing, rows=20_000, seed=3, files=4, fmt="mixed", days=60)
+    build = build_factory("generated", landing)
+    expected = compute_marts(str(landing), SEEDS_DIR)
+    assert_marts_equal(build.marts, expected)
+    statuses = {row[13] for row in expected["rpt_response_audit"]}
+    assert statuses == STATUSES, "the generated data must exercise every status"
+
+
+def test_every_rule_is_exercised(messy_build):
+    audit = messy_build.marts["rpt_response_audit"]
+    reasons = {row[14] for row in audit if row[13] == "rejected"}
+    assert reasons == {"missing_response_id", "invalid_submitted_at", "missing_score", "invalid_score"}
+    assert {row[13] for row in audit} == STATUSES
+    channels = {row[4] for row in messy_build.marts["fct_nps_responses"]}
+    assert {"email", "sms", "phone", "web", "chat", "whatsapp", "in_app", "other", "unknown"} <= channels
+    assert messy_build.marts["rpt_unmapped_channels"], "unmapped channel values are listed"
+
+
+def test_audit_accounts_for_every_raw_row(messy_build, messy_landing):
+    raw_rows = 0
+    for path in messy_landing.iterdir():
+        if path.suffix == ".csv":
+            with path.open(newline="", encoding="utf-8") as handle:
+                raw_rows += sum(1 for _ in csv.reader(handle)) - 1
+        else:
+            raw_rows += duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
+    assert len(messy_build.marts["rpt_response_audit"]) == raw_rows
+
+
+def test_marts_in_a_reporting_time_zone_match_oracle(build_factory, messy_landing):
+    build = build_factory("paris", messy_landing, {"nps_reporting_timezone": "Asia/Kolkata"})
+    expected = compute_marts(str(messy_landing), SEEDS_DIR, reporting_timezone="Asia/Kolkata")
+    assert_marts_equal(build.marts, expected)
+
+
+def test_rebuilding_the_same_data_gives_identical_marts(messy_build):
+    rebuilt = run_dbt("build", database=messy_build.database, raw=messy_build.raw, work_dir=messy_build.root)
+    assert rebuilt.success, rebuilt.failures()
+    assert read_marts(messy_build.database) == messy_build.marts
+
+
+_BUILD_AND_REPORT_TIME_ZONE = """
+import json, sys
+import duckdb
+sys.path.insert(0, {tests!r})
+from harness import run_dbt
+from pathlib import Path
+run = run_dbt("build", database=Path({database!r}), raw={raw!r}, work_dir=Path({work!r}))
+print(json.dumps({{"success": run.success,
+                  "duckdb_timezone": duckdb.sql("select current_setting('TimeZone')").fetchall()[0][0]}}))
+"""
+
+
+def test_machine_time_zone_does_not_change_marts(messy_build, tmp_path):
+    database = tmp_path / "new_york.duckdb"
+    script = _BUILD_AND_REPORT_TIME_ZONE.format(
+        tests=str(Path(__file__).parent), database=str(database), raw=str(messy_build.raw), work=str(tmp_path)
+    )
+    environment = {**os.environ, "TZ": "America/New_York", "PYTHONPATH": str(PROJECT_DIR)}
+    completed = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert report["duckdb_timezone"] == "America/New_York", "the build must really run in New York time"
+    assert report["success"]
+    assert_marts_equal(read_marts(database), messy_build.marts)
+
+
+def test_file_missing_a_column_fails_and_keeps_the_last_good_marts(build_factory, tmp_path):
+    landing = write_messy_landing(tmp_path / "landing", seed=5, rows_per_file=50, files=2)
+    build = build_factory("missing_column", landing)
+    bad = landing / "export_99.csv"
+    with bad.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([name for name in COLUMNS if name not in ("score", "region")])
+        writer.writerow(["X1", "S1", "C1", "2026-03-01T10:00:00Z", "email", "consumer", "A1", "ok"])
+    run = run_dbt("build", database=build.database, raw=landing, work_dir=build.root)
+    assert not run.success
+    message = (build.root / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert f"landing file {bad} is missing required column(s): region, score" in message
+    assert read_marts(build.database) == build.marts
+
+
+def test_no_matching_file_is_a_clear_error(tmp_path):
+    run = run_dbt(
+        "build", database=tmp_path / "nps.duckdb", raw=tmp_path / "nothing-*.csv", work_dir=tmp_path
+    )
+    assert not run.success
+    assert "No landing file matches NPS_RAW_RESPONSES" in (tmp_path / "logs" / "dbt.log").read_text()
+
+
+def test_mass_rejection_fails_the_build(tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    with (landing / "broken.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for index in range(10):
+            score = "9" if index < 4 else "ten"
+            writer.writerow(
+                [f"B{index}", "S", "C", "2026-03-01T10:00:00Z", "sms", "IDF", "smb", "A", score, ""]
+            )
+    run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing, work_dir=tmp_path)
+    assert not run.success
+    assert run.statuses["assert_rejected_share_within_limits"] == "fail"
+    assert set(run.failures()) == {"assert_rejected_share_within_limits"}
+
+
+def test_header_only_file_builds_empty_marts(tmp_path):
+    landing = tmp_path / "empty.csv"
+    landing.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing, work_dir=tmp_path)
+    assert run.success, run.failures()
+    marts = read_marts(tmp_path / "nps.duckdb")
+    assert marts == compute_marts(str(landing), SEEDS_DIR)
+    assert marts["rpt_response_audit"] == [] and marts["fct_nps_daily"] == []

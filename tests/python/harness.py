@@ -51,10 +51,11 @@ class DbtRun:
     exception: BaseException | None
 
     def failures(self) -> dict[str, str]:
+        """Nodes that errored or failed (skipped and no-op nodes are not failures)."""
         return {
             name: f"{status}: {self.messages.get(name, '')}"
             for name, status in self.statuses.items()
-            if status not in ("success", "pass", "warn")
+            if status in ("error", "fail", "runtime error", "partial success")
         }
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from harness import DbtRun, read_marts, run_dbt
+from messy_data import write_messy_landing
 
 
 class Build:
@@ -29,3 +30,15 @@ def build_factory(tmp_path_factory: pytest.TempPathFactory):
         return Build(tmp_path_factory.mktemp(name), raw, dbt_vars)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def messy_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three messy landing files (CSV, CSV with an extra column, Parquet), seed 7."""
+    return write_messy_landing(tmp_path_factory.mktemp("messy") / "landing", seed=7)
+
+
+@pytest.fixture(scope="session")
+def messy_build(build_factory, messy_landing) -> Build:
+    """The project built once on ``messy_landing``, shared by the tests that only read it."""
+    return build_factory("messy_build", messy_landing)

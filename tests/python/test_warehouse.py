@@ -25,16 +25,6 @@ from nps_warehouse.oracle import compute_marts
 STATUSES = {"accepted", "rejected", "superseded"}
 
 
-@pytest.fixture(scope="module")
-def messy_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_messy_landing(tmp_path_factory.mktemp("messy") / "landing", seed=7)
-
-
-@pytest.fixture(scope="module")
-def messy_build(build_factory, messy_landing):
-    return build_factory("messy_build", messy_landing)
-
-
 @pytest.mark.parametrize("seed", [11, 2026])
 def test_marts_match_oracle_on_randomised_messy_data(build_factory, tmp_path, seed):
     landing = write_messy_landing(tmp_path / "landing", seed=seed, rows_per_file=500, files=4)

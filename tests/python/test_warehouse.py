@@ -50,6 +50,8 @@ def test_every_rule_is_exercised(messy_build):
     channels = {row[4] for row in messy_build.marts["fct_nps_responses"]}
     assert {"email", "sms", "phone", "web", "chat", "whatsapp", "in_app", "other", "unknown"} <= channels
     assert messy_build.marts["rpt_unmapped_channels"], "unmapped channel values are listed"
+    # far more than 5 % of these rows are rejected: the gate warns without failing the build
+    assert messy_build.result.statuses["assert_rejected_share_within_limits"] == "warn"
 
 
 def test_audit_accounts_for_every_raw_row(messy_build, messy_landing):
@@ -126,21 +128,21 @@ def test_no_matching_file_is_a_clear_error(tmp_path):
     assert "No landing file matches NPS_RAW_RESPONSES" in (tmp_path / "logs" / "dbt.log").read_text()
 
 
-def test_mass_rejection_fails_the_build(tmp_path):
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    with (landing / "broken.csv").open("w", newline="", encoding="utf-8") as handle:
+def test_mass_rejection_fails_the_build_and_keeps_the_last_good_marts(build_factory, tmp_path):
+    landing = write_messy_landing(tmp_path / "landing", seed=9, rows_per_file=60, files=1)
+    build = build_factory("mass_rejection", landing)
+    with (landing / "export_99.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        for index in range(10):
-            score = "9" if index < 4 else "ten"
-            writer.writerow(
-                [f"B{index}", "S", "C", "2026-03-01T10:00:00Z", "sms", "IDF", "smb", "A", score, ""]
-            )
-    run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing, work_dir=tmp_path)
+        for index in range(200):
+            row = [f"B{index}", "S", "C", "2026-03-01T10:00:00Z", "sms", "IDF", "smb", "A", "ten", ""]
+            writer.writerow(row)
+    run = run_dbt("build", database=build.database, raw=landing, work_dir=build.root)
     assert not run.success
     assert run.statuses["assert_rejected_share_within_limits"] == "fail"
     assert set(run.failures()) == {"assert_rejected_share_within_limits"}
+    assert run.statuses["fct_nps_daily"] == "skipped"
+    assert read_marts(build.database) == build.marts
 
 
 def test_header_only_file_builds_empty_marts(tmp_path):

@@ -1,6 +1,8 @@
 -- A mass rejection means the export format changed. The test's result is the rejected share of
 -- the raw rows in whole percent, rounded up: it warns above var nps_rejected_share_warn_pct
--- and fails the build above var nps_rejected_share_error_pct.
+-- and fails above var nps_rejected_share_error_pct. It reads the staging model, so a failure
+-- stops dbt build before any intermediate model or mart is replaced: the marts of the last
+-- good build stay, and staging.stg_nps_survey__responses shows the rejection reasons.
 {{ config(
     fail_calc = 'coalesce(max(rejected_share_pct), 0)',
     warn_if = '>' ~ var('nps_rejected_share_warn_pct'),
@@ -9,19 +11,19 @@
 
 with
 
-audit as (
+responses as (
 
-    select * from {{ ref('rpt_response_audit') }}
+    select * from {{ ref('stg_nps_survey__responses') }}
 
 ),
 
 shares as (
 
     select
-        count(*) as raw_rows,
-        sum(case when status = {{ nps_literal('status', 'rejected') }} then 1 else 0 end) as rejected_rows
+        cast(count(*) as bigint) as raw_rows,
+        cast(sum(case when rejection_reason is not null then 1 else 0 end) as bigint) as rejected_rows
 
-    from audit
+    from responses
 
 ),
 
@@ -30,7 +32,8 @@ final as (
     select
         raw_rows,
         rejected_rows,
-        cast(ceil(100.0 * rejected_rows / raw_rows) as integer) as rejected_share_pct
+        -- ceil(100 * rejected / raw) in integer arithmetic: exact at every threshold
+        {{ integer_divide('100 * rejected_rows + raw_rows - 1', 'raw_rows') }} as rejected_share_pct
 
     from shares
     where raw_rows > 0

@@ -8,6 +8,7 @@ files without any SQL.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
 import subprocess
@@ -153,3 +154,28 @@ def test_header_only_file_builds_empty_marts(tmp_path):
     marts = read_marts(tmp_path / "nps.duckdb")
     assert marts == compute_marts(str(landing), SEEDS_DIR)
     assert marts["rpt_response_audit"] == [] and marts["fct_nps_daily"] == []
+
+
+def test_glob_of_gzip_and_plain_csv_matches_oracle(build_factory, tmp_path):
+    landing = write_messy_landing(tmp_path / "landing", seed=13, rows_per_file=150, files=2)
+    plain = landing / "export_00.csv"
+    with plain.open("rb") as source, gzip.open(landing / "export_00b.csv.gz", "wb") as target:
+        target.write(source.read())
+    plain.unlink()
+    (landing / "notes.txt").write_text("not an export\n", encoding="utf-8")
+    spec = str(landing / "export_*.csv*")
+    build = build_factory("glob", Path(spec))
+    assert {row[0] for row in build.marts["rpt_response_audit"]} == {
+        str(landing / "export_00b.csv.gz"),
+        str(landing / "export_01.csv"),
+    }
+    assert_marts_equal(build.marts, compute_marts(spec, SEEDS_DIR))
+
+
+def test_unsupported_file_type_is_a_clear_error(tmp_path):
+    landing = write_messy_landing(tmp_path / "landing", seed=13, rows_per_file=10, files=1)
+    (landing / "notes.txt").write_text("not an export\n", encoding="utf-8")
+    run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing / "*", work_dir=tmp_path)
+    assert not run.success
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert f"Landing file {landing / 'notes.txt'} is neither CSV (.csv, .csv.gz) nor Parquet" in log

@@ -179,3 +179,16 @@ def test_unsupported_file_type_is_a_clear_error(tmp_path):
     assert not run.success
     log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert f"Landing file {landing / 'notes.txt'} is neither CSV (.csv, .csv.gz) nor Parquet" in log
+
+
+def test_byte_order_mark_and_crlf_line_endings_match_oracle(tmp_path):
+    landing = tmp_path / "windows_export.csv"
+    header = ",".join(COLUMNS)
+    row = 'W1,S1,C1,2026-03-01T10:00:00+01:00,Téléphone,idf,SMB,A1,08,"Ligne 1\r\nLigne 2, ""fin"""'
+    landing.write_bytes(("\ufeff" + header + "\r\n" + row + "\r\n").encode("utf-8"))
+    run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing, work_dir=tmp_path)
+    assert run.success, run.failures()
+    marts = read_marts(tmp_path / "nps.duckdb")
+    assert marts == compute_marts(str(landing), SEEDS_DIR)
+    (response,) = marts["fct_nps_responses"]
+    assert response[4:10] == ("phone", "IDF", "smb", 8, "passive", 'Ligne 1\r\nLigne 2, "fin"')

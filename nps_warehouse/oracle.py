@@ -37,79 +37,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from nps_warehouse.contract import MART_COLUMNS, REQUIRED_COLUMNS
+
 # --------------------------------------------------------------------------- contract
 
-#: Columns every landing file must have (matched case-insensitively), in README order.
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "response_id",
-    "survey_id",
-    "customer_id",
-    "submitted_at",
-    "channel",
-    "region",
-    "segment",
-    "agent_id",
-    "score",
-    "comment",
-)
-
-_COUNTS = ("responses", "promoters", "passives", "detractors", "nps")
-
-#: Column names of every mart, in the order of the README "Marts" table.
-MART_COLUMNS: dict[str, tuple[str, ...]] = {
-    "fct_nps_responses": (
-        "response_id",
-        "survey_id",
-        "customer_id",
-        "agent_id",
-        "channel",
-        "region",
-        "segment",
-        "nps_score",
-        "nps_category",
-        "comment",
-        "response_date",
-        "submitted_at",
-        "source_file",
-        "source_row_number",
-    ),
-    "fct_nps_daily": ("response_date", "channel", "region", "segment", *_COUNTS),
-    "fct_nps_daily_by_channel": ("response_date", "channel", *_COUNTS),
-    "fct_nps_daily_by_region": ("response_date", "region", *_COUNTS),
-    "fct_nps_daily_by_segment": ("response_date", "segment", *_COUNTS),
-    "fct_nps_daily_overall": ("response_date", *_COUNTS),
-    "dim_channel": ("channel", "channel_name", "sort_order"),
-    "dim_region": ("region", "region_name", "country_code", "is_reference_region"),
-    "dim_segment": ("segment", "segment_name", "is_reference_segment"),
-    "dim_date": (
-        "date_day",
-        "year_number",
-        "quarter_number",
-        "month_number",
-        "day_of_month",
-        "iso_day_of_week",
-        "is_weekend",
-        "week_start_date",
-        "month_start_date",
-        "quarter_start_date",
-        "year_start_date",
-    ),
-    "rpt_response_audit": (
-        "source_file",
-        "source_row_number",
-        "response_id",
-        *(f"raw_{column}" for column in REQUIRED_COLUMNS),
-        "status",
-        "reason",
-    ),
-    "rpt_unmapped_channels": (
-        "raw_channel",
-        "channel_key",
-        "responses",
-        "first_response_date",
-        "last_response_date",
-    ),
-}
 
 # Rejection reasons, in the order in which the rules are checked (README rule 4).
 MISSING_RESPONSE_ID = "missing_response_id"

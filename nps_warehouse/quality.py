@@ -35,6 +35,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from nps_warehouse.contract import MART_COLUMNS
+
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
 
@@ -63,76 +65,6 @@ MARTS_SCHEMA = "marts"
 COUNT_COLUMNS: tuple[str, ...] = ("responses", "promoters", "passives", "detractors")
 
 #: Exact column set of every published mart (README, "Marts").
-MART_COLUMNS: dict[str, tuple[str, ...]] = {
-    "fct_nps_responses": (
-        "response_id",
-        "survey_id",
-        "customer_id",
-        "agent_id",
-        "channel",
-        "region",
-        "segment",
-        "nps_score",
-        "nps_category",
-        "comment",
-        "response_date",
-        "submitted_at",
-        "source_file",
-        "source_row_number",
-    ),
-    "fct_nps_daily": (
-        "response_date",
-        "channel",
-        "region",
-        "segment",
-        *COUNT_COLUMNS,
-        "nps",
-    ),
-    "fct_nps_daily_by_channel": ("response_date", "channel", *COUNT_COLUMNS, "nps"),
-    "fct_nps_daily_by_region": ("response_date", "region", *COUNT_COLUMNS, "nps"),
-    "fct_nps_daily_by_segment": ("response_date", "segment", *COUNT_COLUMNS, "nps"),
-    "fct_nps_daily_overall": ("response_date", *COUNT_COLUMNS, "nps"),
-    "dim_channel": ("channel", "channel_name", "sort_order"),
-    "dim_region": ("region", "region_name", "country_code", "is_reference_region"),
-    "dim_segment": ("segment", "segment_name", "is_reference_segment"),
-    "dim_date": (
-        "date_day",
-        "year_number",
-        "quarter_number",
-        "month_number",
-        "day_of_month",
-        "iso_day_of_week",
-        "is_weekend",
-        "week_start_date",
-        "month_start_date",
-        "quarter_start_date",
-        "year_start_date",
-    ),
-    "rpt_response_audit": (
-        "source_file",
-        "source_row_number",
-        "response_id",
-        "raw_response_id",
-        "raw_survey_id",
-        "raw_customer_id",
-        "raw_submitted_at",
-        "raw_channel",
-        "raw_region",
-        "raw_segment",
-        "raw_agent_id",
-        "raw_score",
-        "raw_comment",
-        "status",
-        "reason",
-    ),
-    "rpt_unmapped_channels": (
-        "raw_channel",
-        "channel_key",
-        "responses",
-        "first_response_date",
-        "last_response_date",
-    ),
-}
 
 #: Grain (primary key) of every mart: not null and unique together.
 MART_GRAIN: dict[str, tuple[str, ...]] = {

@@ -12,6 +12,8 @@ import json
 import duckdb
 import pytest
 
+from nps_warehouse.contract import MART_COLUMNS
+
 PACKAGE = "nps_warehouse"
 
 
@@ -113,3 +115,7 @@ def test_every_macro_and_source_is_described(manifest):
             if not column["description"]
         ]
     assert not undocumented, f"undocumented: {undocumented}"
+
+
+def test_marts_publish_exactly_the_contract_columns_in_order(built_columns):
+    assert {mart: tuple(built_columns.get(mart, ())) for mart in MART_COLUMNS} == MART_COLUMNS

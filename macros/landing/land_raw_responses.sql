@@ -77,7 +77,11 @@
         create or replace view {{ raw_schema }}.raw_responses as
         {{ branches | join('\nunion all\n') }}
     {%- endset -%}
-    {{ return(ddl) }}
+    {#- Run here rather than returned as the hook's SQL: dbt carries on after a failing hook
+        statement (against the previous raw view), but an error raised while the hook renders
+        stops the whole invocation before any node runs. -#}
+    {%- do run_query(ddl) -%}
+    {{ return('select 1 as landed') }}
 {%- endmacro %}
 
 {#- A Jinja list of paths as a DuckDB list literal ['a', 'b'] with quotes escaped. -#}
@@ -129,14 +133,28 @@
     {{ return(result) }}
 {%- endmacro %}
 
-{#- Raises one error naming every landing file that lacks a required column, and the columns. -#}
+{#- Raises one error naming every landing file that lacks a required column, and the columns,
+    or whose rows do not match its header. The header is sniffed leniently (rows that do not fit
+    are skipped while sniffing), so a malformed row never hides the real column names; a file
+    whose strict reading disagrees with that header has rows with more or fewer fields than the
+    header (or a stray quote), and the build would misread it. -#}
 {% macro nps_check_landing_columns(csv_files, parquet_files) -%}
     {%- set header_queries = [] -%}
+    {%- set dialect = "header = true, delim = ',', quote = '\"', escape = '\"'" -%}
+    {%- set misread_queries = [] -%}
     {%- for file in csv_files -%}
+        {%- set quoted = file | replace("'", "''") -%}
         {%- do header_queries.append(
-            "select '" ~ (file | replace("'", "''")) ~ "' as file, lower(trim(header.name)) as column_name"
-            ~ " from (select unnest(columns) as header from sniff_csv('" ~ (file | replace("'", "''"))
-            ~ "', header = true, delim = ',', quote = '\"', escape = '\"'))"
+            "select '" ~ quoted ~ "' as file, lower(trim(header.name)) as column_name"
+            ~ " from (select unnest(columns) as header from sniff_csv('" ~ quoted
+            ~ "', " ~ dialect ~ ", ignore_errors = true))"
+        ) -%}
+        {%- do misread_queries.append(
+            "select '" ~ quoted ~ "' as file"
+            ~ " where (select [lower(trim(h.name)) for h in columns] from sniff_csv('" ~ quoted
+            ~ "', " ~ dialect ~ ", ignore_errors = true))"
+            ~ " is distinct from (select [lower(trim(h.name)) for h in columns] from sniff_csv('" ~ quoted
+            ~ "', " ~ dialect ~ "))"
         ) -%}
     {%- endfor -%}
     {%- if parquet_files -%}
@@ -145,7 +163,7 @@
             ~ nps_sql_string_list(parquet_files) ~ ")"
         ) -%}
     {%- endif -%}
-    {%- set check_sql -%}
+{%- set check_sql -%}
         with
         headers as (
             {{ header_queries | join('\nunion all\n') }}
@@ -178,5 +196,11 @@
             {%- do problems.append('landing file ' ~ row[0] ~ ' is missing required column(s): ' ~ row[1]) -%}
         {%- endfor -%}
         {{ exceptions.raise_compiler_error(problems | join('; ') ~ '. Nothing was built; the marts of the last good build are unchanged.') }}
+    {%- endif -%}
+    {%- if misread_queries -%}
+        {%- set misread = run_query(misread_queries | join('\nunion all\n')).columns[0].values() -%}
+        {%- if misread | length > 0 -%}
+            {{ exceptions.raise_compiler_error('landing file(s) ' ~ (misread | join(', ')) ~ ' have rows that do not match the header (more or fewer fields than the header, or an unbalanced quote) among their first rows. Nothing was built; the marts of the last good build are unchanged.') }}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -192,3 +192,21 @@ def test_byte_order_mark_and_crlf_line_endings_match_oracle(tmp_path):
     assert marts == compute_marts(str(landing), SEEDS_DIR)
     (response,) = marts["fct_nps_responses"]
     assert response[4:10] == ("phone", "IDF", "smb", 8, "passive", 'Ligne 1\r\nLigne 2, "fin"')
+
+
+def test_rows_not_matching_the_header_fail_and_keep_the_last_good_marts(build_factory, tmp_path):
+    landing = write_messy_landing(tmp_path / "landing", seed=21, rows_per_file=40, files=1)
+    build = build_factory("malformed", landing)
+    bad = landing / "export_98.csv"
+    bad.write_text(
+        ",".join(COLUMNS) + "\n"
+        "M1,S1,C1,2026-03-01T10:00:00Z,email,IDF,smb,A1,9,fine\n"
+        "M2,S1,C1,2026-03-01T10:00:00Z,email,IDF,smb,A1,9,unquoted, comma\n",
+        encoding="utf-8",
+    )
+    run = run_dbt("build", database=build.database, raw=landing, work_dir=build.root)
+    assert not run.success
+    assert not run.statuses, "nothing may run after a failed landing check"
+    log = (build.root / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert f"landing file(s) {bad} have rows that do not match the header" in log
+    assert read_marts(build.database) == build.marts

@@ -78,3 +78,12 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "last_response_date",
     ),
 }
+
+#: Load metadata the incremental marts carry after their data columns: the merge key and when
+#: the data was loaded. They describe a build, not the survey, so the oracle does not compute
+#: them and comparisons of marts leave them out.
+MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "fct_nps_responses": ("response_key", "loaded_at"),
+    "fct_nps_daily": ("loaded_at",),
+    "rpt_response_audit": ("loaded_at",),
+}

@@ -35,7 +35,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from nps_warehouse.contract import MART_COLUMNS
+from nps_warehouse.contract import MART_COLUMNS, MART_LOAD_COLUMNS
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -414,9 +414,11 @@ def _as_day(series: pd.Series) -> pd.Series:
 def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> _Batch:
     """Expectations on the mart exactly as published: columns, keys, ranges, value sets."""
     gxe = _gxe()
-    columns = MART_COLUMNS[mart]
-    grain = MART_GRAIN[mart]
     present = set(frame.columns)
+    # Load metadata (merge key, loaded_at) is allowed after the data columns; the oracle's
+    # frames have none.
+    columns = MART_COLUMNS[mart] + tuple(c for c in MART_LOAD_COLUMNS.get(mart, ()) if c in present)
+    grain = MART_GRAIN[mart]
     exps: list[Expectation] = [
         gxe.ExpectTableColumnsToMatchSet(
             column_set=list(columns),

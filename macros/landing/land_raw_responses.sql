@@ -28,49 +28,36 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set files = nps_resolve_landing_files(nps_landing_spec()) -%}
-    {%- do nps_check_landing_columns(files.csv, files.parquet) -%}
-    {%- do log('Landing ' ~ (files.csv | length) ~ ' CSV and ' ~ (files.parquet | length) ~ ' Parquet file(s) from ' ~ nps_landing_spec(), info=true) -%}
-    {%- set required = nps_required_raw_columns() -%}
+    {%- set spec = nps_landing_spec() -%}
+    {%- set files = nps_resolve_landing_files(spec) -%}
+    {%- set all_files = files.csv + files.parquet -%}
+    {%- set sizes = nps_landing_file_sizes(all_files) -%}
+    {%- set loaded = nps_loaded_landing_files() -%}
+    {%- set changed = [] -%}
+    {%- for file in all_files if file in loaded and loaded[file] != sizes[file] -%}
+        {%- do changed.append(file ~ ' (' ~ loaded[file] ~ ' bytes when loaded, ' ~ sizes[file] ~ ' now)') -%}
+    {%- endfor -%}
+    {%- if changed -%}
+        {{ exceptions.raise_compiler_error(
+            'landing file(s) changed since they were loaded: ' ~ (changed | join(', '))
+            ~ '. A loaded file must not change: put new rows in a new file, or rebuild every'
+            ~ ' model from the landing files with `dbt build --full-refresh`. Nothing was built.'
+        ) }}
+    {%- endif -%}
+    {%- set pending_csv = files.csv | reject('in', loaded) | list -%}
+    {%- set pending_parquet = files.parquet | reject('in', loaded) | list -%}
+    {%- if pending_csv or pending_parquet -%}
+        {%- do nps_check_landing_columns(pending_csv, pending_parquet) -%}
+    {%- endif -%}
+    {%- do log(
+        'Landing ' ~ (files.csv | length) ~ ' CSV and ' ~ (files.parquet | length)
+        ~ ' Parquet file(s) from ' ~ spec ~ '; ' ~ ((pending_csv + pending_parquet) | length)
+        ~ ' not loaded yet', info=true
+    ) -%}
     {%- set branches = [] -%}
-    {%- if files.csv -%}
-        {%- set csv_branch -%}
-        select
-            filename as source_file,
-            cast(ordinality - min(ordinality) over (partition by filename) + 1 as bigint) as source_row_number,
-            {% for column in required -%}
-            nullif(cast({{ column }} as varchar), '') as {{ column }}{{ ',' if not loop.last }}
-            {% endfor %}
-        from read_csv(
-            {{ nps_sql_string_list(files.csv) }},
-            header = true,
-            all_varchar = true,
-            delim = ',',
-            quote = '"',
-            escape = '"',
-            filename = true,
-            union_by_name = true
-        ) with ordinality
-        {%- endset -%}
-        {%- do branches.append(csv_branch) -%}
-    {%- endif -%}
-    {%- if files.parquet -%}
-        {%- set parquet_branch -%}
-        select
-            filename as source_file,
-            cast(file_row_number + 1 as bigint) as source_row_number,
-            {% for column in required -%}
-            nullif(cast({{ column }} as varchar), '') as {{ column }}{{ ',' if not loop.last }}
-            {% endfor %}
-        from read_parquet(
-            {{ nps_sql_string_list(files.parquet) }},
-            filename = true,
-            file_row_number = true,
-            union_by_name = true
-        )
-        {%- endset -%}
-        {%- do branches.append(parquet_branch) -%}
-    {%- endif -%}
+    {%- for file in all_files -%}
+        {%- do branches.append(nps_landing_file_select(file, sizes[file])) -%}
+    {%- endfor -%}
     {%- set raw_schema = var('nps_raw_schema') -%}
     {%- set ddl -%}
         create schema if not exists {{ raw_schema }};
@@ -82,6 +69,79 @@
         stops the whole invocation before any node runs. -#}
     {%- do run_query(ddl) -%}
     {{ return('select 1 as landed') }}
+{%- endmacro %}
+
+{#- One landing file as a select of the raw relation's columns. Each file is read by its own
+    scan, with its path and size as constants: a filter on source_file then prunes whole files
+    before they are opened (incremental builds read only the files not loaded yet), and the
+    row number is the file's own (CSV: the reader's ordinality, 1 = first row after the header;
+    Parquet: the file row number + 1). -#}
+{% macro nps_landing_file_select(file, size) -%}
+    {%- set quoted = file | replace("'", "''") -%}
+    {%- set lowered = file | lower -%}
+    select
+        '{{ quoted }}' as source_file,
+        cast({{ size }} as bigint) as source_file_bytes,
+        {% if lowered.endswith('.parquet') -%}
+        cast(file_row_number + 1 as bigint) as source_row_number,
+        {%- else -%}
+        cast(ordinality as bigint) as source_row_number,
+        {%- endif %}
+        {% for column in nps_required_raw_columns() -%}
+        nullif(cast({{ column }} as varchar), '') as {{ column }}{{ ',' if not loop.last }}
+        {% endfor %}
+    {% if lowered.endswith('.parquet') -%}
+    from read_parquet('{{ quoted }}', file_row_number = true)
+    {%- else -%}
+    from read_csv(
+        '{{ quoted }}',
+        header = true,
+        all_varchar = true,
+        delim = ',',
+        quote = '"',
+        escape = '"'
+    ) with ordinality
+    {%- endif %}
+{%- endmacro %}
+
+{#- {path: size in bytes} of the landing files (file metadata only; contents are not read). -#}
+{% macro nps_landing_file_sizes(files) -%}
+    {%- set sizes = {} -%}
+    {%- if files -%}
+        {%- set listing = run_query(
+            'select filename, size from read_blob(' ~ nps_sql_string_list(files) ~ ')'
+        ) -%}
+        {%- for row in listing.rows -%}
+            {%- do sizes.update({row[0]: row[1] | int}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(sizes) }}
+{%- endmacro %}
+
+{#- {path: size in bytes when loaded} of every landing file the staging model already holds;
+    empty on a full refresh or before the first build, when every file is read again. -#}
+{% macro nps_loaded_landing_files() -%}
+    {%- set loaded = {} -%}
+    {%- if not execute or flags.FULL_REFRESH -%}
+        {{ return(loaded) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.nps_warehouse.stg_nps_survey__responses') -%}
+    {%- if node is none -%}
+        {{ return(loaded) }}
+    {%- endif -%}
+    {%- set relation = adapter.get_relation(
+        database=node.database, schema=node.schema, identifier=node.alias
+    ) -%}
+    {%- if relation is none or relation.is_view -%}
+        {{ return(loaded) }}
+    {%- endif -%}
+    {%- set listing = run_query(
+        'select source_file, max(source_file_bytes) from ' ~ relation ~ ' group by source_file'
+    ) -%}
+    {%- for row in listing.rows -%}
+        {%- do loaded.update({row[0]: row[1] | int}) -%}
+    {%- endfor -%}
+    {{ return(loaded) }}
 {%- endmacro %}
 
 {#- A Jinja list of paths as a DuckDB list literal ['a', 'b'] with quotes escaped. -#}

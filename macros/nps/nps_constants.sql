@@ -16,7 +16,7 @@
 {%- endmacro %}
 
 {% macro nps_response_statuses() -%}
-    {{ return(['accepted', 'rejected', 'superseded']) }}
+    {{ return(['accepted', 'rejected', 'superseded', 'pending']) }}
 {%- endmacro %}
 
 {% macro nps_categories() -%}

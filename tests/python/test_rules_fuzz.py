@@ -108,11 +108,14 @@ def connection():
 def _stage(connection, staging_sql: str, rows: list[dict]) -> list[dict]:
     connection.execute("drop table if exists fuzz_input")
     columns = ", ".join(f"{name} varchar" for name in COLUMNS)
-    connection.execute(f"create table fuzz_input (source_file varchar, source_row_number bigint, {columns})")
-    placeholders = ", ".join("?" for _ in range(len(COLUMNS) + 2))
+    connection.execute(
+        "create table fuzz_input (source_file varchar, source_file_bytes bigint, "
+        f"source_row_number bigint, {columns})"
+    )
+    placeholders = ", ".join("?" for _ in range(len(COLUMNS) + 3))
     connection.executemany(
         f"insert into fuzz_input values ({placeholders})",
-        [["fuzz.csv", index, *(row[name] for name in COLUMNS)] for index, row in enumerate(rows, 1)],
+        [["fuzz.csv", 0, index, *(row[name] for name in COLUMNS)] for index, row in enumerate(rows, 1)],
     )
     relation = connection.sql(f"select * from ({staging_sql}) order by source_row_number")
     return [dict(zip(relation.columns, values, strict=True)) for values in relation.fetchall()]

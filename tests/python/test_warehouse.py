@@ -143,7 +143,14 @@ def test_mass_rejection_fails_the_build_and_keeps_the_last_good_marts(build_fact
     assert run.statuses["assert_rejected_share_within_limits"] == "fail"
     assert set(run.failures()) == {"assert_rejected_share_within_limits"}
     assert run.statuses["fct_nps_daily"] == "skipped"
-    assert read_marts(build.database) == build.marts
+    after = read_marts(build.database)
+    # The NPS marts are those of the last good build. The audit, a view over staging, already
+    # shows the rows of the stopped load, every one rejected with its reason.
+    new_audit_rows = [row for row in after.pop("rpt_response_audit") if row[0].endswith("export_99.csv")]
+    before = dict(build.marts)
+    assert after == {mart: rows for mart, rows in before.items() if mart != "rpt_response_audit"}
+    assert len(new_audit_rows) == 200
+    assert {(row[-2], row[-1]) for row in new_audit_rows} == {("rejected", "invalid_score")}
 
 
 def test_header_only_file_builds_empty_marts(tmp_path):

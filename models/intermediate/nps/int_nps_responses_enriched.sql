@@ -2,7 +2,7 @@ with
 
 responses as (
 
-    select * from {{ ref('int_nps_responses_deduplicated') }}
+    select * from {{ ref('stg_nps_survey__responses') }}
 
 ),
 
@@ -12,39 +12,41 @@ channel_aliases as (
 
 ),
 
-accepted as (
+valid as (
 
     select * from responses
-    where status = {{ nps_literal('status', 'accepted') }}
+    where rejection_reason is null
 
 ),
 
 enriched as (
 
     select
-        accepted.response_id,
-        accepted.survey_id,
-        accepted.customer_id,
-        accepted.agent_id,
+        valid.response_key,
+        valid.response_id,
+        valid.survey_id,
+        valid.customer_id,
+        valid.agent_id,
         case
-            when accepted.channel_raw_trimmed is null then {{ nps_literal('placeholder', 'unknown') }}
+            when valid.channel_raw_trimmed is null then {{ nps_literal('placeholder', 'unknown') }}
             else coalesce(channel_aliases.channel, {{ nps_literal('placeholder', 'other') }})
         end as channel,
-        accepted.channel_raw_trimmed,
-        accepted.channel_key,
-        accepted.region,
-        accepted.segment,
-        accepted.nps_score,
-        accepted.nps_category,
-        accepted.comment,
-        {{ utc_to_local_date('accepted.submitted_at', var('nps_reporting_timezone')) }} as response_date,
-        accepted.submitted_at,
-        accepted.source_file,
-        accepted.source_row_number
+        valid.channel_raw_trimmed,
+        valid.channel_key,
+        valid.region,
+        valid.segment,
+        valid.nps_score,
+        valid.nps_category,
+        valid.comment,
+        {{ utc_to_local_date('valid.submitted_at', var('nps_reporting_timezone')) }} as response_date,
+        valid.submitted_at,
+        valid.source_file,
+        valid.source_row_number,
+        valid.loaded_at
 
-    from accepted
+    from valid
     left join channel_aliases
-        on accepted.channel_key = channel_aliases.alias_key
+        on valid.channel_key = channel_aliases.alias_key
 
 )
 

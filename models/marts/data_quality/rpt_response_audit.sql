@@ -1,32 +1,54 @@
+{#- A view: the raw values live once, in staging; the status comes from fct_nps_responses, so
+    the audit is complete and current after every build, full or incremental, without a copy. -#}
+{{ config(materialized='view') }}
+
 with
 
-responses as (
+raw_rows as (
 
-    select * from {{ ref('int_nps_responses_deduplicated') }}
+    select * from {{ ref('stg_nps_survey__responses') }}
 
 ),
 
-final as (
+accepted as (
+
+    select * from {{ ref('fct_nps_responses') }}
+
+),
+
+statused as (
 
     select
-        source_file,
-        source_row_number,
-        response_id,
-        raw_response_id,
-        raw_survey_id,
-        raw_customer_id,
-        raw_submitted_at,
-        raw_channel,
-        raw_region,
-        raw_segment,
-        raw_agent_id,
-        raw_score,
-        raw_comment,
-        status,
-        rejection_reason as reason
+        raw_rows.source_file,
+        raw_rows.source_row_number,
+        raw_rows.response_id,
+        raw_rows.raw_response_id,
+        raw_rows.raw_survey_id,
+        raw_rows.raw_customer_id,
+        raw_rows.raw_submitted_at,
+        raw_rows.raw_channel,
+        raw_rows.raw_region,
+        raw_rows.raw_segment,
+        raw_rows.raw_agent_id,
+        raw_rows.raw_score,
+        raw_rows.raw_comment,
+        case
+            when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
+            when
+                raw_rows.source_file = accepted.source_file
+                and raw_rows.source_row_number = accepted.source_row_number
+                then {{ nps_literal('status', 'accepted') }}
+            when accepted.response_key is not null then {{ nps_literal('status', 'superseded') }}
+            -- valid, but its response is not published: a build stopped after reading it
+            else {{ nps_literal('status', 'pending') }}
+        end as status,
+        raw_rows.rejection_reason as reason,
+        raw_rows.loaded_at
 
-    from responses
+    from raw_rows
+    left join accepted
+        on raw_rows.response_key = accepted.response_key
 
 )
 
-select * from final
+select * from statused

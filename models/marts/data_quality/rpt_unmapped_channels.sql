@@ -1,15 +1,33 @@
 with
 
-responses as (
+submissions as (
 
     select * from {{ ref('int_nps_responses_enriched') }}
 
 ),
 
-unmapped as (
+accepted as (
 
-    select * from responses
+    select * from {{ ref('fct_nps_responses') }}
+
+),
+
+unmapped_submissions as (
+
+    select * from submissions
     where channel = {{ nps_literal('placeholder', 'other') }}
+
+),
+
+unmapped_responses as (
+
+    select unmapped_submissions.*
+    from unmapped_submissions
+    inner join accepted
+        on
+            unmapped_submissions.response_key = accepted.response_key
+            and unmapped_submissions.source_file = accepted.source_file
+            and unmapped_submissions.source_row_number = accepted.source_row_number
 
 ),
 
@@ -22,7 +40,7 @@ final as (
         min(response_date) as first_response_date,
         max(response_date) as last_response_date
 
-    from unmapped
+    from unmapped_responses
     group by channel_raw_trimmed, channel_key
 
 )

@@ -1,16 +1,16 @@
 with
 
-responses as (
+daily as (
 
-    select * from {{ ref('int_nps_responses_enriched') }}
+    select * from {{ ref('fct_nps_daily') }}
 
 ),
 
 spine as (
 
     {{ date_spine_days(
-        '(select min(response_date) from responses)',
-        '(select max(response_date) from responses)',
+        '(select min(response_date) from daily)',
+        '(select max(response_date) from daily)',
     ) }}
 
 ),

@@ -6,16 +6,16 @@ reference as (
 
 ),
 
-responses as (
+daily as (
 
-    select * from {{ ref('int_nps_responses_enriched') }}
+    select * from {{ ref('fct_nps_daily') }}
 
 ),
 
 observed as (
 
     select distinct region
-    from responses
+    from daily
 
 ),
 

@@ -1,10 +1,26 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 with
 
 source as (
 
     select * from {{ source('nps_survey', 'raw_responses') }}
+    {% if is_incremental() -%}
+    {%- set loaded = nps_loaded_landing_files() -%}
+    {%- if loaded %}
+    -- Only the landing files this table does not hold yet: the filter is on a constant of each
+    -- file's scan, so the files already loaded are never opened.
+    where source_file not in (
+        {%- for file in loaded | sort %}
+        '{{ file | replace("'", "''") }}'{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+    {%- endif %}
+    {%- endif %}
 
 ),
 
@@ -12,6 +28,7 @@ trimmed as (
 
     select
         source_file,
+        source_file_bytes,
         source_row_number,
         response_id as raw_response_id,
         survey_id as raw_survey_id,
@@ -55,6 +72,7 @@ validated as (
         source_file,
         source_row_number,
         response_id,
+        {{ nps_hash_key('response_id') }} as response_key,
         survey_id,
         customer_id,
         agent_id,
@@ -81,7 +99,9 @@ validated as (
         raw_segment,
         raw_agent_id,
         raw_score,
-        raw_comment
+        raw_comment,
+        source_file_bytes,
+        {{ nps_load_timestamp() }} as loaded_at
 
     from parsed
 

@@ -1,27 +1,53 @@
--- Every raw row of every landing file has exactly one audit row: returns each file whose raw
--- and audit row counts differ.
+-- Every raw row of every landing file of the latest load (every file after a full refresh) has
+-- exactly one audit row: per file, the staging rows, the audit rows and the last row number the
+-- file reader gave must agree. Returns each file where they do not.
 
 with
 
-raw_rows as (
+all_staged as (
 
-    select * from {{ source('nps_survey', 'raw_responses') }}
+    select * from {{ ref('stg_nps_survey__responses') }}
 
 ),
 
-audit as (
+all_audit as (
 
     select * from {{ ref('rpt_response_audit') }}
 
 ),
 
-raw_per_file as (
+latest_load as (
+
+    select max(loaded_at) as loaded_at from all_staged
+
+),
+
+staged as (
+
+    select all_staged.*
+    from all_staged
+    inner join latest_load
+        on all_staged.loaded_at = latest_load.loaded_at
+
+),
+
+audit as (
+
+    select all_audit.*
+    from all_audit
+    inner join latest_load
+        on all_audit.loaded_at = latest_load.loaded_at
+
+),
+
+staged_per_file as (
 
     select
         source_file,
-        count(*) as raw_rows
+        count(*) as staged_rows,
+        max(source_row_number) as last_row_number
 
-    from raw_rows
+    from staged
     group by source_file
 
 ),
@@ -40,15 +66,16 @@ audit_per_file as (
 compared as (
 
     select
-        coalesce(raw_per_file.source_file, audit_per_file.source_file) as source_file,
-        coalesce(raw_per_file.raw_rows, 0) as raw_rows,
+        coalesce(staged_per_file.source_file, audit_per_file.source_file) as source_file,
+        coalesce(staged_per_file.staged_rows, 0) as staged_rows,
+        coalesce(staged_per_file.last_row_number, 0) as last_row_number,
         coalesce(audit_per_file.audit_rows, 0) as audit_rows
 
-    from raw_per_file
+    from staged_per_file
     full outer join audit_per_file
-        on raw_per_file.source_file = audit_per_file.source_file
+        on staged_per_file.source_file = audit_per_file.source_file
 
 )
 
 select * from compared
-where raw_rows <> audit_rows
+where staged_rows <> audit_rows or staged_rows <> last_row_number

@@ -15,8 +15,10 @@ export NPS_DUCKDB_PATH ?= warehouse/nps.duckdb
 export NPS_TARGET ?= duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT := $(BIN)/dbt
+# Extra arguments for dbt build, e.g. DBT_ARGS=--full-refresh
+DBT_ARGS ?=
 
-.PHONY: help install warehouse-dir build docs test lint dbt-build pytest validate demo-data clean
+.PHONY: help install warehouse-dir build docs test lint dbt-build pytest validate bench demo-data clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,7 +35,7 @@ warehouse-dir:
 	@mkdir -p "$(dir $(NPS_DUCKDB_PATH))"
 
 build: install warehouse-dir ## dbt build on the landing data (demo by default) + offline lineage site
-	$(DBT) build
+	$(DBT) build $(DBT_ARGS)
 	$(MAKE) --no-print-directory docs
 
 docs: install warehouse-dir ## write the offline lineage site, target/static_index.html
@@ -48,13 +50,17 @@ lint: install ## sqlfluff (dbt templater, in-memory target) and ruff
 	$(BIN)/ruff format --check nps_warehouse scripts tests/python
 
 dbt-build: install warehouse-dir ## dbt build: seeds, models, data tests and unit tests
-	$(DBT) build
+	$(DBT) build $(DBT_ARGS)
 
 pytest: install ## validation harness: dbt builds on generated data vs the Python oracle
 	$(BIN)/pytest
 
 validate: install ## Great Expectations suite over the built marts
 	$(BIN)/python scripts/validate_marts.py --duckdb-path "$(NPS_DUCKDB_PATH)"
+
+BENCH_ARGS ?=
+bench: install ## benchmark vs the engine floor and pandas (BENCH_ARGS="--sizes 1M,10M --scaling")
+	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
 demo-data: install ## regenerate the committed demo data in data/demo
 	rm -rf data/demo/*.csv data/demo/*.parquet

@@ -125,15 +125,21 @@
     {%- if not execute or flags.FULL_REFRESH -%}
         {{ return(loaded) }}
     {%- endif -%}
-    {%- set node = graph.nodes.get('model.nps_warehouse.stg_nps_survey__responses') -%}
-    {%- if node is none -%}
+    {%- set relation = nps_staging_relation(must_exist=true) -%}
+    {%- if relation is none -%}
         {{ return(loaded) }}
     {%- endif -%}
-    {%- set relation = adapter.get_relation(
-        database=node.database, schema=node.schema, identifier=node.alias
-    ) -%}
-    {%- if relation is none or relation.is_view -%}
-        {{ return(loaded) }}
+    {#- run_query, not adapter.get_columns_in_relation: that one opens a transaction the hook
+        never commits, and the raw view created after it would be rolled back. -#}
+    {%- set incremental_columns = run_query(
+        "select count(*) from information_schema.columns where table_schema = '" ~ relation.schema
+        ~ "' and table_name = '" ~ relation.identifier ~ "' and column_name in ('loaded_at', 'source_file_bytes')"
+    ).columns[0].values()[0] -%}
+    {%- if relation.is_view or incremental_columns != 2 -%}
+        {{ exceptions.raise_compiler_error(
+            relation ~ ' was built by an earlier, non-incremental version of this project. Rebuild'
+            ~ ' the warehouse once with `dbt build --full-refresh` (make build DBT_ARGS=--full-refresh).'
+        ) }}
     {%- endif -%}
     {%- set listing = run_query(
         'select source_file, max(source_file_bytes) from ' ~ relation ~ ' group by source_file'
@@ -142,6 +148,16 @@
         {%- do loaded.update({row[0]: row[1] | int}) -%}
     {%- endfor -%}
     {{ return(loaded) }}
+{%- endmacro %}
+
+{#- The staging table stg_nps_survey__responses, found through the graph (no ref: hooks and
+    tests call this without depending on the model). With must_exist, none when it is not built. -#}
+{% macro nps_staging_relation(must_exist=false) -%}
+    {%- set node = graph.nodes.get('model.nps_warehouse.stg_nps_survey__responses') -%}
+    {%- if must_exist -%}
+        {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+    {%- endif -%}
+    {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
 {%- endmacro %}
 
 {#- A Jinja list of paths as a DuckDB list literal ['a', 'b'] with quotes escaped. -#}

@@ -6,19 +6,16 @@
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
 
-{#- A 128-bit hash of a text (null for null), the merge key of the incremental models: joins
-    and deletes on it are several times faster than on the text itself. An MD5 collision
-    between two response ids is as unlikely as for any MD5 surrogate key. -#}
+{#- A 128-bit hash of a text as a UUID (null for null), the merge key of the incremental
+    models: joins and deletes on a 16-byte UUID are several times faster than on the text, and
+    UUID is a type every BI driver reads. An MD5 collision between two response ids is as
+    unlikely as for any MD5 surrogate key. -#}
 {% macro nps_hash_key(expr) -%}
     {{ return(adapter.dispatch('nps_hash_key', 'nps_warehouse')(expr)) }}
 {%- endmacro %}
 
 {% macro default__nps_hash_key(expr) -%}
-    md5({{ expr }})
-{%- endmacro %}
-
-{% macro duckdb__nps_hash_key(expr) -%}
-    md5_number({{ expr }})
+    cast(md5({{ expr }}) as uuid)
 {%- endmacro %}
 
 {#- The latest load a model has processed: max(loaded_at) of the model's own table, or a

@@ -37,7 +37,8 @@ enriched as (
         valid.segment,
         valid.nps_score,
         valid.nps_category,
-        valid.comment,
+        -- the published column name is the keyword comment
+        valid.raw_comment as comment,  -- noqa: RF04
         {{ utc_to_local_date('valid.submitted_at', var('nps_reporting_timezone')) }} as response_date,
         valid.submitted_at,
         valid.source_file,

@@ -48,8 +48,7 @@ trimmed as (
         nullif({{ trim_whitespace('score') }}, '') as score_text,
         nullif({{ trim_whitespace('channel') }}, '') as channel_text,
         nullif({{ trim_whitespace('region') }}, '') as region_text,
-        nullif({{ trim_whitespace('segment') }}, '') as segment_text,
-        comment
+        nullif({{ trim_whitespace('segment') }}, '') as segment_text
 
     from source
 
@@ -82,7 +81,6 @@ validated as (
         coalesce(lower(segment_text), {{ nps_literal('placeholder', 'unknown') }}) as segment,
         nps_score,
         {{ nps_category('nps_score') }} as nps_category,
-        comment,
         case
             when response_id is null then {{ nps_literal('reason', 'missing_response_id') }}
             when submitted_at is null then {{ nps_literal('reason', 'invalid_submitted_at') }}

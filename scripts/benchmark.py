@@ -1,0 +1,137 @@
+"""Benchmark the warehouse against the engine floor and pandas; write JSON and Markdown reports.
+
+For each size (default 1M and 10M responses) it generates landing data with the project's
+generator (reused on later runs), then measures on the same files: the full `dbt build` and
+`dbt run`, an incremental `dbt build` after one more day, the engine floor (one hand-written DuckDB
+statement) and pandas. With --scaling it also builds the same new day incrementally on histories
+of the given sizes (default 10M and 50M) to show how incremental time grows with history.
+
+Exit codes: 0 every step ran and every cube matched the warehouse's, 1 a step failed or a cube
+differed, 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from nps_warehouse.benchmark import (  # noqa: E402 (needs the sys.path entry above)
+    benchmark_scaling,
+    benchmark_size,
+    format_size,
+    machine_info,
+    parse_size,
+    render_markdown,
+)
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        return [parse_size(part) for part in text.split(",") if part.strip()]
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="benchmark.py",
+        description=__doc__.split("\n\n")[1].replace("\n", " ") if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  python scripts/benchmark.py                         # 1M and 10M\n"
+            "  python scripts/benchmark.py --sizes 1M              # a quick run\n"
+            "  python scripts/benchmark.py --sizes 50M,100M --pandas-max-rows 0\n"
+            "  python scripts/benchmark.py --sizes 10M --scaling 10M,50M\n"
+        ),
+    )
+    parser.add_argument(
+        "--sizes", type=_sizes, default=_sizes("1M,10M"), help="history sizes (default 1M,10M)"
+    )
+    parser.add_argument(
+        "--scaling",
+        type=_sizes,
+        nargs="?",
+        const=_sizes("10M,50M"),
+        default=None,
+        help="also time the same new day on these history sizes (default when given: 10M,50M)",
+    )
+    parser.add_argument(
+        "--work-dir", type=Path, default=REPO_ROOT / "bench", help="data and warehouses (default bench/)"
+    )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="where benchmark.json and benchmark.md go (default <work-dir>/results)",
+    )
+    parser.add_argument(
+        "--pandas-max-rows",
+        type=parse_size,
+        default=parse_size("10M"),
+        help="skip pandas above this size: it holds everything in memory (default 10M)",
+    )
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for dbt and the floor")
+    parser.add_argument("--threads", default="", help="DuckDB threads (default all cores)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    work = args.work_dir.resolve()
+    output = (args.output_dir or work / "results").resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    settings = {"NPS_DUCKDB_MEMORY_LIMIT": args.memory_limit}
+    if args.threads:
+        settings["NPS_DUCKDB_THREADS"] = args.threads
+
+    def progress(message: str) -> None:
+        print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+    report: dict = {"machine": machine_info(settings), "sizes": []}
+    for rows in args.sizes:
+        result = benchmark_size(
+            rows, work, settings=settings, pandas_max_rows=args.pandas_max_rows, progress=progress
+        )
+        report["sizes"].append(result.__dict__)
+    if args.scaling:
+        report["scaling"] = benchmark_scaling(args.scaling, work, settings=settings, progress=progress)
+
+    markdown = render_markdown(report)
+    (output / "benchmark.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    (output / "benchmark.md").write_text(markdown, encoding="utf-8")
+    print(markdown)
+    print(f"Wrote {output / 'benchmark.json'} and {output / 'benchmark.md'}", file=sys.stderr)
+
+    failed = [
+        f"{format_size(size['rows'])} {name}"
+        for size in report["sizes"]
+        for name, step in size["steps"].items()
+        if not step["ok"]
+    ] + [
+        f"{format_size(size['rows'])} {name}"
+        for size in report["sizes"]
+        for name, matched in size["checks"].items()
+        if matched is False
+    ]
+    if args.scaling:
+        failed += [
+            f"scaling {name}"
+            for name, run in report["scaling"]["runs"].items()
+            if not (run["incremental_build"]["ok"] and run["history_full_build"]["ok"])
+        ]
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

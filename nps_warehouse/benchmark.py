@@ -337,12 +337,22 @@ def run_floor(files: Sequence[Path], output: Path, memory_limit: str, threads: s
 def run_pandas(files: Sequence[Path], output: Path) -> None:
     """The daily cube with pandas: the same rules, vectorised."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
 
     frames = []
     for path in files:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, usecols=list(REQUIRED_COLUMNS), engine="pyarrow"
+        # pyarrow's multithreaded reader (pandas' engine="pyarrow" cannot read quoted newlines)
+        table = pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(REQUIRED_COLUMNS, pa.string()),
+                include_columns=list(REQUIRED_COLUMNS),
+                strings_can_be_null=False,
+            ),
         )
+        frame = table.to_pandas()
         frame["source_file"] = str(path)
         frame["source_row_number"] = range(1, len(frame) + 1)
         frames.append(frame)

@@ -41,11 +41,14 @@
     by response_key, so its cost follows the new rows, not the history. -#}
 {% macro nps_touched_response_dates(model_relation) -%}
     {%- set submissions = ref('int_nps_responses_enriched') -%}
-    select response_date from {{ submissions }}
-    where response_key in (
-        select response_key from {{ submissions }}
+    {#- a join, not "in (select ...)": DuckDB then builds its hash table on the few new keys -#}
+    select submissions.response_date
+    from {{ submissions }} as submissions
+    inner join (
+        select distinct response_key from {{ submissions }}
         where loaded_at > {{ nps_processed_watermark(model_relation) }}
-    )
+    ) as new_keys
+        on submissions.response_key = new_keys.response_key
     union
     select response_date from {{ model_relation }}
     where response_date > (

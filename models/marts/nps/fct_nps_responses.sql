@@ -1,7 +1,9 @@
 {#- Incremental: a run re-derives only the responses with a submission loaded since the last run
     (plus those of the last var nps_reprocess_days days), from every valid submission staging
     holds for them, and replaces them by response_key. The result is the same as a full
-    rebuild: a response's winner depends only on its own submissions. -#}
+    rebuild: a response's winner depends only on its own submissions. Each CTE reads its
+    relation once: DuckDB materialises a CTE read twice, which here would copy every staged
+    submission on every incremental build. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -19,12 +21,14 @@ submissions as (
 
 {% if is_incremental() %}
 
-changed_responses as (
+new_submissions as (
 
-    select response_key from submissions
+    select response_key from {{ ref('int_nps_responses_enriched') }}
     where loaded_at > {{ nps_processed_watermark(this) }}
 
-    union
+),
+
+recent_responses as (
 
     select response_key from {{ this }}
     where response_date > (
@@ -34,13 +38,25 @@ changed_responses as (
 
 ),
 
+changed_responses as (
+
+    select response_key from new_submissions
+    union
+    select response_key from recent_responses
+
+),
+
 {% endif %}
 
 candidates as (
 
-    select * from submissions
+    select submissions.*
+    from submissions
     {% if is_incremental() -%}
-    where response_key in (select response_key from changed_responses)
+    -- a join, not "in (select ...)": DuckDB then builds its hash table on the few changed
+    -- keys instead of on every staged submission
+    inner join changed_responses
+        on submissions.response_key = changed_responses.response_key
     {%- endif %}
 
 ),

@@ -1,49 +1,34 @@
 -- fct_nps_responses rows = the responses summed over fct_nps_daily, and every response of the
 -- latest load (every response after a full refresh; all of them with var nps_test_all_rows)
 -- is a valid staging row of the same response_id, file and row. Returns one row per failure.
+-- Each CTE reads its relation once (DuckDB materialises a CTE read twice).
 
 {%- set all_rows = var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] %}
 
 with
 
-responses as (
+fact_rows as (
 
-    select * from {{ ref('fct_nps_responses') }}
+    select count(*) as fact_rows from {{ ref('fct_nps_responses') }}
 
 ),
 
-daily as (
+daily_responses as (
 
-    select * from {{ ref('fct_nps_daily') }}
+    select coalesce(sum(responses), 0) as daily_responses from {{ ref('fct_nps_daily') }}
+
+),
+
+checked_responses as (
+
+    select * from {{ ref('fct_nps_responses') }}
+    where {{ 'true' if all_rows else 'loaded_at = ' ~ nps_latest_load() }}
 
 ),
 
 staged as (
 
     select * from {{ ref('stg_nps_survey__responses') }}
-
-),
-
-latest_load as (
-
-    select max(loaded_at) as loaded_at from responses
-
-),
-
-totals as (
-
-    select
-        (select count(*) from responses) as fact_rows,
-        (select coalesce(sum(responses), 0) from daily) as daily_responses
-
-),
-
-checked_responses as (
-
-    select responses.*
-    from responses
-    cross join latest_load
-    where {{ 'true' if all_rows else 'responses.loaded_at = latest_load.loaded_at' }}
 
 ),
 
@@ -70,8 +55,9 @@ failures as (
     select
         'fact rows differ from the daily responses' as failure,
         cast(null as varchar) as response_id
-    from totals
-    where fact_rows <> daily_responses
+    from fact_rows
+    cross join daily_responses
+    where fact_rows.fact_rows <> daily_responses.daily_responses
 
     union all
 

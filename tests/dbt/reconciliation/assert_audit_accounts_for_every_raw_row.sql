@@ -1,42 +1,21 @@
 -- Every raw row of every landing file of the latest load (every file after a full refresh) has
 -- exactly one audit row: per file, the staging rows, the audit rows and the last row number the
--- file reader gave must agree. Returns each file where they do not.
+-- file reader gave must agree. Returns each file where they do not. Each CTE reads its
+-- relation once (DuckDB materialises a CTE read twice).
 
 with
 
-all_staged as (
-
-    select * from {{ ref('stg_nps_survey__responses') }}
-
-),
-
-all_audit as (
-
-    select * from {{ ref('rpt_response_audit') }}
-
-),
-
-latest_load as (
-
-    select max(loaded_at) as loaded_at from all_staged
-
-),
-
 staged as (
 
-    select all_staged.*
-    from all_staged
-    inner join latest_load
-        on all_staged.loaded_at = latest_load.loaded_at
+    select * from {{ ref('stg_nps_survey__responses') }}
+    where loaded_at = {{ nps_latest_load() }}
 
 ),
 
 audit as (
 
-    select all_audit.*
-    from all_audit
-    inner join latest_load
-        on all_audit.loaded_at = latest_load.loaded_at
+    select * from {{ ref('rpt_response_audit') }}
+    where loaded_at = {{ nps_latest_load() }}
 
 ),
 

@@ -1,0 +1,120 @@
+"""The benchmark's helpers, and its two baselines held to the oracle.
+
+The engine floor (one DuckDB statement) and the pandas pipeline are independent implementations
+of the rules; a benchmark comparing against a wrong baseline would be meaningless, so both must
+produce the oracle's daily cube on messy generated data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from harness import SEEDS_DIR
+
+from nps_warehouse.benchmark import (
+    _tree_rss_bytes,
+    format_size,
+    landing_files,
+    measure,
+    normalise_cube,
+    parse_size,
+    read_cube_file,
+    render_markdown,
+    run_floor,
+    run_pandas,
+)
+from nps_warehouse.generator import generate
+from nps_warehouse.oracle import compute_marts
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("bench_landing")
+    generate(directory, rows=4000, seed=31, files=3, days=20, messy_rate=0.2, resubmit_rate=0.2)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def oracle_cube(landing: Path) -> list[list]:
+    daily = compute_marts(str(landing), SEEDS_DIR)["fct_nps_daily"]
+    return normalise_cube([row[:8] for row in daily])
+
+
+def test_floor_statement_computes_the_oracle_cube(landing, oracle_cube, tmp_path):
+    output = tmp_path / "floor.json"
+    run_floor(landing_files(landing), output, memory_limit="1GB", threads="")
+    assert read_cube_file(output) == oracle_cube
+
+
+def test_pandas_pipeline_computes_the_oracle_cube(landing, oracle_cube, tmp_path):
+    output = tmp_path / "pandas.json"
+    run_pandas(landing_files(landing), output)
+    assert read_cube_file(output) == oracle_cube
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"), [("1M", 1_000_000), ("500k", 500_000), ("2500", 2500), ("1.5M", 1_500_000)]
+)
+def test_sizes_parse_and_format(text, rows):
+    assert parse_size(text) == rows
+    assert parse_size(format_size(rows)) == rows
+
+
+@pytest.mark.parametrize("text", ["", "ten", "1.5", "0", "-3M"])
+def test_bad_sizes_are_refused(text):
+    with pytest.raises(ValueError, match=r"size|whole number"):
+        parse_size(text)
+
+
+def test_measure_reports_time_memory_and_failure(tmp_path):
+    allocate = (
+        "import time; data = bytearray(200 * 2**20); data[::4096] = b'x' * len(data[::4096]); time.sleep(0.3)"
+    )
+    ok = measure(["python3", "-c", allocate])
+    assert ok.ok and ok.seconds >= 0.3 and ok.peak_rss_mb >= 200
+    failed = measure(["python3", "-c", "raise SystemExit(3)"], log=tmp_path / "log.txt")
+    assert not failed.ok and "exit code 3" in failed.detail
+    assert _tree_rss_bytes(999_999_999) == 0
+
+
+def test_markdown_report_shows_every_step_ratio_and_check():
+    step = {"seconds": 10.0, "peak_rss_mb": 1000.0, "ok": True, "detail": ""}
+    report = {
+        "machine": {
+            "date": "2026-11-22",
+            "cpu": "cpu",
+            "cores": 2,
+            "memory_gb": 24,
+            "os": "Linux",
+            "python": "3.11",
+            "duckdb": "2.0.0",
+            "dbt_core": "1.11",
+            "duckdb_memory_limit": "3GB",
+            "duckdb_threads": "all cores",
+        },
+        "sizes": [
+            {
+                "rows": 10_000_000,
+                "steps": {
+                    "full_build": step,
+                    "dbt_run": step,
+                    "incremental_build": {**step, "seconds": 2.0},
+                    "floor": {**step, "seconds": 5.0},
+                    "pandas": {**step, "ok": False, "detail": "exit code 1"},
+                },
+                "ratios": {
+                    "full_over_floor": 2.0,
+                    "incremental_over_full": 0.2,
+                    "pandas_over_full": None,
+                    "pandas_over_incremental": None,
+                },
+                "checks": {"floor_matches_marts": True, "pandas_matches_marts": False},
+            }
+        ],
+    }
+    markdown = render_markdown(json.loads(json.dumps(report)))
+    assert "| 10M | full `dbt build` (models + tests) | 10.0 | 1,000.0 |" in markdown
+    assert "| 10M | pandas | failed (exit code 1) |" in markdown
+    assert "| 10M | 2.00x | 0.20x | n/a | n/a | yes | **no** |" in markdown

@@ -28,7 +28,10 @@ checked_responses as (
 
 staged as (
 
+    -- a response published by the latest load was staged by it (its loaded_at is its
+    -- winning row's), so only that load's rows can match
     select * from {{ ref('stg_nps_survey__responses') }}
+    where {{ 'true' if all_rows else 'loaded_at = ' ~ nps_latest_load() }}
 
 ),
 

@@ -7,14 +7,17 @@
 {% macro nps_from_counts(promoters, detractors, responses) -%}
     {%- set net = '(cast(' ~ promoters ~ ' as bigint) - cast(' ~ detractors ~ ' as bigint))' -%}
     {%- set n = 'cast(' ~ responses ~ ' as bigint)' -%}
-    case
-        when {{ n }} > 0 then cast(
-            cast(
-                (case when {{ net }} < 0 then -1 else 1 end)
-                * {{ integer_divide('20000 * abs(' ~ net ~ ') + ' ~ n, '2 * ' ~ n) }}
-                as numeric(7, 0)
-            ) * 0.01
-            as numeric(5, 2)
-        )
-    end
+    {#- The outer cast wraps the case: PostgreSQL drops a numeric's precision and scale through
+        a case, which would change the column's type between runs. -#}
+    cast(
+        case
+            when {{ n }} > 0 then
+                cast(
+                    (case when {{ net }} < 0 then -1 else 1 end)
+                    * {{ integer_divide('20000 * abs(' ~ net ~ ') + ' ~ n, '2 * ' ~ n) }}
+                    as numeric(7, 0)
+                ) * 0.01
+        end
+        as numeric(5, 2)
+    )
 {%- endmacro %}

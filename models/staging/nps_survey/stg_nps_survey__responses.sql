@@ -70,23 +70,23 @@ validated as (
     select
         source_file,
         source_row_number,
-        response_id,
+        {{ cast_to_text('response_id') }} as response_id,
         {{ nps_hash_key('response_id') }} as response_key,
-        survey_id,
-        customer_id,
-        agent_id,
-        channel_text as channel_raw_trimmed,
-        {{ nps_channel_key('channel_text') }} as channel_key,
-        coalesce(upper(region_text), {{ nps_literal('placeholder', 'unknown') }}) as region,
-        coalesce(lower(segment_text), {{ nps_literal('placeholder', 'unknown') }}) as segment,
+        {{ cast_to_text('survey_id') }} as survey_id,
+        {{ cast_to_text('customer_id') }} as customer_id,
+        {{ cast_to_text('agent_id') }} as agent_id,
+        {{ cast_to_text('channel_text') }} as channel_raw_trimmed,
+        {{ cast_to_text(nps_channel_key('channel_text')) }} as channel_key,
+        {{ cast_to_text("coalesce(upper(region_text), " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as region,
+        {{ cast_to_text("coalesce(lower(segment_text), " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as segment,
         nps_score,
-        {{ nps_category('nps_score') }} as nps_category,
-        case
+        {{ cast_to_text(nps_category('nps_score')) }} as nps_category,
+        cast(case
             when response_id is null then {{ nps_literal('reason', 'missing_response_id') }}
             when submitted_at is null then {{ nps_literal('reason', 'invalid_submitted_at') }}
             when score_text is null then {{ nps_literal('reason', 'missing_score') }}
             when nps_score is null then {{ nps_literal('reason', 'invalid_score') }}
-        end as rejection_reason,
+        end as {{ text_type() }}) as rejection_reason,
         submitted_at,
         raw_response_id,
         raw_survey_id,

@@ -87,3 +87,11 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_nps_daily": ("loaded_at",),
     "rpt_response_audit": ("loaded_at",),
 }
+
+#: The schema of every mart: the NPS marts BI tools read (granted to the read-only role on
+#: PostgreSQL), and the audit reports of the data team, kept apart.
+MARTS_SCHEMA = "marts"
+AUDIT_SCHEMA = "audit"
+MART_SCHEMAS: dict[str, str] = {
+    mart: AUDIT_SCHEMA if mart.startswith("rpt_") else MARTS_SCHEMA for mart in MART_COLUMNS
+}

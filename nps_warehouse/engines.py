@@ -154,9 +154,7 @@ def read_relations(
             }
             _require(relations, present, f"the warehouse {path}")
             return {
-                name: connection.sql(
-                    f'select * from "{schema}"."{relation}"'
-                ).df()
+                name: connection.sql(f'select * from "{schema}"."{relation}"').df()
                 for name, (schema, relation) in relations.items()
             }
     if engine == "postgres":
@@ -190,10 +188,10 @@ def read_relations(
     raise EngineUnavailableError(f"unsupported engine {engine}")
 
 
-def _require(
-    relations: Mapping[str, tuple[str, str]], present: set[tuple[str, str]], where: str
-) -> None:
-    missing = [f"{schema}.{relation}" for schema, relation in relations.values() if (schema, relation) not in present]
+def _require(relations: Mapping[str, tuple[str, str]], present: set[tuple[str, str]], where: str) -> None:
+    missing = [
+        f"{schema}.{relation}" for schema, relation in relations.values() if (schema, relation) not in present
+    ]
     if missing:
         raise EngineUnavailableError(
             f"{where} lacks {', '.join(missing)}. Run `make build` to publish the marts."

@@ -31,21 +31,9 @@ from typing import Any, Protocol
 
 import duckdb
 
+from nps_warehouse.contract import REQUIRED_COLUMNS
 from nps_warehouse.engines import postgres_connect, profile_target, spark_session, target_name
 
-#: The columns a landing file must have, in the raw table's order.
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "response_id",
-    "survey_id",
-    "customer_id",
-    "submitted_at",
-    "channel",
-    "region",
-    "segment",
-    "agent_id",
-    "score",
-    "comment",
-)
 LINEAGE_COLUMNS: tuple[str, ...] = ("source_file", "source_file_bytes", "source_row_number")
 RAW_COLUMNS: tuple[str, ...] = LINEAGE_COLUMNS + REQUIRED_COLUMNS
 RAW_TABLE = "raw_responses"
@@ -101,9 +89,8 @@ def resolve_landing_files(spec: str, connection: Any) -> list[LandingFile]:
     spec = spec.strip()
     if not spec:
         raise LandingError("NPS_RAW_RESPONSES is empty: name a landing file, directory or glob.")
-    if any(character in spec for character in "*?["):
-        patterns = [spec]
-    elif connection.execute(f"select file from glob({_quote(spec)})").fetchall():
+    is_glob = any(character in spec for character in "*?[")
+    if is_glob or connection.execute(f"select file from glob({_quote(spec)})").fetchall():
         patterns = [spec]
     else:
         folder = spec.rstrip("/")
@@ -115,18 +102,12 @@ def resolve_landing_files(spec: str, connection: Any) -> list[LandingFile]:
             f"No landing file matches NPS_RAW_RESPONSES='{spec}' (expected a .csv, .csv.gz or "
             ".parquet file, a directory holding such files, or a glob)."
         )
-    unsupported = [
-        path for path in found if not path.lower().endswith((".csv", ".csv.gz", ".parquet"))
-    ]
+    unsupported = [path for path in found if not path.lower().endswith((".csv", ".csv.gz", ".parquet"))]
     if unsupported:
         raise LandingError(
             f"Landing file {unsupported[0]} is neither CSV (.csv, .csv.gz) nor Parquet (.parquet)."
         )
-    sizes = dict(
-        connection.execute(
-            "select filename, size from read_blob(?)", [found]
-        ).fetchall()
-    )
+    sizes = dict(connection.execute("select filename, size from read_blob(?)", [found]).fetchall())
     return [LandingFile(path, int(sizes[path])) for path in found]
 
 
@@ -139,9 +120,7 @@ def check_landing_columns(files: Sequence[LandingFile], connection: Any) -> None
         if file.is_parquet:
             header = [
                 row[0].lower()
-                for row in connection.execute(
-                    f"select name from parquet_schema({quoted})"
-                ).fetchall()
+                for row in connection.execute(f"select name from parquet_schema({quoted})").fetchall()
             ]
         else:
             header = connection.execute(
@@ -150,9 +129,7 @@ def check_landing_columns(files: Sequence[LandingFile], connection: Any) -> None
             ).fetchone()[0]
         missing = sorted(set(REQUIRED_COLUMNS) - set(header))
         if missing:
-            problems.append(
-                f"landing file {file.path} is missing required column(s): {', '.join(missing)}"
-            )
+            problems.append(f"landing file {file.path} is missing required column(s): {', '.join(missing)}")
             continue
         if not file.is_parquet:
             try:
@@ -349,7 +326,8 @@ def load_landing(
             ]
             if changed:
                 raise LandingError(
-                    "landing file(s) changed since they were loaded: " + ", ".join(changed)
+                    "landing file(s) changed since they were loaded: "
+                    + ", ".join(changed)
                     + ". A loaded file must not change: put new rows in a new file, or reload every "
                     "file and rebuild every model with `--full-refresh` "
                     "(make build DBT_ARGS=--full-refresh). Nothing was loaded."

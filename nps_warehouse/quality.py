@@ -24,18 +24,18 @@ from __future__ import annotations
 import logging
 import math
 import os
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from nps_warehouse.contract import MART_COLUMNS, MART_LOAD_COLUMNS
+from nps_warehouse.contract import MART_COLUMNS, MART_LOAD_COLUMNS, MART_SCHEMAS
+from nps_warehouse.engines import EngineUnavailableError, read_relations, target_name
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -60,7 +60,6 @@ __all__ = [
 ]
 
 DEFAULT_DUCKDB_PATH = "warehouse/nps.duckdb"
-MARTS_SCHEMA = "marts"
 
 COUNT_COLUMNS: tuple[str, ...] = ("responses", "promoters", "passives", "detractors")
 
@@ -257,44 +256,52 @@ class ValidationReport:
 # --------------------------------------------------------------------------------------------
 
 
-def load_marts(duckdb_path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
-    """Read every mart into pandas through one short read-only DuckDB connection.
+def load_marts(
+    duckdb_path: str | os.PathLike[str] | None = None,
+    *,
+    target: str | None = None,
+    postgres_dbname: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Read every mart into pandas from the target's engine: the DuckDB file ``duckdb_path``
+    (through one short read-only connection) when given, else the target's (default
+    ``$NPS_TARGET``, else duckdb and the profile's file).
 
-    Raises WarehouseUnavailableError when the file does not exist, cannot be opened or lacks a
-    mart.
+    Raises WarehouseUnavailableError when the engine cannot be reached or lacks a mart.
     """
-    path = Path(duckdb_path)
-    if not path.is_file():
-        raise WarehouseUnavailableError(
-            f"DuckDB warehouse not found at {path}. Run `make build` first "
-            "(or point NPS_DUCKDB_PATH / --duckdb-path at the warehouse file)."
+    if duckdb_path is not None and target is None:
+        target = "duckdb"
+    relations = {mart: (MART_SCHEMAS[mart], mart) for mart in MART_COLUMNS}
+    try:
+        frames = read_relations(
+            relations, target=target, duckdb_path=duckdb_path, postgres_dbname=postgres_dbname
         )
-    try:
-        connection = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseUnavailableError(
-            f"Cannot open the DuckDB warehouse {path} read-only: {exc}. If a build is writing "
-            "to it, wait for it to finish; otherwise run `make build` to recreate it."
-        ) from exc
-    try:
-        present = {
-            row[0]
-            for row in connection.execute(
-                "select table_name from information_schema.tables where table_schema = ?",
-                [MARTS_SCHEMA],
-            ).fetchall()
-        }
-        missing = [mart for mart in MART_COLUMNS if mart not in present]
-        if missing:
-            raise WarehouseUnavailableError(
-                f"The warehouse {path} lacks mart(s) {', '.join(missing)} in schema "
-                f"'{MARTS_SCHEMA}'. Run `make build` to publish the marts."
+    except EngineUnavailableError as exc:
+        raise WarehouseUnavailableError(str(exc)) from exc
+    # Servers hand back Python objects (int, Decimal, date); give them the dtypes DuckDB's
+    # pandas export has, so every engine is validated alike.
+    return {mart: _as_duckdb_dtypes(frame) for mart, frame in frames.items()}
+
+
+def _as_duckdb_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    if not any(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes):
+        return frame
+    converted = frame.copy()
+    for column in converted.columns:
+        values = converted[column].dropna()
+        if values.empty:
+            continue
+        sample = values.iloc[0]
+        if isinstance(sample, bool):
+            continue
+        if isinstance(sample, datetime | date):
+            converted[column] = pd.to_datetime(converted[column])
+        elif isinstance(sample, int):
+            converted[column] = converted[column].astype(
+                "Int64" if converted[column].isna().any() else "int64"
             )
-        return {
-            mart: connection.sql(f'select * from "{MARTS_SCHEMA}"."{mart}"').df() for mart in MART_COLUMNS
-        }
-    finally:
-        connection.close()
+        elif isinstance(sample, uuid.UUID):
+            converted[column] = converted[column].map(lambda value: None if value is None else str(value))
+    return converted
 
 
 # --------------------------------------------------------------------------------------------
@@ -1144,16 +1151,23 @@ def validate_frames(
     return report
 
 
-def validate_warehouse(duckdb_path: str, marts: Iterable[str] | None = None) -> ValidationReport:
-    """Validate the marts of the DuckDB warehouse at ``duckdb_path``.
+def validate_warehouse(
+    duckdb_path: str | None = None,
+    marts: Iterable[str] | None = None,
+    *,
+    target: str | None = None,
+    postgres_dbname: str | None = None,
+) -> ValidationReport:
+    """Validate the marts of the target's engine (default ``$NPS_TARGET``, else the DuckDB
+    warehouse at ``duckdb_path`` or the profile's file).
 
     ``marts`` restricts the validation to some marts (default: all twelve). Raises
     WarehouseUnavailableError when the file or a mart is missing, ValueError for an unknown
     mart name.
     """
     selected = _selected_marts(marts)
-    frames = load_marts(duckdb_path)
-    return validate_frames(frames, duckdb_path=str(duckdb_path), marts=selected)
+    frames = load_marts(duckdb_path, target=target, postgres_dbname=postgres_dbname)
+    return validate_frames(frames, duckdb_path=str(duckdb_path or target_name(target)), marts=selected)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Validate the published marts with Great Expectations.
 
-Reads every mart of the DuckDB warehouse (read-only), runs the Great Expectations suite of
-nps_warehouse.quality and prints a readable report.
+Reads every mart of the target's warehouse (NPS_TARGET: the DuckDB file read-only, PostgreSQL
+or Spark), runs the Great Expectations suite of nps_warehouse.quality and prints a readable
+report.
 
-Exit codes: 0 all expectations passed, 1 at least one failed, 2 the warehouse file or a mart
-is missing (run `make build`).
+Exit codes: 0 all expectations passed, 1 at least one failed, 2 the warehouse or a mart is
+missing (run `make build`).
 """
 
 from __future__ import annotations
@@ -36,18 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="validate_marts.py",
         description=(
-            "Run the Great Expectations suite over the marts of the NPS DuckDB warehouse and "
-            "print a PASS/FAIL report per mart and expectation."
+            "Run the Great Expectations suite over the marts of the NPS warehouse (DuckDB, "
+            "PostgreSQL or Spark) and print a PASS/FAIL report per mart and expectation."
         ),
         epilog=(
             "Exit codes: 0 all expectations passed; 1 at least one expectation failed; "
-            "2 the warehouse file or a mart is missing (run `make build`)."
+            "2 the warehouse or a mart is missing (run `make build`)."
         ),
+    )
+    parser.add_argument(
+        "--target",
+        default=os.environ.get("NPS_TARGET") or "duckdb",
+        choices=["duckdb", "postgres", "spark"],
+        help="dbt target whose marts to validate (default: $NPS_TARGET, else duckdb)",
     )
     parser.add_argument(
         "--duckdb-path",
         default=os.environ.get("NPS_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
-        help=(f"DuckDB warehouse file (default: $NPS_DUCKDB_PATH, else {DEFAULT_DUCKDB_PATH})"),
+        help=f"DuckDB warehouse file, target duckdb (default: $NPS_DUCKDB_PATH, else {DEFAULT_DUCKDB_PATH})",
     )
     parser.add_argument(
         "--json-report",
@@ -72,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        report = validate_warehouse(args.duckdb_path, marts=args.mart)
+        report = validate_warehouse(
+            args.duckdb_path if args.target == "duckdb" else None, marts=args.mart, target=args.target
+        )
     except WarehouseUnavailableError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -35,6 +35,23 @@
     )
 {%- endmacro %}
 
+{#- PostgreSQL: decompose (NFD), drop the combining marks (the blocks Latin, Greek and Cyrillic
+    accents use), recompose (NFC): the same as DuckDB's strip_accents on those scripts. Needs a
+    UTF8 database. -#}
+{% macro postgres__strip_accents(expr) -%}
+    {%- set marks = [(768, 879), (6832, 6911), (7616, 7679), (8400, 8447), (65056, 65071)] -%}
+    normalize(
+        regexp_replace(
+            normalize({{ expr }}, nfd),
+            '[' || {% for first, last in marks -%}
+                chr({{ first }}) || '-' || chr({{ last }}) || {% endfor -%} ']',
+            '',
+            'g'
+        ),
+        nfc
+    )
+{%- endmacro %}
+
 {% macro duckdb__strip_accents(expr) -%}
     strip_accents({{ expr }})
 {%- endmacro %}

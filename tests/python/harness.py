@@ -1,8 +1,12 @@
-"""Run the dbt project in-process into throw-away DuckDB files and read its marts back.
+"""Run the dbt project in-process into throw-away warehouses and read its marts back.
 
 dbt is invoked through ``dbtRunner`` (no CLI start-up per build), one invocation at a time.
 dbt-duckdb keeps its DuckDB database open in a process-wide environment after an invocation;
 :func:`run_dbt` closes it so the tests can open the file themselves.
+
+A :class:`Warehouse` is one throw-away warehouse on any engine: a DuckDB file, a PostgreSQL
+database of its own, or a Spark metastore of its own; its ``build`` runs the landing loader
+first on the engines that need it, as ``make build`` does.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
+from nps_warehouse.contract import MART_LOAD_COLUMNS, MART_SCHEMAS
 from nps_warehouse.oracle import MART_COLUMNS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -88,8 +93,11 @@ def run_dbt(
     work_dir: Path,
     dbt_vars: dict[str, Any] | None = None,
     extra_args: tuple[str, ...] = (),
+    target: str = "duckdb",
+    environment: dict[str, str] | None = None,
 ) -> DbtRun:
-    """Run ``dbt <command>`` on the landing files ``raw`` into the DuckDB file ``database``."""
+    """Run ``dbt <command>`` on the landing files ``raw`` into the DuckDB file ``database``
+    (or, for another target, into the warehouse ``environment`` points the profile at)."""
     args = [
         command,
         "--project-dir",
@@ -97,7 +105,7 @@ def run_dbt(
         "--profiles-dir",
         str(PROJECT_DIR),
         "--target",
-        "duckdb",
+        target,
         "--target-path",
         str(work_dir / "target"),
         "--log-path",
@@ -108,7 +116,11 @@ def run_dbt(
     ]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
-    environment = {"NPS_DUCKDB_PATH": str(database), "NPS_RAW_RESPONSES": str(raw)}
+    environment = {
+        "NPS_DUCKDB_PATH": str(database),
+        "NPS_RAW_RESPONSES": str(raw),
+        **(environment or {}),
+    }
     with _environment(environment):
         try:
             result = dbtRunner().invoke(args)
@@ -124,15 +136,27 @@ def run_dbt(
     return DbtRun(result.success, statuses, messages, result.exception)
 
 
-def read_marts(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+def mart_queries(with_keys: bool = False) -> dict[str, str]:
+    """The select of every mart in the oracle's column order, sorted by the mart's key; with
+    ``with_keys``, the merge key response_key follows (as text), which is the same on every
+    engine (loaded_at, the time of a build, is never compared)."""
+    queries = {}
+    for mart, columns in MART_COLUMNS.items():
+        selected = list(columns)
+        if with_keys and "response_key" in MART_LOAD_COLUMNS.get(mart, ()):
+            selected.append("cast(response_key as varchar) as response_key")
+        queries[mart] = (
+            f"select {', '.join(selected)} from {MART_SCHEMAS[mart]}.{mart} "
+            f"order by {', '.join(MART_KEYS[mart])}"
+        )
+    return queries
+
+
+def read_marts(database: Path, with_keys: bool = False) -> dict[str, list[tuple[Any, ...]]]:
     """Every mart as a list of rows in the oracle's column order, sorted by the mart's key."""
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        marts = {}
-        for mart, columns in MART_COLUMNS.items():
-            query = f"select {', '.join(columns)} from marts.{mart} order by {', '.join(MART_KEYS[mart])}"
-            marts[mart] = connection.sql(query).fetchall()
-        return marts
+        return {mart: connection.sql(query).fetchall() for mart, query in mart_queries(with_keys).items()}
     finally:
         connection.close()
 
@@ -176,3 +200,125 @@ def assert_marts_equal(
         if actual[mart] != expected[mart]
     ]
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------------
+# Warehouses on every engine
+# --------------------------------------------------------------------------------------------
+
+
+class Warehouse:
+    """One throw-away warehouse: a DuckDB file, or a PostgreSQL database of its own (created
+    here, dropped by :meth:`drop`), or Spark schemas (dropped by :meth:`drop`: a process has one
+    SparkSession, so Spark warehouses of one test session are used one after the other)."""
+
+    def __init__(self, engine: str, root: Path) -> None:
+        self.engine = engine
+        self.root = root
+        self.database = root / "nps.duckdb"
+        self.postgres_dbname: str | None = None
+        self.environment: dict[str, str] = {}
+        if engine == "postgres":
+            self.postgres_dbname = f"nps_test_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
+            with _postgres_admin() as cursor:
+                cursor.execute(f'drop database if exists "{self.postgres_dbname}" with (force)')
+                cursor.execute(f'create database "{self.postgres_dbname}"')
+            self.environment = {"PGDATABASE": self.postgres_dbname}
+        elif engine == "spark":
+            _drop_spark_schemas()
+
+    def build(
+        self,
+        raw: str | Path,
+        *,
+        dbt_vars: dict[str, Any] | None = None,
+        extra_args: tuple[str, ...] = (),
+        command: str = "build",
+    ) -> DbtRun:
+        """Load ``raw`` (PostgreSQL, Spark) and run ``dbt <command>``, as `make build` does."""
+        if self.engine != "duckdb":
+            from nps_warehouse.landing import LandingError, load_landing
+
+            try:
+                with _environment(self.environment):
+                    load_landing(
+                        target=self.engine,
+                        spec=str(raw),
+                        full_refresh="--full-refresh" in extra_args,
+                        postgres_dbname=self.postgres_dbname,
+                        progress=lambda message: None,
+                    )
+            except LandingError as exc:
+                return DbtRun(False, {}, {"load_landing": str(exc)}, exc)
+        return run_dbt(
+            command,
+            database=self.database,
+            raw=raw,
+            work_dir=self.root,
+            dbt_vars=dbt_vars,
+            extra_args=extra_args,
+            target=self.engine,
+            environment=self.environment,
+        )
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of one select, as Python values (date, Decimal, datetime, str, int, bool)."""
+        if self.engine == "duckdb":
+            connection = duckdb.connect(str(self.database), read_only=True)
+            try:
+                return connection.sql(sql).fetchall()
+            finally:
+                connection.close()
+        if self.engine == "postgres":
+            from nps_warehouse.engines import postgres_connect, profile_target
+
+            connection = postgres_connect(profile_target("postgres"), self.postgres_dbname)
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql)
+                    return [tuple(row) for row in cursor.fetchall()]
+            finally:
+                connection.close()
+        session = _spark()
+        return [tuple(row) for row in session.sql(sql.replace("as varchar)", "as string)")).collect()]
+
+    def marts(self, with_keys: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+        """Every mart, as :func:`read_marts` reads a DuckDB file."""
+        return {mart: self.query(sql) for mart, sql in mart_queries(with_keys).items()}
+
+    def drop(self) -> None:
+        if self.engine == "postgres" and self.postgres_dbname:
+            with _postgres_admin() as cursor:
+                cursor.execute(f'drop database if exists "{self.postgres_dbname}" with (force)')
+        elif self.engine == "spark":
+            _drop_spark_schemas()
+
+
+_DATABASE_NUMBERS = iter(range(1, 1_000_000))
+WAREHOUSE_SCHEMAS = ("raw", "seeds", "staging", "intermediate", "marts", "audit")
+
+
+@contextmanager
+def _postgres_admin() -> Iterator[Any]:
+    """A cursor in autocommit on the server's maintenance database, as the build role."""
+    from nps_warehouse.engines import postgres_connect, profile_target
+
+    connection = postgres_connect(profile_target("postgres"), "postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            yield cursor
+    finally:
+        connection.close()
+
+
+def _spark() -> Any:
+    from nps_warehouse.engines import profile_target, spark_session
+
+    return spark_session(profile_target("spark"))
+
+
+def _drop_spark_schemas() -> None:
+    session = _spark()
+    for schema in WAREHOUSE_SCHEMAS:
+        session.sql(f"drop database if exists `{schema}` cascade")

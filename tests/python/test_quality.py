@@ -45,6 +45,7 @@ RESPONSES = [
 
 DDL = f"""
 create schema marts;
+create schema audit;
 create table marts.fct_nps_responses (
     response_id varchar, survey_id varchar, customer_id varchar, agent_id varchar,
     channel varchar, region varchar, segment varchar, nps_score integer, nps_category varchar,
@@ -65,13 +66,13 @@ create table marts.dim_date (
     date_day date, year_number integer, quarter_number integer, month_number integer,
     day_of_month integer, iso_day_of_week integer, is_weekend boolean, week_start_date date,
     month_start_date date, quarter_start_date date, year_start_date date);
-create table marts.rpt_response_audit (
+create table audit.rpt_response_audit (
     source_file varchar, source_row_number bigint, response_id varchar,
     raw_response_id varchar, raw_survey_id varchar, raw_customer_id varchar,
     raw_submitted_at varchar, raw_channel varchar, raw_region varchar, raw_segment varchar,
     raw_agent_id varchar, raw_score varchar, raw_comment varchar, status varchar,
     reason varchar);
-create table marts.rpt_unmapped_channels (
+create table audit.rpt_unmapped_channels (
     raw_channel varchar, channel_key varchar, responses bigint, first_response_date date,
     last_response_date date);
 """
@@ -127,7 +128,7 @@ def build_warehouse(path: Path) -> None:
                 ],
             )
             con.execute(
-                "insert into marts.rpt_response_audit values "
+                "insert into audit.rpt_response_audit values "
                 "('demo.csv', ?, ?, ?, 's1', ?, ?, ?, ?, ?, null, ?, null, 'accepted', null)",
                 [
                     row,
@@ -144,7 +145,7 @@ def build_warehouse(path: Path) -> None:
         # an older submission of r1 (superseded) and two rejected rows
         con.execute(
             """
-            insert into marts.rpt_response_audit values
+            insert into audit.rpt_response_audit values
             ('demo.csv', 1, 'r1', 'r1', 's1', 'c-r1', '2024-03-03T09:00:00Z', 'email', 'IDF',
              'consumer', null, '5', null, 'superseded', null),
             ('demo.csv', 9, null, null, 's1', 'c-x', '2024-03-04T10:00:00Z', 'sms', 'IDF',
@@ -188,7 +189,7 @@ def build_warehouse(path: Path) -> None:
             """
         )
         con.execute(
-            "insert into marts.rpt_unmapped_channels values "
+            "insert into audit.rpt_unmapped_channels values "
             "('pigeon', 'pigeon', 1, date '2024-03-05', date '2024-03-05')"
         )
     finally:
@@ -418,7 +419,7 @@ def test_unknown_channel_not_in_dim_channel(warehouse_copy: Path) -> None:
 def test_audit_status_outside_set(warehouse_copy: Path) -> None:
     report = corrupt(
         warehouse_copy,
-        "update marts.rpt_response_audit set status = 'pending' where source_row_number = 1",
+        "update audit.rpt_response_audit set status = 'pending' where source_row_number = 1",
         marts=["rpt_response_audit"],
     )
     assert failures(report, "rpt_response_audit") == {("expect_column_values_to_be_in_set", "status")}
@@ -427,7 +428,7 @@ def test_audit_status_outside_set(warehouse_copy: Path) -> None:
 def test_rejected_row_without_reason(warehouse_copy: Path) -> None:
     report = corrupt(
         warehouse_copy,
-        "update marts.rpt_response_audit set reason = null where source_row_number = 10",
+        "update audit.rpt_response_audit set reason = null where source_row_number = 10",
         marts=["rpt_response_audit"],
     )
     assert (
@@ -439,7 +440,7 @@ def test_rejected_row_without_reason(warehouse_copy: Path) -> None:
 def test_audit_accepted_count_differs(warehouse_copy: Path) -> None:
     report = corrupt(
         warehouse_copy,
-        "update marts.rpt_response_audit set status = 'superseded' where response_id = 'r2'",
+        "update audit.rpt_response_audit set status = 'superseded' where response_id = 'r2'",
         marts=["rpt_response_audit"],
     )
     assert ("expect_column_sum_to_be_between", "chk_is_accepted") in failures(report, "rpt_response_audit")
@@ -489,7 +490,7 @@ def test_missing_column_skips_dependent_checks(warehouse_copy: Path) -> None:
 
 def test_missing_mart_raises(warehouse_copy: Path) -> None:
     con = duckdb.connect(str(warehouse_copy))
-    con.execute("drop table marts.rpt_unmapped_channels")
+    con.execute("drop table audit.rpt_unmapped_channels")
     con.close()
     with pytest.raises(WarehouseUnavailableError, match="rpt_unmapped_channels"):
         validate_warehouse(str(warehouse_copy))

@@ -1,0 +1,182 @@
+"""The same warehouse on PostgreSQL and Spark: marts identical to DuckDB's and to the oracle.
+
+Each engine builds the same generated messy landing data (loaded by the landing loader, as
+`make build` does) and must publish, cell by cell, the marts DuckDB publishes from the same files
+(the merge key included) and the marts of the Python oracle. The incremental arrivals of
+test_incremental run on each engine too, and the loader's raw table must hold, row for row, the
+raw relation DuckDB reads in place.
+
+Run with `make test-postgres` (part of `make test`) and `make test-spark`: each engine's tests
+carry its marker.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from harness import SEEDS_DIR, Warehouse, assert_marts_equal
+from test_incremental import ARRIVALS, _row, _write_csv
+
+from nps_warehouse.contract import MART_SCHEMAS
+from nps_warehouse.landing import RAW_COLUMNS
+from nps_warehouse.oracle import compute_marts
+
+ENGINES = [
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("spark", marks=pytest.mark.spark),
+]
+RAW_ROWS_SQL = (
+    f"select {', '.join(RAW_COLUMNS)} from raw.raw_responses order by source_file, source_row_number"
+)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def warehouse_factory(engine: str, tmp_path: Path) -> Iterator:
+    made: list[Warehouse] = []
+
+    def make(name: str = "warehouse") -> Warehouse:
+        root = tmp_path / name
+        root.mkdir()
+        warehouse = Warehouse(engine, root)
+        made.append(warehouse)
+        return warehouse
+
+    yield make
+    for warehouse in made:
+        warehouse.drop()
+
+
+def _assert_success(run) -> None:
+    assert run.success, run.failures() or run.messages or run.exception
+
+
+def test_messy_marts_equal_duckdb_and_the_oracle(warehouse_factory, messy_landing, messy_build):
+    warehouse = warehouse_factory()
+    _assert_success(warehouse.build(messy_landing))
+    marts = warehouse.marts(with_keys=True)
+    duckdb_warehouse = Warehouse("duckdb", messy_build.root)
+    assert_marts_equal(marts, duckdb_warehouse.marts(with_keys=True))
+    assert_marts_equal(warehouse.marts(), compute_marts(str(messy_landing), SEEDS_DIR))
+    # the loaded raw table is, row for row, the raw relation DuckDB reads in place
+    assert warehouse.query(RAW_ROWS_SQL) == duckdb_warehouse.query(RAW_ROWS_SQL)
+
+
+def test_incremental_arrivals_equal_a_full_refresh_and_duckdb(warehouse_factory, tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    warehouse = warehouse_factory()
+    dbt_vars = {"nps_reprocess_days": 0}
+    for arrive in ARRIVALS:
+        arrive(landing)
+        _assert_success(warehouse.build(landing, dbt_vars=dbt_vars))
+        incremental = warehouse.marts()
+        assert_marts_equal(incremental, compute_marts(str(landing), SEEDS_DIR))
+    assert "2026-05-01" not in {str(row[0]) for row in incremental["fct_nps_daily_overall"]}
+    with_keys = warehouse.marts(with_keys=True)
+
+    # nothing new: nothing is loaded or changes
+    raw_rows = warehouse.query("select count(*) from raw.raw_responses")
+    _assert_success(warehouse.build(landing, dbt_vars=dbt_vars))
+    assert warehouse.query("select count(*) from raw.raw_responses") == raw_rows
+    assert warehouse.marts(with_keys=True) == with_keys
+
+    _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, extra_args=("--full-refresh",)))
+    assert_marts_equal(warehouse.marts(with_keys=True), with_keys)
+
+    duckdb_warehouse = Warehouse("duckdb", tmp_path / "duckdb")
+    (tmp_path / "duckdb").mkdir()
+    _assert_success(duckdb_warehouse.build(landing, dbt_vars=dbt_vars))
+    assert_marts_equal(with_keys, duckdb_warehouse.marts(with_keys=True))
+
+
+def test_loading_is_idempotent_and_refuses_a_changed_file(warehouse_factory, tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    _write_csv(landing / "a.csv", [_row("R1", "2026-06-01T10:00:00Z", "9"), _row("R2", "x", "3")])
+    warehouse = warehouse_factory()
+    _assert_success(warehouse.build(landing))
+    _assert_success(warehouse.build(landing))
+    assert warehouse.query("select count(*) from raw.raw_responses") == [(2,)]
+    before = warehouse.marts()
+
+    with (landing / "a.csv").open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(_row("R3", "2026-06-01T11:00:00Z", "3"))
+    run = warehouse.build(landing)
+    assert not run.success
+    assert f"landing file(s) changed since they were loaded: {landing / 'a.csv'}" in str(run.exception)
+    assert warehouse.query("select count(*) from raw.raw_responses") == [(2,)]
+    assert warehouse.marts() == before
+
+    _assert_success(warehouse.build(landing, extra_args=("--full-refresh",)))
+    assert warehouse.query("select count(*) from raw.raw_responses") == [(3,)]
+    assert_marts_equal(warehouse.marts(), compute_marts(str(landing), SEEDS_DIR))
+
+
+def test_a_file_without_a_required_column_is_not_loaded(warehouse_factory, tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    _write_csv(landing / "a.csv", [_row("R1", "2026-06-01T10:00:00Z", "9")])
+    warehouse = warehouse_factory()
+    _assert_success(warehouse.build(landing))
+    with (landing / "b.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["response_id", "submitted_at", "score"])
+        writer.writerow(["R2", "2026-06-02T10:00:00Z", "7"])
+    run = warehouse.build(landing)
+    assert not run.success
+    message = str(run.exception)
+    assert f"landing file {landing / 'b.csv'} is missing required column(s): agent_id, channel" in message
+    assert warehouse.query("select count(*) from raw.raw_responses") == [(1,)]
+
+
+@pytest.mark.postgres
+def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path, messy_landing):
+    """The read-only role (NPS_BI_ROLE, created by scripts/postgres_local.sh) selects from every
+    NPS mart, and is refused the raw, staging, intermediate and audit relations."""
+    import psycopg2
+
+    from nps_warehouse.engines import postgres_connect, profile_target
+
+    warehouse = Warehouse("postgres", tmp_path)
+    try:
+        _assert_success(warehouse.build(messy_landing))
+        reader = dict(
+            profile_target("postgres"),
+            user=os.environ.get("NPS_BI_ROLE", "nps_reader"),
+            password=os.environ.get("NPS_BI_PASSWORD", "nps_reader"),
+        )
+        connection = postgres_connect(reader, warehouse.postgres_dbname)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                for mart, schema in MART_SCHEMAS.items():
+                    if schema != "marts":
+                        continue
+                    cursor.execute(f"select count(*) from marts.{mart}")
+                    assert cursor.fetchone()[0] > 0, mart
+                private = [
+                    "raw.raw_responses",
+                    "staging.stg_nps_survey__responses",
+                    "intermediate.int_nps_responses_enriched",
+                    "audit.rpt_response_audit",
+                    "audit.rpt_unmapped_channels",
+                    "seeds.nps_channels",
+                ]
+                for relation in private:
+                    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                        cursor.execute(f"select count(*) from {relation}")
+                with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                    cursor.execute("create table marts.bi_scratch (x integer)")
+        finally:
+            connection.close()
+    finally:
+        warehouse.drop()

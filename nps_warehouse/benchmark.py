@@ -11,6 +11,12 @@ ending 2026-10-31, CSV files of about 500,000 rows) plus one more day (about 1/3
   validate, de-duplicate, classify and aggregate the daily cube - with the same rules;
 * ``pandas``: the same daily cube computed with pandas.
 
+With ``--engines`` it also builds the demo data and histories (default 1M) on each engine
+(DuckDB, PostgreSQL, Spark): the loader's time (PostgreSQL, Spark), ``dbt build --full-refresh``,
+and an incremental ``dbt build`` after one more day, each engine's ``fct_nps_daily`` compared with
+DuckDB's. Peak memory there is the client's process tree: PostgreSQL's server processes are not
+in it; Spark's JVM is.
+
 Each step runs in its own process; wall time is measured around it and peak memory is the highest
 resident set size of the process tree (sampled every 50 ms, and the kernel's own maximum RSS of
 the process). The floor's and pandas' cubes are compared with the warehouse's ``fct_nps_daily``,
@@ -648,6 +654,119 @@ def benchmark_scaling(
     return {"new_day_rows": max(1, smallest // HISTORY_DAYS), "runs": runs, "largest_over_smallest": ratio}
 
 
+ENGINE_DEMO = "demo"
+
+
+def read_engine_cube(target: str) -> list[tuple[Any, ...]]:
+    """``fct_nps_daily``'s cube from the target of the environment's profile settings."""
+    from nps_warehouse.engines import query_rows
+
+    return query_rows(f"select {', '.join(CUBE_COLUMNS)} from marts.fct_nps_daily", target=target)
+
+
+def _engine_env(engine: str, work: Path, landing: Path, settings: dict[str, str]) -> dict[str, str]:
+    env = _dbt_env(work / "warehouse.duckdb", landing, settings)
+    env["NPS_TARGET"] = engine
+    if engine == "postgres":
+        env["PGDATABASE"] = f"nps_bench_{work.name.lower()}"
+    if engine == "spark":
+        env["NPS_SPARK_WAREHOUSE_DIR"] = str(work / "spark")
+    return env
+
+
+def _reset_engine(engine: str, work: Path, env: dict[str, str]) -> None:
+    """A new, empty warehouse for the engine (file, database or Spark folder)."""
+    remove_database(work / "warehouse.duckdb")
+    shutil.rmtree(work / "spark", ignore_errors=True)
+    if engine == "postgres":
+        subprocess.run([str(PROJECT_DIR / "scripts" / "postgres_local.sh")], env=env, check=True)
+        from nps_warehouse.engines import postgres_connect, profile_target
+
+        connection = postgres_connect(profile_target("postgres"), "postgres")
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'drop database if exists "{env["PGDATABASE"]}" with (force)')
+                cursor.execute(f'create database "{env["PGDATABASE"]}"')
+        finally:
+            connection.close()
+
+
+def benchmark_engines(
+    engines: Sequence[str],
+    sizes: Sequence[int | str],
+    work: Path,
+    *,
+    settings: dict[str, str],
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    """Load + full build + incremental build of each size (the demo data or a history) on each
+    engine; every engine's cube must equal DuckDB's (DuckDB runs first)."""
+    results: dict[str, Any] = {}
+    for size in sizes:
+        name = ENGINE_DEMO if size == ENGINE_DEMO else format_size(int(size))
+        if size == ENGINE_DEMO:
+            history_files = sorted((PROJECT_DIR / "data" / "demo").iterdir())
+            history_files = [path for path in history_files if path.suffix in (".csv", ".parquet")]
+            new_day = ensure_new_day(work / "data" / "new_day_demo", 50, 5000, progress)
+        else:
+            rows = int(size)
+            history_files = landing_files(ensure_history(work / "data" / f"history_{name}", rows, progress))
+            new_day = ensure_new_day(
+                work / "data" / f"new_day_{name}", max(1, rows // HISTORY_DAYS), rows, progress
+            )
+        reference: list[list[Any]] | None = None
+        for engine in ["duckdb", *[engine for engine in engines if engine != "duckdb"]]:
+            engine_dir = work / f"engine_{engine}_{name}"
+            engine_dir.mkdir(parents=True, exist_ok=True)
+            landing = engine_dir / "landing"
+            shutil.rmtree(landing, ignore_errors=True)
+            landing.mkdir()
+            for path in history_files:
+                (landing / path.name).symlink_to(path)
+            env = _engine_env(engine, engine_dir, landing, settings)
+            _reset_engine(engine, engine_dir, env)
+            steps: dict[str, Measurement] = {}
+            loader = [sys.executable, str(PROJECT_DIR / "scripts" / "load_landing.py")]
+            if engine != "duckdb":
+                progress(f"{engine} {name}: loading the landing files")
+                steps["load"] = measure(loader, env=env, log=engine_dir / "load.log")
+            progress(f"{engine} {name}: dbt build --full-refresh")
+            steps["full_build"] = measure(
+                dbt_command("build", engine_dir, "--full-refresh"), env=env, log=engine_dir / "full_build.log"
+            )
+            for path in landing_files(new_day):
+                (landing / path.name).symlink_to(path)
+            if engine != "duckdb":
+                steps["incremental_load"] = measure(loader, env=env, log=engine_dir / "incremental_load.log")
+            progress(f"{engine} {name}: dbt build after one more day")
+            steps["incremental_build"] = measure(
+                dbt_command("build", engine_dir), env=env, log=engine_dir / "incremental.log"
+            )
+            cube_file = engine_dir / "cube.json"
+            cube_step = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "nps_warehouse.benchmark",
+                    "cube",
+                    json.dumps({"target": engine, "output": str(cube_file)}),
+                ],
+                env=env,
+                log=engine_dir / "cube.log",
+            )
+            cube = read_cube_file(cube_file) if cube_step.ok else None
+            if engine == "duckdb":
+                reference = cube
+            results.setdefault(name, {})[engine] = {
+                "steps": {step: asdict(measurement) for step, measurement in steps.items()},
+                "cube_matches_duckdb": cube is not None and cube == reference,
+            }
+        if "duckdb" not in engines:
+            results[name].pop("duckdb", None)
+    return results
+
+
 # --- reporting --------------------------------------------------------------------------------------
 
 
@@ -718,15 +837,39 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"| {_cell(setup, 'seconds')} | {_cell(setup, 'peak_rss_mb')} |"
             )
         lines += ["", f"Largest over smallest history: {_fmt_ratio(scaling['largest_over_smallest'])}."]
+    engines = report.get("engines")
+    if engines:
+        lines += [
+            "",
+            "Each engine (full build on the data, then one more day incrementally; load = the landing "
+            "loader, PostgreSQL and Spark only):",
+            "",
+            "| data | engine | load (s) | full `dbt build` (s) | its peak RSS (MB) | incremental load (s) "
+            "| incremental `dbt build` (s) | cube = DuckDB's |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | :---: |",
+        ]
+        for data, per_engine in engines.items():
+            for engine, run in per_engine.items():
+                steps = run["steps"]
+                lines.append(
+                    f"| {data} | {engine} | {_cell(steps.get('load'), 'seconds')} "
+                    f"| {_cell(steps.get('full_build'), 'seconds')} "
+                    f"| {_cell(steps.get('full_build'), 'peak_rss_mb')} "
+                    f"| {_cell(steps.get('incremental_load'), 'seconds')} "
+                    f"| {_cell(steps.get('incremental_build'), 'seconds')} "
+                    f"| {'yes' if run['cube_matches_duckdb'] else '**no**'} |"
+                )
     return "\n".join(lines) + "\n"
 
 
 def _main_step(argv: Sequence[str]) -> int:
-    """``python -m nps_warehouse.benchmark floor|pandas '<json arguments>'`` (one measured step)."""
+    """``python -m nps_warehouse.benchmark floor|pandas|cube '<json arguments>'`` (one step)."""
     function, arguments = argv[0], json.loads(argv[1])
-    files = [Path(path) for path in arguments["files"]]
+    files = [Path(path) for path in arguments.get("files", [])]
     output = Path(arguments["output"])
-    if function == "floor":
+    if function == "cube":
+        _write_cube(output, read_engine_cube(arguments["target"]))
+    elif function == "floor":
         run_floor(files, output, arguments["memory_limit"], arguments["threads"])
     elif function == "pandas":
         run_pandas(files, output)

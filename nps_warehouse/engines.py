@@ -188,6 +188,33 @@ def read_relations(
     raise EngineUnavailableError(f"unsupported engine {engine}")
 
 
+def query_rows(
+    sql: str,
+    *,
+    target: str | None = None,
+    duckdb_path: str | os.PathLike[str] | None = None,
+    postgres_dbname: str | None = None,
+) -> list[tuple[Any, ...]]:
+    """The rows of one select on the target's engine, as Python values (``date``, ``Decimal``,
+    ``datetime``, ``str``, ``int``, ``bool``), the same on every engine."""
+    settings = profile_target(target)
+    engine = settings["type"]
+    if engine == "duckdb":
+        with duckdb_read_only(duckdb_path or settings["path"]) as connection:
+            return connection.sql(sql).fetchall()
+    if engine == "postgres":
+        connection = postgres_connect(settings, postgres_dbname)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            connection.close()
+    if engine == "spark":
+        return [tuple(row) for row in spark_session(settings).sql(sql).collect()]
+    raise EngineUnavailableError(f"unsupported engine {engine}")
+
+
 def _require(relations: Mapping[str, tuple[str, str]], present: set[tuple[str, str]], where: str) -> None:
     missing = [
         f"{schema}.{relation}" for schema, relation in relations.values() if (schema, relation) not in present

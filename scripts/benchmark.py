@@ -23,6 +23,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from nps_warehouse.benchmark import (  # noqa: E402 (needs the sys.path entry above)
+    benchmark_engines,
     benchmark_scaling,
     benchmark_size,
     format_size,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  python scripts/benchmark.py --sizes 1M              # a quick run\n"
             "  python scripts/benchmark.py --sizes 50M,100M --pandas-max-rows 0\n"
             "  python scripts/benchmark.py --sizes 10M --scaling 10M,50M\n"
+            "  python scripts/benchmark.py --engines-only --engines duckdb,postgres,spark\n"
         ),
     )
     parser.add_argument(
@@ -78,6 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=parse_size("10M"),
         help="skip pandas above this size: it holds everything in memory (default 10M)",
     )
+    parser.add_argument(
+        "--engines",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        default=None,
+        help="also build on these engines (duckdb,postgres,spark), DuckDB first as the reference",
+    )
+    parser.add_argument(
+        "--engine-sizes",
+        type=lambda text: [
+            name if name.strip() == "demo" else parse_size(name) for name in text.split(",") if name.strip()
+        ],
+        default=["demo", 1_000_000],
+        help="data of the engine comparison: demo and/or history sizes (default demo,1M)",
+    )
+    parser.add_argument(
+        "--engines-only", action="store_true", help="run only the engine comparison (no --sizes steps)"
+    )
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for dbt and the floor")
     parser.add_argument("--threads", default="", help="DuckDB threads (default all cores)")
     return parser
@@ -96,13 +115,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
     report: dict = {"machine": machine_info(settings), "sizes": []}
-    for rows in args.sizes:
+    for rows in [] if args.engines_only else args.sizes:
         result = benchmark_size(
             rows, work, settings=settings, pandas_max_rows=args.pandas_max_rows, progress=progress
         )
         report["sizes"].append(result.__dict__)
     if args.scaling:
         report["scaling"] = benchmark_scaling(args.scaling, work, settings=settings, progress=progress)
+
+    if args.engines:
+        unknown = sorted(set(args.engines) - {"duckdb", "postgres", "spark"})
+        if unknown:
+            print(f"error: unknown engine(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        report["engines"] = benchmark_engines(
+            args.engines, args.engine_sizes, work, settings=settings, progress=progress
+        )
 
     markdown = render_markdown(report)
     (output / "benchmark.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -121,6 +149,19 @@ def main(argv: list[str] | None = None) -> int:
         for name, matched in size["checks"].items()
         if matched is False
     ]
+    if args.engines:
+        failed += [
+            f"{data} {engine} {name}"
+            for data, per_engine in report["engines"].items()
+            for engine, run in per_engine.items()
+            for name, step in run["steps"].items()
+            if not step["ok"]
+        ] + [
+            f"{data} {engine} cube"
+            for data, per_engine in report["engines"].items()
+            for engine, run in per_engine.items()
+            if not run["cube_matches_duckdb"]
+        ]
     if args.scaling:
         failed += [
             f"scaling {name}"

@@ -263,24 +263,14 @@ class Warehouse:
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         """The rows of one select, as Python values (date, Decimal, datetime, str, int, bool)."""
-        if self.engine == "duckdb":
-            connection = duckdb.connect(str(self.database), read_only=True)
-            try:
-                return connection.sql(sql).fetchall()
-            finally:
-                connection.close()
-        if self.engine == "postgres":
-            from nps_warehouse.engines import postgres_connect, profile_target
+        from nps_warehouse.engines import query_rows
 
-            connection = postgres_connect(profile_target("postgres"), self.postgres_dbname)
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
-                    return [tuple(row) for row in cursor.fetchall()]
-            finally:
-                connection.close()
-        session = _spark()
-        return [tuple(row) for row in session.sql(sql.replace("as varchar)", "as string)")).collect()]
+        if self.engine == "spark":
+            sql = sql.replace("as varchar)", "as string)")
+        with _environment(self.environment):
+            return query_rows(
+                sql, target=self.engine, duckdb_path=self.database, postgres_dbname=self.postgres_dbname
+            )
 
     def marts(self, with_keys: bool = False) -> dict[str, list[tuple[Any, ...]]]:
         """Every mart, as :func:`read_marts` reads a DuckDB file."""

@@ -28,7 +28,7 @@ def built_columns(messy_build) -> dict[str, list[str]]:
     try:
         rows = connection.sql(
             "select table_name, column_name from information_schema.columns "
-            "where table_schema in ('staging', 'intermediate', 'marts', 'seeds') "
+            "where table_schema in ('staging', 'intermediate', 'marts', 'audit', 'seeds') "
             "order by table_name, ordinal_position"
         ).fetchall()
     finally:
@@ -95,7 +95,7 @@ def test_public_marts_enforce_contracts(manifest):
     missing = [
         node["name"]
         for node in _project_nodes(manifest, "model")
-        if node["schema"] == "marts" and not node["config"]["contract"]["enforced"]
+        if node["schema"] in ("marts", "audit") and not node["config"]["contract"]["enforced"]
     ]
     assert not missing, f"marts without an enforced contract: {missing}"
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from harness import DbtRun, read_marts, run_dbt
 from messy_data import write_messy_landing
+
+# Spark tests build into (and drop) their own tables and metastore, never the project's
+# warehouse/spark; the process's one SparkSession is created with this folder.
+os.environ["NPS_SPARK_WAREHOUSE_DIR"] = tempfile.mkdtemp(prefix="nps-spark-tests-")
+atexit.register(shutil.rmtree, os.environ["NPS_SPARK_WAREHOUSE_DIR"], ignore_errors=True)
 
 
 class Build:

@@ -315,9 +315,6 @@ def load_landing(
         else:
             raise LandingError(f"no loader for engine {engine}")
         try:
-            if full_refresh:
-                progress("Full refresh: emptying the raw table, loading every landing file again.")
-                raw.empty()
             loaded = {} if full_refresh else raw.loaded_files()
             changed = [
                 f"{file.path} ({loaded[file.path]} bytes when loaded, {file.size} now)"
@@ -334,7 +331,11 @@ def load_landing(
                 )
             pending = [file for file in files if file.path not in loaded]
             report.skipped = [file.path for file in files if file.path in loaded]
+            # every check before the first write: a bad file leaves the raw table as it was
             check_landing_columns(pending, reader)
+            if full_refresh:
+                progress("Full refresh: emptying the raw table, loading every landing file again.")
+                raw.empty()
             with tempfile.TemporaryDirectory(prefix="nps-landing-") as scratch:
                 for number, file in enumerate(pending, start=1):
                     select_sql = landing_select(file)

@@ -136,6 +136,11 @@ def test_a_file_without_a_required_column_is_not_loaded(warehouse_factory, tmp_p
     message = str(run.exception)
     assert f"landing file {landing / 'b.csv'} is missing required column(s): agent_id, channel" in message
     assert warehouse.query("select count(*) from raw.raw_responses") == [(1,)]
+    # a full refresh checks every file before it empties the raw table
+    run = warehouse.build(landing, extra_args=("--full-refresh",))
+    assert not run.success
+    assert "is missing required column(s)" in str(run.exception)
+    assert warehouse.query("select count(*) from raw.raw_responses") == [(1,)]
 
 
 @pytest.mark.postgres

@@ -129,13 +129,8 @@
     {%- if relation is none -%}
         {{ return(loaded) }}
     {%- endif -%}
-    {#- run_query, not adapter.get_columns_in_relation: that one opens a transaction the hook
-        never commits, and the raw view created after it would be rolled back. -#}
-    {%- set incremental_columns = run_query(
-        "select count(*) from information_schema.columns where table_schema = '" ~ relation.schema
-        ~ "' and table_name = '" ~ relation.identifier ~ "' and column_name in ('loaded_at', 'source_file_bytes')"
-    ).columns[0].values()[0] -%}
-    {%- if relation.is_view or incremental_columns != 2 -%}
+    {%- set incremental_columns = nps_relation_column_names(relation) | select('in', ['loaded_at', 'source_file_bytes']) | list -%}
+    {%- if relation.is_view or incremental_columns | length != 2 -%}
         {{ exceptions.raise_compiler_error(
             relation ~ ' was built by an earlier, non-incremental version of this project. Rebuild'
             ~ ' the warehouse once with `dbt build --full-refresh` (make build DBT_ARGS=--full-refresh).'
@@ -151,6 +146,26 @@
         {%- do loaded.update({row[0]: row[1] | int}) -%}
     {%- endfor -%}
     {{ return(loaded) }}
+{%- endmacro %}
+
+{#- The (lower-case) column names of a relation. -#}
+{% macro nps_relation_column_names(relation) -%}
+    {{ return(adapter.dispatch('nps_relation_column_names', 'nps_warehouse')(relation)) }}
+{%- endmacro %}
+
+{#- run_query on information_schema, not adapter.get_columns_in_relation: that one opens a
+    transaction the hook never commits, and the raw view created after it would be rolled back. -#}
+{% macro default__nps_relation_column_names(relation) -%}
+    {%- set names = run_query(
+        "select column_name from information_schema.columns where table_schema = '" ~ relation.schema
+        ~ "' and table_name = '" ~ relation.identifier ~ "'"
+    ).columns[0].values() -%}
+    {{ return(names | map('lower') | list) }}
+{%- endmacro %}
+
+{#- Spark has no information_schema (and no transactions): describe the relation. -#}
+{% macro spark__nps_relation_column_names(relation) -%}
+    {{ return(adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list) }}
 {%- endmacro %}
 
 {#- The staging table stg_nps_survey__responses, found through the graph (no ref: hooks and

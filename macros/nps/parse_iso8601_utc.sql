@@ -84,3 +84,38 @@
             )
     end
 {%- endmacro %}
+
+{#- Spark: as DuckDB - one regular expression validates, the offset sits at fixed positions from
+    the end, try_cast (in cast_to_timestamp) rejects days that do not exist - and timestampadd
+    applies the offset without losing the fraction of a second (dbt.dateadd on Spark goes
+    through whole Unix seconds). -#}
+{% macro spark__parse_iso8601_utc(text) -%}
+    {%- set sign = 'substring(' ~ text ~ ', length(' ~ text ~ ') - 5, 1)' -%}
+    {%- set local_text -%}
+        replace(
+            case
+                when right({{ text }}, 1) = 'Z' then left({{ text }}, length({{ text }}) - 1)
+                when {{ sign }} in ('+', '-') then left({{ text }}, length({{ text }}) - 6)
+                else {{ text }}
+            end,
+            'T',
+            ' '
+        )
+    {%- endset -%}
+    case
+        when {{ regexp_full_match(text, nps_iso8601_pattern()) }} then
+            timestampadd(
+                minute,
+                case
+                    when {{ sign }} in ('+', '-') then
+                        (case when {{ sign }} = '-' then 1 else -1 end)
+                        * (
+                            cast(substring({{ text }}, length({{ text }}) - 4, 2) as integer) * 60
+                            + cast(right({{ text }}, 2) as integer)
+                        )
+                    else 0
+                end,
+                {{ cast_to_timestamp(local_text) }}
+            )
+    end
+{%- endmacro %}

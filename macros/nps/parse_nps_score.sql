@@ -28,3 +28,15 @@
             end
     end
 {%- endmacro %}
+
+{#- Spark: as DuckDB, the integer part is the text before any '.'. -#}
+{% macro spark__parse_nps_score(score_text) -%}
+    {%- set bounds = nps_score_bounds() -%}
+    {%- set value = "cast(split_part(" ~ score_text ~ ", '.', 1) as integer)" -%}
+    case
+        when {{ regexp_full_match(score_text, '0*[0-9]{1,2}([.]0+)?') }} then
+            case
+                when {{ value }} between {{ bounds.min_score }} and {{ bounds.max_score }} then {{ value }}
+            end
+    end
+{%- endmacro %}

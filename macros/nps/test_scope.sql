@@ -31,7 +31,7 @@
         {{ return(subquery) }}
     {%- endif -%}
     {%- set latest = run_query(
-        'select cast(max(loaded_at) as varchar) from ' ~ nps_staging_relation()
+        'select cast(max(loaded_at) as ' ~ text_type() ~ ') from ' ~ nps_staging_relation()
     ).columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{ return(subquery) }}

@@ -13,6 +13,11 @@
     (({{ numerator }}) // ({{ denominator }}))
 {%- endmacro %}
 
+{#- Spark: `/` returns a double or a decimal; `div` truncates and returns a bigint. -#}
+{% macro spark__integer_divide(numerator, denominator) -%}
+    (({{ numerator }}) div ({{ denominator }}))
+{%- endmacro %}
+
 {#- Text 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (already validated) to a timestamp without time zone. -#}
 {% macro cast_to_timestamp(expr) -%}
     {{ return(adapter.dispatch('cast_to_timestamp', 'nps_warehouse')(expr)) }}
@@ -20,6 +25,13 @@
 
 {% macro default__cast_to_timestamp(expr) -%}
     cast({{ expr }} as timestamp)
+{%- endmacro %}
+
+{#- Spark: timestamp_ntz explicitly (a plain `timestamp` is TIMESTAMP_NTZ only through the
+    profile's spark.sql.timestampType), so the text is never read in the session's time zone;
+    try_cast, so a day that does not exist is null whatever spark.sql.ansi.enabled says. -#}
+{% macro spark__cast_to_timestamp(expr) -%}
+    try_cast({{ expr }} as timestamp_ntz)
 {%- endmacro %}
 
 {#- The calendar date, in time zone `timezone`, of a UTC timestamp without time zone. -#}
@@ -39,6 +51,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: convert_timezone on a timestamp_ntz, which no session time zone takes part in. -#}
+{% macro spark__utc_to_local_date(utc_timestamp, timezone) -%}
+    {%- if timezone | upper == 'UTC' -%}
+        cast({{ utc_timestamp }} as date)
+    {%- else -%}
+        cast(convert_timezone('UTC', '{{ timezone }}', {{ utc_timestamp }}) as date)
+    {%- endif -%}
+{%- endmacro %}
+
 {#- ISO day of the week of a date: 1 = Monday ... 7 = Sunday. -#}
 {% macro iso_day_of_week(date_expr) -%}
     {{ return(adapter.dispatch('iso_day_of_week', 'nps_warehouse')(date_expr)) }}
@@ -46,6 +67,11 @@
 
 {% macro default__iso_day_of_week(date_expr) -%}
     cast(extract(isodow from {{ date_expr }}) as integer)
+{%- endmacro %}
+
+{#- Spark: weekday() is 0 = Monday ... 6 = Sunday. -#}
+{% macro spark__iso_day_of_week(date_expr) -%}
+    cast(weekday({{ date_expr }}) + 1 as integer)
 {%- endmacro %}
 
 {#- One row per day, column `date_day`, from `start_date` to `end_date` inclusive (both SQL
@@ -61,4 +87,14 @@
         cast(({{ end_date }}) as timestamp),
         interval '1 day'
     ) as days (day_value)
+{%- endmacro %}
+
+{#- Spark: sequence() of dates, one row each; sequence of nulls is null, and exploding null gives
+    no rows. -#}
+{% macro spark__date_spine_days(start_date, end_date) -%}
+    select explode(sequence(
+        cast(({{ start_date }}) as date),
+        cast(({{ end_date }}) as date),
+        interval 1 day
+    )) as date_day
 {%- endmacro %}

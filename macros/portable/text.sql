@@ -55,3 +55,52 @@
 {% macro duckdb__strip_accents(expr) -%}
     strip_accents({{ expr }})
 {%- endmacro %}
+
+{#- Spark has no Unicode normalisation in SQL, so DuckDB's strip_accents (canonical
+    decomposition, marks removed) is spelt out for the Latin script: every precomposed letter of
+    U+00C0-U+024F and U+1E00-U+1EFF whose decomposition is one base letter plus marks becomes
+    that letter, and the combining marks U+0300-U+036F (text already decomposed) are deleted.
+    Equal to DuckDB's strip_accents on all of these; accents of other scripts are kept. -#}
+{% macro spark__strip_accents(expr) -%}
+    {%- set letters = [
+        'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöù',
+        'úûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮ',
+        'įİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭ',
+        'ŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǢǣǦǧǨǩǪ',
+        'ǫǬǭǮǯǰǴǵǸǹǺǻǼǽǾǿȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧ',
+        'ȨȩȪȫȬȭȮȯȰȱȲȳḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣ',
+        'ḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓ',
+        'ṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃ',
+        'ẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẛẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸ',
+        'ẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨ',
+        'ứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ',
+    ] | join('') -%}
+    {%- set bases = [
+        'AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooou',
+        'uuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiI',
+        'iIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUu',
+        'UuUuUuWwYyYZzZzZzOoUuAaIiOoUuUuUuUuUuAaAaÆæGgKkO',
+        'oOoƷʒjGgNnAaÆæØøAaAaEeEeIiIiOoOoRrRrUuUuSsTtHhAa',
+        'EeOoOoOoOoYyAaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHh',
+        'HhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNnOoOoOoOo',
+        'PpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWw',
+        'WwWwWwXxXxYyZzZzZzhtwyſAaAaAaAaAaAaAaAaAaAaAaAaE',
+        'eEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuU',
+        'uUuUuUuUuYyYyYyYy',
+    ] | join('') -%}
+    {%- set marks = [
+        '\u0300\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309',
+        '\u030a\u030b\u030c\u030d\u030e\u030f\u0310\u0311\u0312\u0313',
+        '\u0314\u0315\u0316\u0317\u0318\u0319\u031a\u031b\u031c\u031d',
+        '\u031e\u031f\u0320\u0321\u0322\u0323\u0324\u0325\u0326\u0327',
+        '\u0328\u0329\u032a\u032b\u032c\u032d\u032e\u032f\u0330\u0331',
+        '\u0332\u0333\u0334\u0335\u0336\u0337\u0338\u0339\u033a\u033b',
+        '\u033c\u033d\u033e\u033f\u0340\u0341\u0342\u0343\u0344\u0345',
+        '\u0346\u0347\u0348\u0349\u034a\u034b\u034c\u034d\u034e\u034f',
+        '\u0350\u0351\u0352\u0353\u0354\u0355\u0356\u0357\u0358\u0359',
+        '\u035a\u035b\u035c\u035d\u035e\u035f\u0360\u0361\u0362\u0363',
+        '\u0364\u0365\u0366\u0367\u0368\u0369\u036a\u036b\u036c\u036d',
+        '\u036e\u036f',
+    ] | join('') -%}
+    translate({{ expr }}, '{{ letters }}{{ marks }}', '{{ bases }}')
+{%- endmacro %}

@@ -1,11 +1,16 @@
 -- depends_on: {{ ref('int_nps_responses_enriched') }}
 {#- Incremental: a run recomputes only the response dates touched since its last run (see
     nps_touched_response_dates) and replaces those dates whole, so a date whose responses all
-    moved to another date disappears, exactly as in a full rebuild. -#}
+    moved to another date disappears, exactly as in a full rebuild. On Spark the table is
+    partitioned by response_date: the touched dates are overwritten and the post-hook drops
+    those left without responses. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='nps_replace_dates',
+    incremental_strategy=nps_incremental_strategy('nps_replace_dates'),
+    partition_by=nps_partition_by('response_date'),
     on_schema_change='fail',
+    pre_hook="{{ nps_remember_touched_dates() }}",
+    post_hook="{{ nps_drop_dates_without_rows(ref('fct_nps_responses')) }}",
 ) }}
 
 with
@@ -14,7 +19,7 @@ responses as (
 
     select * from {{ ref('fct_nps_responses') }}
     {% if is_incremental() -%}
-    where response_date in ({{ nps_touched_response_dates(this) }})
+    where {{ nps_in_touched_response_dates('response_date', this) }}
     {%- endif %}
 
 ),

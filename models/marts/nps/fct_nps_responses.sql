@@ -3,12 +3,17 @@
     holds for them, and replaces them by response_key. The result is the same as a full
     rebuild: a response's winner depends only on its own submissions. Each CTE reads its
     relation once: DuckDB materialises a CTE read twice, which here would copy every staged
-    submission on every incremental build. -#}
+    submission on every incremental build. On Spark, which cannot delete rows from a Parquet
+    table, the table is partitioned by response_date and a run rewrites whole the dates it
+    touches (see nps_incremental_strategy and nps_responses_to_write). -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=nps_incremental_strategy('delete+insert'),
     unique_key='response_key',
+    partition_by=nps_partition_by('response_date'),
     on_schema_change='fail',
+    pre_hook="{{ nps_remember_touched_dates() }}",
+    post_hook="{{ nps_drop_dates_of_moved_responses() }}",
 ) }}
 
 with
@@ -31,10 +36,7 @@ new_submissions as (
 recent_responses as (
 
     select response_key from {{ this }}
-    where response_date > (
-        select {{ dbt.dateadd('day', -1 * nps_reprocess_days(), 'max(response_date)') }}
-        from {{ this }}
-    )
+    where response_date > {{ nps_reprocess_window_start(this) }}
 
 ),
 
@@ -99,4 +101,4 @@ final as (
 
 )
 
-select * from final
+{{ nps_responses_to_write('final', 'changed_responses') }}

@@ -57,7 +57,7 @@ failures as (
 
     select
         'fact rows differ from the daily responses' as failure,
-        cast(null as varchar) as response_id
+        cast(null as {{ text_type() }}) as response_id
     from fact_rows
     cross join daily_responses
     where fact_rows.fact_rows <> daily_responses.daily_responses

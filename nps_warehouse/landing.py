@@ -175,7 +175,9 @@ class RawTable(Protocol):
 
     def empty(self) -> None: ...
 
-    def write(self, file: LandingFile, select_sql: str, reader: Any, scratch: Path) -> int: ...
+    def write(self, file: LandingFile, select_sql: str, reader: Any, scratch: Path) -> tuple[int, int]:
+        """(rows read from the file, rows of the file now in the table)."""
+        ...
 
     def row_count(self) -> int: ...
 
@@ -211,20 +213,20 @@ class PostgresRawTable:
         with self.connection, self.connection.cursor() as cursor:
             cursor.execute(f"truncate table {self.table}")
 
-    def write(self, file: LandingFile, select_sql: str, reader: Any, scratch: Path) -> int:
+    def write(self, file: LandingFile, select_sql: str, reader: Any, scratch: Path) -> tuple[int, int]:
         export = scratch / "rows.csv"
         # Every non-null value quoted: PostgreSQL reads an unquoted empty field as null and a
         # quoted one as text, so nulls and values survive exactly.
-        reader.execute(
+        exported = reader.execute(
             f"copy ({select_sql}) to {_quote(str(export))} (format csv, header false, force_quote *)"
-        )
+        ).fetchone()[0]
         columns = ", ".join(RAW_COLUMNS)
         with self.connection, self.connection.cursor() as cursor:
             cursor.execute(f"delete from {self.table} where source_file = %s", [file.path])
             with export.open("r", encoding="utf-8", newline="") as rows:
                 cursor.copy_expert(f"copy {self.table} ({columns}) from stdin with (format csv)", rows)
             cursor.execute(f"select count(*) from {self.table} where source_file = %s", [file.path])
-            return int(cursor.fetchone()[0])
+            return int(exported), int(cursor.fetchone()[0])
 
     def row_count(self) -> int:
         with self.connection, self.connection.cursor() as cursor:
@@ -257,15 +259,17 @@ class SparkRawTable:
     def empty(self) -> None:
         self.session.sql(f"truncate table {self.table}")
 
-    def write(self, file: LandingFile, select_sql: str, reader: Any, scratch: Path) -> int:
+    def write(self, file: LandingFile, select_sql: str, reader: Any, scratch: Path) -> tuple[int, int]:
         export = scratch / "rows.parquet"
-        reader.execute(f"copy ({select_sql}) to {_quote(str(export))} (format parquet)")
+        exported = reader.execute(
+            f"copy ({select_sql}) to {_quote(str(export))} (format parquet)"
+        ).fetchone()[0]
         frame = self.session.read.parquet(str(export.resolve())).select(*RAW_COLUMNS)
         frame.write.insertInto(self.table.replace("`", ""), overwrite=False)
         counted = self.session.sql(
             f"select count(*) from {self.table} where source_file = {_quote(file.path)}"
         ).collect()[0][0]
-        return int(counted)
+        return int(exported), int(counted)
 
     def row_count(self) -> int:
         return int(self.session.sql(f"select count(*) from {self.table}").collect()[0][0])
@@ -338,9 +342,7 @@ def load_landing(
                 raw.empty()
             with tempfile.TemporaryDirectory(prefix="nps-landing-") as scratch:
                 for number, file in enumerate(pending, start=1):
-                    select_sql = landing_select(file)
-                    expected = reader.execute(f"select count(*) from ({select_sql})").fetchone()[0]
-                    written = raw.write(file, select_sql, reader, Path(scratch))
+                    expected, written = raw.write(file, landing_select(file), reader, Path(scratch))
                     if written != expected:
                         raise LandingError(
                             f"{file.path}: read {expected} rows but the raw table holds {written}"

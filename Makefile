@@ -23,7 +23,7 @@ DBT_ARGS ?=
 	lint dbt-build pytest validate bench demo-data clean
 
 help: ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +63,7 @@ test-postgres: ## the PostgreSQL suite (starts a local server when none answers)
 	$(MAKE) --no-print-directory NPS_TARGET=postgres dbt-build validate
 	$(MAKE) --no-print-directory NPS_TARGET=postgres PYTEST_ARGS="-m postgres" pytest
 
-test-spark: ## the Spark suite (pyspark in-process; a few minutes)
+test-spark: ## the Spark suite (pyspark in-process; about 18 minutes, not in make test)
 	$(MAKE) --no-print-directory NPS_TARGET=spark dbt-build validate
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest
 

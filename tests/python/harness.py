@@ -136,7 +136,7 @@ def run_dbt(
     return DbtRun(result.success, statuses, messages, result.exception)
 
 
-def mart_queries(with_keys: bool = False) -> dict[str, str]:
+def mart_queries(with_keys: bool = False, text_type: str = "varchar") -> dict[str, str]:
     """The select of every mart in the oracle's column order, sorted by the mart's key; with
     ``with_keys``, the merge key response_key follows (as text), which is the same on every
     engine (loaded_at, the time of a build, is never compared)."""
@@ -144,7 +144,7 @@ def mart_queries(with_keys: bool = False) -> dict[str, str]:
     for mart, columns in MART_COLUMNS.items():
         selected = list(columns)
         if with_keys and "response_key" in MART_LOAD_COLUMNS.get(mart, ()):
-            selected.append("cast(response_key as varchar) as response_key")
+            selected.append(f"cast(response_key as {text_type}) as response_key")
         queries[mart] = (
             f"select {', '.join(selected)} from {MART_SCHEMAS[mart]}.{mart} "
             f"order by {', '.join(MART_KEYS[mart])}"
@@ -265,8 +265,6 @@ class Warehouse:
         """The rows of one select, as Python values (date, Decimal, datetime, str, int, bool)."""
         from nps_warehouse.engines import query_rows
 
-        if self.engine == "spark":
-            sql = sql.replace("as varchar)", "as string)")
         with _environment(self.environment):
             return query_rows(
                 sql, target=self.engine, duckdb_path=self.database, postgres_dbname=self.postgres_dbname
@@ -274,7 +272,8 @@ class Warehouse:
 
     def marts(self, with_keys: bool = False) -> dict[str, list[tuple[Any, ...]]]:
         """Every mart, as :func:`read_marts` reads a DuckDB file."""
-        return {mart: self.query(sql) for mart, sql in mart_queries(with_keys).items()}
+        text_type = "string" if self.engine == "spark" else "varchar"
+        return {mart: self.query(sql) for mart, sql in mart_queries(with_keys, text_type).items()}
 
     def drop(self) -> None:
         if self.engine == "postgres" and self.postgres_dbname:

@@ -203,19 +203,27 @@
 
 {% macro spark__nps_responses_to_write(final_cte, changed_keys_cte) -%}
     {%- if not is_incremental() -%}
-        select * from {{ final_cte }}
-    {%- else -%}
-        {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-        select {{ columns | join(', ') }} from {{ final_cte }}
-        union all
-        select {{ columns | join(', ') }} from {{ this }} as kept
-        where
-            {{ nps_in_touched_response_dates('kept.response_date', this) }}
-            and not exists (
-                select 1 from {{ changed_keys_cte }}
-                where {{ changed_keys_cte }}.response_key = kept.response_key
-            )
+        {{ return('select * from ' ~ final_cte) }}
     {%- endif -%}
+    {#- by name, in the table's order (Spark puts the partition column last) -#}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | join(', ') -%}
+    {%- set sql -%}
+select {{ columns }}
+from {{ final_cte }}
+
+union all
+
+-- the other responses of the touched dates, which insert_overwrite rewrites whole
+select {{ columns }}
+from {{ this }} as kept
+where
+    {{ nps_in_touched_response_dates('kept.response_date', this) }}
+    and not exists (
+        select 1 from {{ changed_keys_cte }}
+        where {{ changed_keys_cte }}.response_key = kept.response_key
+    )
+    {%- endset -%}
+    {{ return(sql) }}
 {%- endmacro %}
 
 {#- Pre-hook of a model replacing response_date partitions: on Spark, remembers the touched

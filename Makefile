@@ -8,7 +8,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# One stamp per requirement set: `make build` installs only what the DuckDB path needs; the
+# other engines and the test and lint tools are installed by the commands that need them.
 INSTALLED := $(VENV)/.installed
+INSTALLED_DEV := $(VENV)/.installed-dev
+INSTALLED_POSTGRES := $(VENV)/.installed-postgres
+INSTALLED_SPARK := $(VENV)/.installed-spark
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
@@ -18,20 +23,40 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT := $(BIN)/dbt
 # Extra arguments for dbt build, e.g. DBT_ARGS=--full-refresh
 DBT_ARGS ?=
+# The engine's own requirement set, for the commands that run on NPS_TARGET.
+ENGINE_INSTALLED := $(INSTALLED) $(if $(filter postgres,$(NPS_TARGET)),$(INSTALLED_POSTGRES)) \
+	$(if $(filter spark,$(NPS_TARGET)),$(INSTALLED_SPARK))
+PIP := $(BIN)/python -m pip install --quiet
 
-.PHONY: help install warehouse-dir engine land build docs test test-duckdb test-postgres test-spark \
-	lint dbt-build pytest validate bench demo-data clean
+.PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land \
+	land-check build docs test test-duckdb test-postgres test-spark lint dbt-build pytest \
+	validate bench demo-data examples clean
 
 help: ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PIP) --upgrade pip
+	$(PIP) -r requirements.txt -c constraints.txt
 	touch $@
 
-install: $(INSTALLED) ## create .venv with the pinned dependencies
+$(INSTALLED_DEV): requirements-dev.txt constraints.txt $(INSTALLED)
+	$(PIP) -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+$(INSTALLED_POSTGRES): requirements-postgres.txt constraints.txt $(INSTALLED)
+	$(PIP) -r requirements-postgres.txt -c constraints.txt
+	touch $@
+
+$(INSTALLED_SPARK): requirements-spark.txt constraints.txt $(INSTALLED)
+	$(PIP) -r requirements-spark.txt -c constraints.txt
+	touch $@
+
+install: $(INSTALLED) ## create .venv with what the DuckDB path needs (requirements.txt)
+install-dev: $(INSTALLED_DEV) ## add the test, lint and data tools (requirements-dev.txt)
+install-postgres: $(INSTALLED_POSTGRES) ## add the PostgreSQL adapter (requirements-postgres.txt)
+install-spark: $(INSTALLED_SPARK) ## add dbt-spark and pyspark (requirements-spark.txt)
 
 warehouse-dir:
 	@mkdir -p "$(dir $(NPS_DUCKDB_PATH))"
@@ -41,16 +66,20 @@ warehouse-dir:
 engine: warehouse-dir
 	@if [ "$(NPS_TARGET)" = postgres ]; then scripts/postgres_local.sh; fi
 
-# PostgreSQL and Spark get the landing files through the loader; DuckDB reads them in place.
-# DBT_ARGS=--full-refresh reloads every landing file too.
-land: install engine ## load the landing files into the raw table (postgres, spark)
+# Every engine gets the landing files through the loader: the feeds of landing.yml (or
+# NPS_LANDING_CONFIG), else the files of NPS_RAW_RESPONSES. DBT_ARGS=--full-refresh reloads every
+# landing file too.
+land: $(ENGINE_INSTALLED) engine ## load the new landing files into the raw tables (checks them first)
 	$(BIN)/python scripts/load_landing.py $(if $(findstring --full-refresh,$(DBT_ARGS)),--full-refresh)
 
-build: install land ## dbt build on the landing data (demo by default) + offline lineage site
+land-check: $(ENGINE_INSTALLED) engine ## check the landing config and the new files without loading them
+	$(BIN)/python scripts/load_landing.py --dry-run
+
+build: land ## load, dbt build on the landing data (demo by default) + offline lineage site
 	$(DBT) build $(DBT_ARGS)
 	$(MAKE) --no-print-directory docs
 
-docs: install engine ## write the offline lineage site, target/static_index.html
+docs: $(ENGINE_INSTALLED) engine ## write the offline lineage site, target/static_index.html
 	$(DBT) docs generate --static
 	@echo "Lineage site: target/static_index.html (open it in a browser, no server needed)"
 
@@ -67,30 +96,34 @@ test-spark: ## the Spark suite (pyspark in-process; about 18 minutes, not in mak
 	$(MAKE) --no-print-directory NPS_TARGET=spark dbt-build validate
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest
 
-lint: install ## sqlfluff (dbt templater, in-memory target) and ruff
+lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target) and ruff
 	$(BIN)/sqlfluff lint models tests/dbt
 	$(BIN)/ruff check nps_warehouse scripts tests/python
 	$(BIN)/ruff format --check nps_warehouse scripts tests/python
 
-dbt-build: install land ## dbt build: seeds, models, data tests and unit tests
+dbt-build: land ## load, then dbt build: seeds, models, data tests and unit tests
 	$(DBT) build $(DBT_ARGS)
 
 # Engine suites are selected by marker; the default runs everything that needs no server.
 PYTEST_ARGS ?= -m "not postgres and not spark"
-pytest: install engine ## validation harness: dbt builds on generated data vs the Python oracle
+pytest: $(INSTALLED_DEV) $(ENGINE_INSTALLED) engine ## validation harness: dbt builds on generated data vs the Python oracle
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-validate: install ## Great Expectations suite over the built marts of NPS_TARGET
+validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over the built marts of NPS_TARGET
 	$(BIN)/python scripts/validate_marts.py
 
 BENCH_ARGS ?=
-bench: install ## benchmark vs the engine floor and pandas (BENCH_ARGS="--sizes 1M,10M --scaling")
+bench: $(INSTALLED_DEV) ## benchmark vs the engine floor and pandas (BENCH_ARGS="--sizes 1M,10M --scaling")
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
-demo-data: install ## regenerate the committed demo data in data/demo
+demo-data: $(INSTALLED_DEV) ## regenerate the committed demo data in data/demo
 	rm -rf data/demo/*.csv data/demo/*.parquet
 	$(BIN)/python scripts/generate_responses.py --out data/demo --rows 5000 --days 90 \
 		--end-date 2026-10-31 --files 3 --format mixed
+
+examples: $(INSTALLED_DEV) ## regenerate the sample exports of examples/landing (Qualtrics, Delighted, Excel)
+	rm -rf examples/landing/exports
+	$(BIN)/python scripts/generate_sample_exports.py --out examples/landing
 
 clean: ## remove the build outputs (not .venv, not PostgreSQL databases)
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/spark

@@ -7,8 +7,11 @@ harness).
 
 from __future__ import annotations
 
-#: Columns every landing file must have (matched case-insensitively), in README order.
-REQUIRED_COLUMNS: tuple[str, ...] = (
+from dataclasses import dataclass
+
+#: The core columns of the responses contract, in README order (RESPONSE_RAW_COLUMNS adds the
+#: columns only some exports bring: language, response type, finished).
+RESPONSE_COLUMNS: tuple[str, ...] = (
     "response_id",
     "survey_id",
     "customer_id",
@@ -21,7 +24,67 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "comment",
 )
 
+
+@dataclass(frozen=True)
+class SourceContract:
+    """The landing contract of one source: the columns its raw relation holds (all text)."""
+
+    name: str
+    #: raw relation of the source, in the raw schema
+    raw_table: str
+    #: columns every export of the source must provide (else nothing is loaded)
+    required: tuple[str, ...]
+    #: columns an export may lack: null in every row of that file, and the build warns
+    optional: tuple[str, ...]
+    #: optional columns most exports lack (no warning, unless the feed's preset expects them)
+    quietly_optional: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every contract column, in the raw relation's order."""
+        return tuple(column for column in RESPONSE_COLUMN_ORDER if column in self.required + self.optional)
+
+
+#: Column order of the responses' raw relation: today's contract, then the columns an export
+#: may add (language, and the response type and finished flag survey tools record).
+RESPONSE_COLUMN_ORDER: tuple[str, ...] = (*RESPONSE_COLUMNS, "language", "response_type", "finished")
+
+#: Every landing source, by name. Later sources (customers, agents, ...) get their entry here.
+SOURCE_CONTRACTS: dict[str, SourceContract] = {
+    "responses": SourceContract(
+        name="responses",
+        raw_table="raw_responses",
+        required=("response_id", "submitted_at", "score"),
+        optional=(
+            "survey_id",
+            "customer_id",
+            "channel",
+            "region",
+            "segment",
+            "agent_id",
+            "comment",
+            "language",
+            "response_type",
+            "finished",
+        ),
+        quietly_optional=("language", "response_type", "finished"),
+    ),
+}
+
+#: The raw columns of responses, in order (the ``raw_*`` columns of the audit follow it).
+RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
+
 _COUNTS = ("responses", "promoters", "passives", "detractors", "nps")
+
+#: Rejection reasons, in rule order (the README, Validation and normalisation rules).
+REJECTION_REASONS: tuple[str, ...] = (
+    "test_response",
+    "unfinished_response",
+    "missing_response_id",
+    "invalid_submitted_at",
+    "missing_score",
+    "invalid_score",
+)
 
 #: Column names of every mart, in the order of the README "Marts" table.
 MART_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -38,6 +101,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "comment",
         "response_date",
         "submitted_at",
+        "feed_name",
         "source_file",
         "source_row_number",
     ),
@@ -66,9 +130,39 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "source_file",
         "source_row_number",
         "response_id",
-        *(f"raw_{column}" for column in REQUIRED_COLUMNS),
+        "feed_name",
+        *(f"raw_{column}" for column in RESPONSE_RAW_COLUMNS),
         "status",
         "reason",
+    ),
+    "rpt_rejected_rows": (
+        "source_file",
+        "source_row_number",
+        "feed_name",
+        "reason",
+        "response_id",
+        "raw_response_id",
+        "raw_submitted_at",
+        "raw_score",
+        "raw_response_type",
+        "raw_finished",
+        "source_timezone",
+    ),
+    "rpt_load_history": (
+        "feed_name",
+        "source_name",
+        "source_file",
+        "file_fingerprint",
+        "file_bytes",
+        "source_timezone",
+        "missing_columns",
+        "rows_read",
+        "rows_staged",
+        "accepted",
+        "rejected",
+        "superseded",
+        "pending",
+        *(f"rejected_{reason}" for reason in REJECTION_REASONS),
     ),
     "rpt_unmapped_channels": (
         "raw_channel",
@@ -85,7 +179,9 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
 MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_nps_responses": ("response_key", "loaded_at"),
     "fct_nps_daily": ("loaded_at",),
-    "rpt_response_audit": ("loaded_at",),
+    "rpt_response_audit": ("load_id", "loaded_at"),
+    "rpt_rejected_rows": ("load_id", "loaded_at"),
+    "rpt_load_history": ("load_id", "loaded_at", "staged_at"),
 }
 
 #: The schema of every mart: the NPS marts BI tools read (granted to the read-only role on

@@ -13,9 +13,10 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROFILE_NAME = "nps_warehouse"
@@ -139,8 +140,10 @@ def read_relations(
 
     Values keep their SQL meaning: dates as ``datetime.date``, numerics as ``Decimal``, UUIDs as
     text. Raises EngineUnavailableError when the engine cannot be reached or a relation is
-    missing.
+    missing. (pandas is a tool of the validation, installed with the test tools.)
     """
+    import pandas as pd
+
     settings = profile_target(target)
     engine = settings["type"]
     if engine == "duckdb":

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from nps_warehouse.contract import MART_COLUMNS, MART_LOAD_COLUMNS, MART_SCHEMAS
+from nps_warehouse.contract import MART_COLUMNS, MART_LOAD_COLUMNS, MART_SCHEMAS, REJECTION_REASONS
 from nps_warehouse.engines import EngineUnavailableError, read_relations, target_name
 
 if TYPE_CHECKING:
@@ -78,6 +78,8 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "dim_segment": ("segment",),
     "dim_date": ("date_day",),
     "rpt_response_audit": ("source_file", "source_row_number"),
+    "rpt_rejected_rows": ("source_file", "source_row_number"),
+    "rpt_load_history": ("source_file",),
     "rpt_unmapped_channels": ("raw_channel",),
 }
 
@@ -103,7 +105,20 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
     "dim_region": ("region_name", "is_reference_region"),
     "dim_segment": ("segment_name", "is_reference_segment"),
     "dim_date": MART_COLUMNS["dim_date"][1:],
-    "rpt_response_audit": ("status",),
+    "rpt_response_audit": ("feed_name", "status"),
+    "rpt_rejected_rows": ("feed_name", "reason"),
+    "rpt_load_history": (
+        "feed_name",
+        "source_name",
+        "file_fingerprint",
+        "rows_read",
+        "rows_staged",
+        "accepted",
+        "rejected",
+        "superseded",
+        "pending",
+        *(f"rejected_{reason}" for reason in REJECTION_REASONS),
+    ),
     "rpt_unmapped_channels": (
         "channel_key",
         "responses",
@@ -135,11 +150,15 @@ CHANNELS: tuple[str, ...] = (
 )
 NPS_CATEGORIES: tuple[str, ...] = ("promoter", "passive", "detractor")
 AUDIT_STATUSES: tuple[str, ...] = ("accepted", "rejected", "superseded")
-AUDIT_REASONS: tuple[str, ...] = (
-    "missing_response_id",
-    "invalid_submitted_at",
-    "missing_score",
-    "invalid_score",
+AUDIT_REASONS: tuple[str, ...] = REJECTION_REASONS
+#: Marts that hold at least one row whenever the warehouse has accepted a response: empty, they
+#: fail the suite unless empty marts are expected (``allow_empty``).
+NON_EMPTY_MARTS: tuple[str, ...] = (
+    "fct_nps_responses",
+    *("fct_nps_daily", "fct_nps_daily_by_channel", "fct_nps_daily_by_region"),
+    *("fct_nps_daily_by_segment", "fct_nps_daily_overall", "dim_date"),
+    "rpt_response_audit",
+    "rpt_load_history",
 )
 
 #: How many unexpected values (or rows) each failed expectation reports.
@@ -633,6 +652,24 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                 )
             )
 
+    if mart == "rpt_rejected_rows" and has("reason"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="reason",
+                value_set=list(AUDIT_REASONS),
+                description=f"reason in {{{', '.join(AUDIT_REASONS)}}}",
+            )
+        )
+        audit = frames["rpt_response_audit"]
+        if "status" in audit.columns:
+            rejected = int((audit["status"] == "rejected").fillna(False).sum())
+            exps.append(
+                gxe.ExpectTableRowCountToEqual(
+                    value=rejected,
+                    description=f"one row per rejected row of the audit ({rejected})",
+                )
+            )
+
     if mart == "rpt_unmapped_channels" and has("responses"):
         exps.append(
             gxe.ExpectColumnValuesToBeBetween(column="responses", min_value=1, description="responses >= 1")
@@ -919,6 +956,55 @@ def _derived_unmapped(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     )
 
 
+def _derived_load_history(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    gxe = _gxe()
+    frame = frames["rpt_load_history"].copy()
+    counts = {column: _numeric(frame[column]).fillna(0) for column in ("rows_read", "rows_staged")}
+    statuses = sum(
+        _numeric(frame[column]).fillna(0) for column in ("accepted", "rejected", "superseded", "pending")
+    )
+    by_reason = sum(_numeric(frame[f"rejected_{reason}"]).fillna(0) for reason in REJECTION_REASONS)
+    frame["chk_every_row_read_is_staged"] = (counts["rows_staged"] == counts["rows_read"]).astype(bool)
+    frame["chk_statuses_add_up"] = (statuses == counts["rows_staged"]).astype(bool)
+    frame["chk_reasons_add_up"] = (by_reason == _numeric(frame["rejected"]).fillna(0)).astype(bool)
+    audit_rows = len(frames["rpt_response_audit"])
+    accepted = len(frames["fct_nps_responses"])
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_every_row_read_is_staged",
+                value_set=[True],
+                description="rows_staged = rows_read: every row the loader read is in the warehouse",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_statuses_add_up",
+                value_set=[True],
+                description="accepted + rejected + superseded + pending = rows_staged",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_reasons_add_up",
+                value_set=[True],
+                description="the rejected rows by reason add up to rejected",
+            ),
+            gxe.ExpectColumnSumToBeBetween(
+                column="rows_staged",
+                min_value=audit_rows,
+                max_value=audit_rows,
+                description=f"rows_staged add up to the rows of the audit ({audit_rows})",
+            ),
+            gxe.ExpectColumnSumToBeBetween(
+                column="accepted",
+                min_value=accepted,
+                max_value=accepted,
+                description=f"accepted adds up to the rows of fct_nps_responses ({accepted})",
+            ),
+        ],
+        ["source_file", "rows_read", "rows_staged", "accepted", "rejected", "superseded", "pending"],
+    )
+
+
 _BatchBuilder = Callable[[Mapping[str, pd.DataFrame]], _Batch]
 
 
@@ -982,6 +1068,27 @@ def _derived_builders(
                 _derived_audit,
             )
         )
+    if mart == "rpt_load_history":
+        builders.append(
+            (
+                "every row read is staged, statuses and reasons add up, reconciliation with the audit",
+                {
+                    mart: (
+                        "source_file",
+                        "rows_read",
+                        "rows_staged",
+                        "accepted",
+                        "rejected",
+                        "superseded",
+                        "pending",
+                        *(f"rejected_{reason}" for reason in REJECTION_REASONS),
+                    ),
+                    "rpt_response_audit": ("source_file",),
+                    "fct_nps_responses": ("response_id",),
+                },
+                _derived_load_history,
+            )
+        )
     if mart == "rpt_unmapped_channels":
         builders.append(
             (
@@ -993,8 +1100,27 @@ def _derived_builders(
     return builders
 
 
-def _build_batches(mart: str, frames: Mapping[str, pd.DataFrame]) -> list[_Batch | _Skipped]:
+def _build_batches(
+    mart: str, frames: Mapping[str, pd.DataFrame], allow_empty: bool = False
+) -> list[_Batch | _Skipped]:
     batches: list[_Batch | _Skipped] = [_contract_batch(mart, frames[mart], frames)]
+    if mart in NON_EMPTY_MARTS and not allow_empty:
+        batches.append(
+            _Batch(
+                "mart",
+                frames[mart],
+                [
+                    _gxe().ExpectTableRowCountToBeBetween(
+                        min_value=1,
+                        description=(
+                            "holds rows (an empty mart means no response was accepted: check the "
+                            "landing files; pass --allow-empty when that is expected)"
+                        ),
+                    )
+                ],
+                [],
+            )
+        )
     for description, needs, builder in _derived_builders(mart):
         lacking = _missing_columns(frames, needs)
         if lacking:
@@ -1116,11 +1242,13 @@ def validate_frames(
     frames: Mapping[str, pd.DataFrame],
     duckdb_path: str = "<in memory>",
     marts: Iterable[str] | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> ValidationReport:
     """Validate already-loaded marts (one dataframe per mart name of MART_COLUMNS).
 
     ``marts`` restricts which marts get validated (default: all); every mart must still be
-    given, since cross-mart checks read the others.
+    given, since cross-mart checks read the others. Empty marts fail unless ``allow_empty``.
     """
     import great_expectations as gx
 
@@ -1133,7 +1261,7 @@ def validate_frames(
     report = ValidationReport(duckdb_path=duckdb_path, great_expectations_version=gx.__version__)
     for mart in selected:
         mart_report = MartReport(mart=mart, row_count=len(frames[mart]))
-        for position, batch in enumerate(_build_batches(mart, frames)):
+        for position, batch in enumerate(_build_batches(mart, frames, allow_empty)):
             if isinstance(batch, _Skipped):
                 mart_report.outcomes.append(
                     ExpectationOutcome(
@@ -1157,9 +1285,11 @@ def validate_warehouse(
     *,
     target: str | None = None,
     postgres_dbname: str | None = None,
+    allow_empty: bool = False,
 ) -> ValidationReport:
     """Validate the marts of the target's engine (default ``$NPS_TARGET``, else the DuckDB
-    warehouse at ``duckdb_path`` or the profile's file).
+    warehouse at ``duckdb_path`` or the profile's file). Empty marts fail unless
+    ``allow_empty`` (a warehouse that is expected to hold no response yet).
 
     ``marts`` restricts the validation to some marts (default: all twelve). Raises
     WarehouseUnavailableError when the file or a mart is missing, ValueError for an unknown
@@ -1167,7 +1297,9 @@ def validate_warehouse(
     """
     selected = _selected_marts(marts)
     frames = load_marts(duckdb_path, target=target, postgres_dbname=postgres_dbname)
-    return validate_frames(frames, duckdb_path=str(duckdb_path or target_name(target)), marts=selected)
+    return validate_frames(
+        frames, duckdb_path=str(duckdb_path or target_name(target)), marts=selected, allow_empty=allow_empty
+    )
 
 
 # --------------------------------------------------------------------------------------------

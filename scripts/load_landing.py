@@ -1,10 +1,13 @@
-"""Load the landing files into the raw table of the PostgreSQL or Spark target.
+"""Load the landing files into the raw tables of the target (DuckDB, PostgreSQL or Spark).
 
 A thin command line over nps_warehouse.landing.load_landing; `make build` runs it before
-`dbt build` when NPS_TARGET is postgres or spark. On the DuckDB target it does nothing: DuckDB
-reads the landing files in place.
+`dbt build` on every engine. It reads the landing config (landing.yml in the current folder, or
+NPS_LANDING_CONFIG; without one, the files of NPS_RAW_RESPONSES), checks every new file and
+writes its rows, with their lineage, into <raw schema>.raw_<source>, and one row per file into
+<raw schema>.landing_file_loads. Files already loaded are skipped; a loaded file whose content
+changed stops the load.
 
-Exit codes: 0 loaded (or nothing to load), 1 a landing file is bad or changed (nothing was
+Exit codes: 0 loaded (or nothing new), 1 a landing file or the config is wrong (nothing was
 loaded), 2 the engine cannot be reached.
 """
 
@@ -30,25 +33,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="load_landing.py",
         description=(
-            "Load the landing files (NPS_RAW_RESPONSES: a file, a directory or a glob) into "
-            "<raw schema>.raw_responses of the target, with each row's source file, size and row "
-            "number. Files already loaded are skipped; a loaded file that changed stops the load."
+            "Load the landing files into the raw tables of the target, before dbt build: the feeds "
+            "of the landing config (landing.yml, or NPS_LANDING_CONFIG), else the files of "
+            "NPS_RAW_RESPONSES (a file, a directory or a glob). Every new file is checked first; "
+            "files already loaded are skipped; a loaded file whose content changed stops the load."
         ),
-        epilog="Exit codes: 0 loaded; 1 a bad or changed landing file; 2 the engine is unreachable.",
+        epilog=(
+            "Exit codes: 0 loaded; 1 a bad or changed landing file, or a bad config; "
+            "2 the engine is unreachable."
+        ),
     )
     parser.add_argument("--target", help="dbt target (default: $NPS_TARGET, else duckdb)")
     parser.add_argument(
-        "--raw",
-        dest="spec",
-        help="landing file, directory or glob (default: $NPS_RAW_RESPONSES, else data/demo)",
+        "--config", help="landing config file (default: $NPS_LANDING_CONFIG, else ./landing.yml if present)"
     )
     parser.add_argument(
-        "--raw-schema", default="raw", help="schema of the raw table (the var nps_raw_schema; default raw)"
+        "--raw",
+        dest="spec",
+        help=(
+            "without a landing config: landing file, directory or glob "
+            "(default: $NPS_RAW_RESPONSES, else data/demo)"
+        ),
+    )
+    parser.add_argument(
+        "--raw-schema", default="raw", help="schema of the raw tables (the var nps_raw_schema; default raw)"
     )
     parser.add_argument(
         "--full-refresh",
         action="store_true",
-        help="empty the raw table and load every current landing file again",
+        help="empty the raw tables and load every current landing file again",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the config and every new file (headers, encoding, mappings) without writing anything",
     )
     return parser
 
@@ -58,9 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         load_landing(
             target=args.target,
+            config=args.config,
             spec=args.spec,
             raw_schema=args.raw_schema,
             full_refresh=args.full_refresh,
+            dry_run=args.dry_run,
             progress=lambda message: print(message, file=sys.stderr),
         )
     except LandingError as exc:

@@ -4,6 +4,8 @@ Reads every mart of the target's warehouse (NPS_TARGET: the DuckDB file read-onl
 or Spark), runs the Great Expectations suite of nps_warehouse.quality and prints a readable
 report.
 
+Empty marts (no accepted response) fail unless --allow-empty says that is expected.
+
 Exit codes: 0 all expectations passed, 1 at least one failed, 2 the warehouse or a mart is
 missing (run `make build`).
 """
@@ -69,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate only this mart (repeatable; default: all marts)",
     )
     parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="pass on empty marts (no response expected yet); by default an empty mart fails",
+    )
+    parser.add_argument(
         "--failures-only",
         action="store_true",
         help="list only the failed expectations (each mart keeps its summary line)",
@@ -80,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         report = validate_warehouse(
-            args.duckdb_path if args.target == "duckdb" else None, marts=args.mart, target=args.target
+            args.duckdb_path if args.target == "duckdb" else None,
+            marts=args.mart,
+            target=args.target,
+            allow_empty=args.allow_empty,
         )
     except WarehouseUnavailableError as exc:
         print(f"error: {exc}", file=sys.stderr)

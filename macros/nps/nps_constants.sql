@@ -11,8 +11,39 @@
 {%- endmacro %}
 
 {% macro nps_rejection_reasons() -%}
-    {#- In rule order: a row failing several rules gets the first. -#}
-    {{ return(['missing_response_id', 'invalid_submitted_at', 'missing_score', 'invalid_score']) }}
+    {#- In rule order: a row failing several rules gets the first. A survey tool's preview,
+        test or spam row, and an unfinished response, are not responses whatever they hold, so
+        their reasons come first. -#}
+    {{ return([
+        'test_response', 'unfinished_response',
+        'missing_response_id', 'invalid_submitted_at', 'missing_score', 'invalid_score',
+    ]) }}
+{%- endmacro %}
+
+{#- The reasons that exclude a row rather than find it wrong: a preview or an unfinished response
+    is not a response, and a survey tool's export is full of them, so they do not count towards
+    the rejected share of a load (the gate that catches an export whose format changed). -#}
+{% macro nps_exclusion_reasons() -%}
+    {{ return(['test_response', 'unfinished_response']) }}
+{%- endmacro %}
+
+{#- Values of response_type (trimmed, lower-cased) that mark a row as a survey tool's preview,
+    test or spam rather than a response: Qualtrics' Status, as text ("Survey Preview") or as
+    its code ("1"): 1 Survey Preview, 2 Survey Test, 8 Spam, 9 Survey Preview Spam, 12
+    Imported Spam, 17 Offline Survey Preview, 40 EX Spam. Any other value (IP Address, 0,
+    Imported, Offline, ...) is a response. -#}
+{% macro nps_test_response_types() -%}
+    {{ return([
+        'survey preview', 'survey test', 'spam', 'survey preview spam', 'imported spam',
+        'offline survey preview', 'ex spam', 'preview', 'test',
+        '1', '2', '8', '9', '12', '17', '40',
+    ]) }}
+{%- endmacro %}
+
+{#- Values of finished (trimmed, lower-cased) that mark a response as not finished (Qualtrics'
+    Finished is True/False or 1/0). Any other value, or none, counts as finished. -#}
+{% macro nps_unfinished_values() -%}
+    {{ return(['false', '0', 'no', 'f', 'n']) }}
 {%- endmacro %}
 
 {% macro nps_response_statuses() -%}
@@ -41,4 +72,11 @@
         {{ exceptions.raise_compiler_error("Unknown NPS " ~ kind ~ " '" ~ value ~ "'; expected one of " ~ allowed | join(', ')) }}
     {%- endif -%}
     '{{ value }}'
+{%- endmacro %}
+
+{#- A list of constants as SQL literals, comma-separated, several to a line (for `in (...)`). -#}
+{% macro nps_literal_list(values) -%}
+    {%- for value in values -%}
+        '{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{{ '\n' if loop.index % 6 == 0 and not loop.last }}
+    {%- endfor -%}
 {%- endmacro %}

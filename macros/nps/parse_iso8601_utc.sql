@@ -1,39 +1,65 @@
 {#- A trimmed ISO-8601 text to a UTC timestamp (without time zone), or null when it is not
-    YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]] with an optional Z or +HH:MM / -HH:MM offset (none = UTC),
-    or names a day that does not exist. Only string and integer arithmetic is used before the
-    final cast, so neither the session's nor the machine's time zone plays any part. -#}
-{% macro parse_iso8601_utc(text) -%}
-    {{ return(adapter.dispatch('parse_iso8601_utc', 'nps_warehouse')(text)) }}
+    YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]] with an optional offset - Z, +HH:MM, +HHMM or +HH (or the
+    same with -), with or without one space before it - or names a day that does not exist.
+    A text without an offset is a local time in `timezone` (a SQL expression naming an IANA
+    zone per row, such as the column source_timezone; none or 'UTC' = UTC), placed in time by
+    nps_local_to_utc. Only string and integer arithmetic is used before the final cast, so
+    neither the session's nor the machine's time zone plays any part. -#}
+{% macro parse_iso8601_utc(text, timezone=none) -%}
+    {{ return(adapter.dispatch('parse_iso8601_utc', 'nps_warehouse')(text, timezone)) }}
 {%- endmacro %}
 
 {#- The pattern every accepted submitted_at text matches, whole. -#}
 {% macro nps_iso8601_pattern() -%}
-    {{ return('[12][0-9]{3}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?') }}
+    {{ return('[12][0-9]{3}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?( ?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?))?') }}
 {%- endmacro %}
 
-{#- Standard SQL: regular expressions pick the offset apart; the calendar is checked in integer
-    arithmetic before the cast. -#}
-{% macro default__parse_iso8601_utc(text) -%}
-    {%- set pattern = nps_iso8601_pattern() -%}
+{#- The number of characters of a vetted text's offset (0 when it has none). Once the pattern
+    has matched, the layout fixes where a sign can be: 6 characters from the end for +HH:MM, 5
+    for +HHMM, 3 for +HH (the date's hyphens are at least 9 from the end). -#}
+{% macro nps_iso8601_offset_length(text) -%}
+    (case
+        when right({{ text }}, 1) = 'Z' then 1
+        when substring({{ text }}, length({{ text }}) - 5, 1) in ('+', '-') then 6
+        when substring({{ text }}, length({{ text }}) - 4, 1) in ('+', '-') then 5
+        when substring({{ text }}, length({{ text }}) - 2, 1) in ('+', '-') then 3
+        else 0
+    end)
+{%- endmacro %}
+
+{#- The local date and time of a vetted text, 'YYYY-MM-DD HH:MM[:SS[.f]]': the offset and the
+    space before it removed, T replaced by a space. -#}
+{% macro nps_iso8601_local_text(text) -%}
+    replace(rtrim(left({{ text }}, length({{ text }}) - {{ nps_iso8601_offset_length(text) }})), 'T', ' ')
+{%- endmacro %}
+
+{#- The offset of a vetted text in minutes east of UTC (Z = 0); null when it has none. -#}
+{% macro nps_iso8601_offset_minutes(text) -%}
+    {%- set length = nps_iso8601_offset_length(text) -%}
+    {%- set sign_position = 'length(' ~ text ~ ') - ' ~ length ~ ' + 1' -%}
+    (case
+        when {{ length }} = 0 then null
+        when {{ length }} = 1 then 0
+        else
+            (case when substring({{ text }}, {{ sign_position }}, 1) = '-' then -1 else 1 end)
+            * (
+                cast(substring({{ text }}, {{ sign_position }} + 1, 2) as integer) * 60
+                + (case when {{ length }} = 3 then 0 else cast(right({{ text }}, 2) as integer) end)
+            )
+    end)
+{%- endmacro %}
+
+{#- Standard SQL: the calendar is checked in integer arithmetic before the cast. -#}
+{% macro default__parse_iso8601_utc(text, timezone) -%}
     {%- set year = 'cast(substring(' ~ text ~ ', 1, 4) as integer)' -%}
     {%- set month = 'cast(substring(' ~ text ~ ', 6, 2) as integer)' -%}
     {%- set day = 'cast(substring(' ~ text ~ ', 9, 2) as integer)' -%}
-    {%- set offset_text = regexp_extract_group(text, '([+-][0-9]{2}:[0-9]{2})$', 1) -%}
-    {%- set offset_minutes -%}
-        coalesce(
-            (case when substring({{ offset_text }}, 1, 1) = '-' then -1 else 1 end)
-            * (
-                cast(substring({{ offset_text }}, 2, 2) as integer) * 60
-                + cast(substring({{ offset_text }}, 5, 2) as integer)
-            ),
-            0
-        )
-    {%- endset -%}
-    {%- set local_text = "replace(" ~ regexp_replace_all(text, '(Z|[+-][0-9]{2}:[0-9]{2})$', '') ~ ", 'T', ' ')" -%}
+    {%- set offset_minutes = nps_iso8601_offset_minutes(text) -%}
+    {%- set local = cast_to_timestamp(nps_iso8601_local_text(text)) -%}
     {#- Nested cases: the integer casts only ever see text the pattern has already vetted
         (engines do not short-circuit `and`). -#}
     case
-        when {{ regexp_full_match(text, pattern) }} then
+        when {{ regexp_full_match(text, nps_iso8601_pattern()) }} then
             case
                 when {{ month }} between 1 and 12
                     and {{ day }} between 1 and (
@@ -47,75 +73,92 @@
                             else 31
                         end
                     )
-                    then {{ dbt.dateadd('minute', '-1 * ' ~ offset_minutes, cast_to_timestamp(local_text)) }}
+                    then
+                        case
+                            when {{ offset_minutes }} is null then {{ nps_local_to_utc(local, timezone) }}
+                            else {{ dbt.dateadd('minute', '-1 * ' ~ offset_minutes, local) }}
+                        end
             end
     end
 {%- endmacro %}
 
-{#- DuckDB: one regular expression validates the text; as it fixes the layout, the offset sits
-    at fixed positions from the end (a sign 6 characters from the end can only be an offset),
-    and try_cast rejects days that do not exist (2026-02-29, 2026-04-31). About five times
+{#- DuckDB: try_cast rejects days that do not exist (2026-02-29, 2026-04-31); about five times
     faster than the standard version on large loads. -#}
-{% macro duckdb__parse_iso8601_utc(text) -%}
-    {%- set sign = 'substring(' ~ text ~ ', length(' ~ text ~ ') - 5, 1)' -%}
+{% macro duckdb__parse_iso8601_utc(text, timezone) -%}
+    {%- set local = 'try_cast(' ~ nps_iso8601_local_text(text) ~ ' as timestamp)' -%}
+    {%- set offset_minutes = nps_iso8601_offset_minutes(text) -%}
     case
         when {{ regexp_full_match(text, nps_iso8601_pattern()) }} then
-            try_cast(
-                replace(
-                    case
-                        when right({{ text }}, 1) = 'Z' then left({{ text }}, length({{ text }}) - 1)
-                        when {{ sign }} in ('+', '-') then left({{ text }}, length({{ text }}) - 6)
-                        else {{ text }}
-                    end,
-                    'T',
-                    ' '
-                ) as timestamp
-            )
-            - to_minutes(
-                case
-                    when {{ sign }} in ('+', '-') then
-                        (case when {{ sign }} = '-' then -1 else 1 end)
-                        * (
-                            cast(substring({{ text }}, length({{ text }}) - 4, 2) as integer) * 60
-                            + cast(right({{ text }}, 2) as integer)
-                        )
-                    else 0
-                end
-            )
+            case
+                when {{ offset_minutes }} is null then {{ nps_local_to_utc(local, timezone) }}
+                else {{ local }} - to_minutes({{ offset_minutes }})
+            end
     end
 {%- endmacro %}
 
-{#- Spark: as DuckDB - one regular expression validates, the offset sits at fixed positions from
-    the end, try_cast (in cast_to_timestamp) rejects days that do not exist - and timestampadd
+{#- Spark: try_cast (in cast_to_timestamp) rejects days that do not exist, and timestampadd
     applies the offset without losing the fraction of a second (dbt.dateadd on Spark goes
     through whole Unix seconds). -#}
-{% macro spark__parse_iso8601_utc(text) -%}
-    {%- set sign = 'substring(' ~ text ~ ', length(' ~ text ~ ') - 5, 1)' -%}
-    {%- set local_text -%}
-        replace(
-            case
-                when right({{ text }}, 1) = 'Z' then left({{ text }}, length({{ text }}) - 1)
-                when {{ sign }} in ('+', '-') then left({{ text }}, length({{ text }}) - 6)
-                else {{ text }}
-            end,
-            'T',
-            ' '
-        )
-    {%- endset -%}
+{% macro spark__parse_iso8601_utc(text, timezone) -%}
+    {%- set local = cast_to_timestamp(nps_iso8601_local_text(text)) -%}
+    {%- set offset_minutes = nps_iso8601_offset_minutes(text) -%}
     case
         when {{ regexp_full_match(text, nps_iso8601_pattern()) }} then
-            timestampadd(
-                minute,
-                case
-                    when {{ sign }} in ('+', '-') then
-                        (case when {{ sign }} = '-' then 1 else -1 end)
-                        * (
-                            cast(substring({{ text }}, length({{ text }}) - 4, 2) as integer) * 60
-                            + cast(right({{ text }}, 2) as integer)
-                        )
-                    else 0
-                end,
-                {{ cast_to_timestamp(local_text) }}
-            )
+            case
+                when {{ offset_minutes }} is null then {{ nps_local_to_utc(local, timezone) }}
+                else timestampadd(minute, -1 * {{ offset_minutes }}, {{ local }})
+            end
     end
+{%- endmacro %}
+
+{#- ------------------------------------------------------------------------------------------
+    Local times. A timestamp written without an offset is a wall-clock time in the row's time
+    zone (its feed's `timezone`, or the zone a Qualtrics export names). Two rules settle the
+    hours a daylight-saving change makes odd, the same on every engine:
+      - ambiguous (the clocks go back and the hour happens twice): the later instant, in
+        standard time (2026-10-25 02:30 in Europe/Paris is 01:30 UTC, not 00:30);
+      - nonexistent (the clocks go forward and the hour is skipped): read with the offset in
+        force before the change, so it lands that much after the change (2026-03-29 02:30 in
+        Europe/Paris is 01:30 UTC, i.e. 03:30 summer time).
+    DuckDB (ICU) and PostgreSQL do exactly this; Spark (java.time) takes the earlier instant
+    of an ambiguous time, so its version moves those to the later one.
+------------------------------------------------------------------------------------------- -#}
+
+{#- A local timestamp in time zone `timezone` (a SQL expression; none = UTC) to UTC. -#}
+{% macro nps_local_to_utc(local, timezone) -%}
+    {%- if timezone is none or timezone | lower == "'utc'" -%}
+        {{ return(local) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('nps_local_to_utc', 'nps_warehouse')(local, timezone)) }}
+{%- endmacro %}
+
+{% macro default__nps_local_to_utc(local, timezone) -%}
+    (case
+        when {{ timezone }} = 'UTC' then {{ local }}
+        else cast((({{ local }}) at time zone {{ timezone }}) at time zone 'UTC' as timestamp)
+    end)
+{%- endmacro %}
+
+{% macro duckdb__nps_local_to_utc(local, timezone) -%}
+    (case
+        when {{ timezone }} = 'UTC' then {{ local }}
+        else timezone('UTC', timezone({{ timezone }}, {{ local }}))
+    end)
+{%- endmacro %}
+
+{#- Spark: convert_timezone gives the earlier instant of an ambiguous time; the later one uses
+    the offset in force a day later, and is taken when it exists (it reads back as the same
+    local time) and is later. -#}
+{% macro spark__nps_local_to_utc(local, timezone) -%}
+    {%- set earlier = 'convert_timezone(' ~ timezone ~ ", 'UTC', " ~ local ~ ')' -%}
+    {%- set day_after = 'timestampadd(day, 1, ' ~ earlier ~ ')' -%}
+    {%- set offset_after = "timestampdiff(second, " ~ day_after ~ ", convert_timezone('UTC', " ~ timezone ~ ", " ~ day_after ~ "))" -%}
+    {%- set later = 'timestampadd(second, -1 * ' ~ offset_after ~ ', ' ~ local ~ ')' -%}
+    (case
+        when {{ timezone }} = 'UTC' then {{ local }}
+        when {{ later }} > {{ earlier }}
+            and convert_timezone('UTC', {{ timezone }}, {{ later }}) = {{ local }}
+            then {{ later }}
+        else {{ earlier }}
+    end)
 {%- endmacro %}

@@ -1,5 +1,7 @@
 {#- Test scoping for the large incremental tables. A data test configured with
-    `where: latest_load` checks only the rows of the latest load: rows whose loaded_at is the
+    `where: latest_load` checks only the rows of the latest load; one configured with
+    `where: latest_file_loads` (on a relation keyed by load_id) the file loads the latest build
+    staged. The latest load is made of the rows whose loaded_at is the
     latest of the staging table (every row after a full refresh; after an incremental run, the
     raw rows it read and the responses it published), so a test costs what the new data costs
     rather than the whole history. The latest load is read from staging, a cheap scan, even
@@ -13,6 +15,15 @@
         {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where loaded_at = {{ nps_latest_load() }}) dbt_subquery
+        {%- endset -%}
+        {{ return(filtered) }}
+    {%- endif -%}
+    {%- if where == 'latest_file_loads' -%}
+        {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
+            {{ return(relation) }}
+        {%- endif -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where load_id >= {{ nps_latest_load_first_file() }}) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}
     {%- endif -%}
@@ -37,4 +48,16 @@
         {{ return(subquery) }}
     {%- endif -%}
     {{ return("cast('" ~ latest ~ "' as timestamp)") }}
+{%- endmacro %}
+
+{#- The first file load (load_id) the latest build staged, as a literal (0 when staging is empty
+    or not built), so a report keyed by load_id is tested on the files of the latest build. -#}
+{% macro nps_latest_load_first_file() -%}
+    {%- if not execute or nps_staging_relation(must_exist=true) is none -%}
+        {{ return('0') }}
+    {%- endif -%}
+    {%- set first = run_query(
+        'select min(load_id) from ' ~ nps_staging_relation() ~ ' where loaded_at = ' ~ nps_latest_load()
+    ).columns[0].values()[0] -%}
+    {{ return('0' if first is none else (first | int | string)) }}
 {%- endmacro %}

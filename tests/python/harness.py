@@ -1,12 +1,13 @@
 """Run the dbt project in-process into throw-away warehouses and read its marts back.
 
-dbt is invoked through ``dbtRunner`` (no CLI start-up per build), one invocation at a time.
-dbt-duckdb keeps its DuckDB database open in a process-wide environment after an invocation;
-:func:`run_dbt` closes it so the tests can open the file themselves.
+A build is what ``make build`` does: the landing loader (nps_warehouse.landing, in-process)
+loads the landing files into the raw tables, then dbt is invoked through ``dbtRunner`` (no CLI
+start-up per build), one invocation at a time. dbt-duckdb keeps its DuckDB database open in a
+process-wide environment after an invocation; :func:`run_dbt` closes it so the tests can open
+the file themselves.
 
 A :class:`Warehouse` is one throw-away warehouse on any engine: a DuckDB file, a PostgreSQL
-database of its own, or a Spark metastore of its own; its ``build`` runs the landing loader
-first on the engines that need it, as ``make build`` does.
+database of its own, or a Spark metastore of its own.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ SEEDS_DIR = PROJECT_DIR / "seeds"
 
 #: The columns identifying a row of each mart, used to order both sides of a comparison.
 MART_KEYS: dict[str, tuple[str, ...]] = {
+    "rpt_rejected_rows": ("source_file", "source_row_number"),
+    "rpt_load_history": ("source_file",),
     "fct_nps_responses": ("response_id",),
     "fct_nps_daily": ("response_date", "channel", "region", "segment"),
     "fct_nps_daily_by_channel": ("response_date", "channel"),
@@ -54,6 +57,8 @@ class DbtRun:
     statuses: dict[str, str]
     messages: dict[str, str]
     exception: BaseException | None
+    #: what the loader printed (progress, warnings, summary)
+    load_output: list[str] = field(default_factory=list)
 
     def failures(self) -> dict[str, str]:
         """Nodes that errored or failed (skipped and no-op nodes are not failures)."""
@@ -89,15 +94,42 @@ def run_dbt(
     command: str,
     *,
     database: Path,
-    raw: str | Path,
+    raw: str | Path | None,
     work_dir: Path,
     dbt_vars: dict[str, Any] | None = None,
     extra_args: tuple[str, ...] = (),
     target: str = "duckdb",
     environment: dict[str, str] | None = None,
+    landing_config: str | Path | None = None,
+    load: bool = True,
 ) -> DbtRun:
-    """Run ``dbt <command>`` on the landing files ``raw`` into the DuckDB file ``database``
-    (or, for another target, into the warehouse ``environment`` points the profile at)."""
+    """Load the landing files (``raw``, or the feeds of ``landing_config``) into the raw tables,
+    as ``make build`` does, then run ``dbt <command>`` into the DuckDB file ``database`` (or, for
+    another target, into the warehouse ``environment`` points the profile at). The loader runs
+    for ``build`` and ``run`` unless ``load`` is false; a landing error ends the run there."""
+    environment = {
+        "NPS_DUCKDB_PATH": str(database),
+        **({"NPS_RAW_RESPONSES": str(raw)} if raw is not None else {}),
+        **(environment or {}),
+    }
+    load_output: list[str] = []
+    if load and command in ("build", "run"):
+        from nps_warehouse.landing import LandingError, load_landing
+
+        try:
+            with _environment(environment):
+                load_landing(
+                    target=target,
+                    config=landing_config,
+                    use_config=landing_config is not None,
+                    spec=None if raw is None else str(raw),
+                    raw_schema=(dbt_vars or {}).get("nps_raw_schema", "raw"),
+                    full_refresh="--full-refresh" in extra_args,
+                    duckdb_path=str(database) if target == "duckdb" else None,
+                    progress=load_output.append,
+                )
+        except LandingError as exc:
+            return DbtRun(False, {}, {"load_landing": str(exc)}, exc, load_output)
     args = [
         command,
         "--project-dir",
@@ -116,11 +148,6 @@ def run_dbt(
     ]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
-    environment = {
-        "NPS_DUCKDB_PATH": str(database),
-        "NPS_RAW_RESPONSES": str(raw),
-        **(environment or {}),
-    }
     with _environment(environment):
         try:
             result = dbtRunner().invoke(args)
@@ -133,7 +160,7 @@ def run_dbt(
             name = node_result.node.name
             statuses[name] = str(node_result.status)
             messages[name] = str(node_result.message or "")
-    return DbtRun(result.success, statuses, messages, result.exception)
+    return DbtRun(result.success, statuses, messages, result.exception, load_output)
 
 
 def mart_queries(with_keys: bool = False, text_type: str = "varchar") -> dict[str, str]:
@@ -229,27 +256,15 @@ class Warehouse:
 
     def build(
         self,
-        raw: str | Path,
+        raw: str | Path | None,
         *,
         dbt_vars: dict[str, Any] | None = None,
         extra_args: tuple[str, ...] = (),
         command: str = "build",
+        landing_config: str | Path | None = None,
     ) -> DbtRun:
-        """Load ``raw`` (PostgreSQL, Spark) and run ``dbt <command>``, as `make build` does."""
-        if self.engine != "duckdb":
-            from nps_warehouse.landing import LandingError, load_landing
-
-            try:
-                with _environment(self.environment):
-                    load_landing(
-                        target=self.engine,
-                        spec=str(raw),
-                        full_refresh="--full-refresh" in extra_args,
-                        postgres_dbname=self.postgres_dbname,
-                        progress=lambda message: None,
-                    )
-            except LandingError as exc:
-                return DbtRun(False, {}, {"load_landing": str(exc)}, exc)
+        """Load ``raw`` (or the feeds of ``landing_config``) and run ``dbt <command>``, as `make
+        build` does."""
         return run_dbt(
             command,
             database=self.database,
@@ -259,6 +274,7 @@ class Warehouse:
             extra_args=extra_args,
             target=self.engine,
             environment=self.environment,
+            landing_config=landing_config,
         )
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:

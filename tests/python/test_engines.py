@@ -13,6 +13,7 @@ carry its marker.
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +21,18 @@ from pathlib import Path
 import pytest
 from harness import SEEDS_DIR, Warehouse, assert_marts_equal
 from test_incremental import ARRIVALS, _row, _write_csv
+from test_landing import write_preset_exports
 
-from nps_warehouse.contract import MART_SCHEMAS
-from nps_warehouse.landing import RAW_COLUMNS
-from nps_warehouse.oracle import compute_marts
+from nps_warehouse.contract import MART_SCHEMAS, SOURCE_CONTRACTS
+from nps_warehouse.landing import raw_columns
+from nps_warehouse.oracle import compute_extra_columns, compute_marts
 
 ENGINES = [
     pytest.param("postgres", marks=pytest.mark.postgres),
     pytest.param("spark", marks=pytest.mark.spark),
 ]
+# load_id is when a file was loaded: every other column of the raw table is the same on every engine
+RAW_COLUMNS = [column for column in raw_columns(SOURCE_CONTRACTS["responses"]) if column != "load_id"]
 RAW_ROWS_SQL = (
     f"select {', '.join(RAW_COLUMNS)} from raw.raw_responses order by source_file, source_row_number"
 )
@@ -66,8 +70,27 @@ def test_messy_marts_equal_duckdb_and_the_oracle(warehouse_factory, messy_landin
     duckdb_warehouse = Warehouse("duckdb", messy_build.root)
     assert_marts_equal(marts, duckdb_warehouse.marts(with_keys=True))
     assert_marts_equal(warehouse.marts(), compute_marts(str(messy_landing), SEEDS_DIR))
-    # the loaded raw table is, row for row, the raw relation DuckDB reads in place
+    # the loader writes, row for row, the same raw table on every engine
     assert warehouse.query(RAW_ROWS_SQL) == duckdb_warehouse.query(RAW_ROWS_SQL)
+
+
+def test_preset_exports_equal_duckdb_and_the_oracle(warehouse_factory, tmp_path):
+    """Qualtrics, Delighted and French Excel exports through their presets: time zones, formats,
+    decimal marks, previews and unfinished responses, extra columns, the load history."""
+    config = write_preset_exports(tmp_path / "landing", seed=41)
+    warehouse = warehouse_factory()
+    _assert_success(warehouse.build(None, landing_config=config))
+    assert_marts_equal(warehouse.marts(), compute_marts(None, SEEDS_DIR, config=config))
+    duckdb_warehouse = Warehouse("duckdb", tmp_path / "duckdb")
+    (tmp_path / "duckdb").mkdir()
+    _assert_success(duckdb_warehouse.build(None, landing_config=config))
+    assert_marts_equal(warehouse.marts(with_keys=True), duckdb_warehouse.marts(with_keys=True))
+    staged = warehouse.query(
+        "select source_file, source_row_number, extra_columns from staging.stg_nps_survey__responses"
+    )
+    assert {(file, row): json.loads(extra) for file, row, extra in staged} == compute_extra_columns(
+        None, config=config
+    )
 
 
 def test_incremental_arrivals_equal_a_full_refresh_and_duckdb(warehouse_factory, tmp_path):
@@ -112,7 +135,9 @@ def test_loading_is_idempotent_and_refuses_a_changed_file(warehouse_factory, tmp
         csv.writer(handle).writerow(_row("R3", "2026-06-01T11:00:00Z", "3"))
     run = warehouse.build(landing)
     assert not run.success
-    assert f"landing file(s) changed since they were loaded: {landing / 'a.csv'}" in str(run.exception)
+    assert f"landing file {landing / 'a.csv'} (feed 'default') changed since it was loaded" in str(
+        run.exception
+    )
     assert warehouse.query("select count(*) from raw.raw_responses") == [(2,)]
     assert warehouse.marts() == before
 
@@ -129,17 +154,17 @@ def test_a_file_without_a_required_column_is_not_loaded(warehouse_factory, tmp_p
     _assert_success(warehouse.build(landing))
     with (landing / "b.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["response_id", "submitted_at", "score"])
+        writer.writerow(["response_id", "submitted_at", "note"])
         writer.writerow(["R2", "2026-06-02T10:00:00Z", "7"])
     run = warehouse.build(landing)
     assert not run.success
     message = str(run.exception)
-    assert f"landing file {landing / 'b.csv'} is missing required column(s): agent_id, channel" in message
+    assert f"landing file {landing / 'b.csv'}: required column 'score' not found" in message
     assert warehouse.query("select count(*) from raw.raw_responses") == [(1,)]
     # a full refresh checks every file before it empties the raw table
     run = warehouse.build(landing, extra_args=("--full-refresh",))
     assert not run.success
-    assert "is missing required column(s)" in str(run.exception)
+    assert "required column 'score' not found" in str(run.exception)
     assert warehouse.query("select count(*) from raw.raw_responses") == [(1,)]
 
 
@@ -170,6 +195,9 @@ def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path, messy_landing):
                     assert cursor.fetchone()[0] > 0, mart
                 private = [
                     "raw.raw_responses",
+                    "raw.landing_file_loads",
+                    "audit.rpt_load_history",
+                    "audit.rpt_rejected_rows",
                     "staging.stg_nps_survey__responses",
                     "intermediate.int_nps_responses_enriched",
                     "audit.rpt_response_audit",

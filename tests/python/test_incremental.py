@@ -175,9 +175,9 @@ def test_a_loaded_file_that_changes_stops_the_build(tmp_path):
         csv.writer(handle).writerow(_row("R2", "2026-06-01T11:00:00Z", "3"))
     run = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
     assert not run.success
-    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
-    assert f"landing file(s) changed since they were loaded: {landing / 'a.csv'}" in log
-    assert "dbt build --full-refresh" in log
+    message = str(run.exception)
+    assert f"landing file {landing / 'a.csv'} (feed 'default') changed since it was loaded" in message
+    assert "make build DBT_ARGS=--full-refresh" in message
     assert read_marts(database) == before
 
     run = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=("--full-refresh",))
@@ -199,6 +199,5 @@ def test_a_new_load_is_checked_before_it_is_read(tmp_path):
         writer.writerow(["R2", "S1", "C1", "2026-06-02T10:00:00Z", "sms", "IDF", "smb", "A1", ""])
     run = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
     assert not run.success
-    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
-    assert f"landing file {landing / 'b.csv.gz'} is missing required column(s): score" in log
+    assert f"landing file {landing / 'b.csv.gz'}: required column 'score' not found" in str(run.exception)
     assert read_marts(database) == before

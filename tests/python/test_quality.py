@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from nps_warehouse.contract import REJECTION_REASONS
 from nps_warehouse.quality import (
     MART_COLUMNS,
     ValidationReport,
@@ -49,8 +50,8 @@ create schema audit;
 create table marts.fct_nps_responses (
     response_id varchar, survey_id varchar, customer_id varchar, agent_id varchar,
     channel varchar, region varchar, segment varchar, nps_score integer, nps_category varchar,
-    comment varchar, response_date date, submitted_at timestamp, source_file varchar,
-    source_row_number bigint);
+    comment varchar, response_date date, submitted_at timestamp, feed_name varchar,
+    source_file varchar, source_row_number bigint);
 create table marts.fct_nps_daily (
     response_date date, channel varchar, region varchar, segment varchar, {COUNTS});
 create table marts.fct_nps_daily_by_channel (response_date date, channel varchar, {COUNTS});
@@ -67,11 +68,11 @@ create table marts.dim_date (
     day_of_month integer, iso_day_of_week integer, is_weekend boolean, week_start_date date,
     month_start_date date, quarter_start_date date, year_start_date date);
 create table audit.rpt_response_audit (
-    source_file varchar, source_row_number bigint, response_id varchar,
+    source_file varchar, source_row_number bigint, response_id varchar, feed_name varchar,
     raw_response_id varchar, raw_survey_id varchar, raw_customer_id varchar,
     raw_submitted_at varchar, raw_channel varchar, raw_region varchar, raw_segment varchar,
-    raw_agent_id varchar, raw_score varchar, raw_comment varchar, status varchar,
-    reason varchar);
+    raw_agent_id varchar, raw_score varchar, raw_comment varchar, raw_language varchar,
+    raw_response_type varchar, raw_finished varchar, status varchar, reason varchar);
 create table audit.rpt_unmapped_channels (
     raw_channel varchar, channel_key varchar, responses bigint, first_response_date date,
     last_response_date date);
@@ -113,7 +114,7 @@ def build_warehouse(path: Path) -> None:
             con.execute(
                 "insert into marts.fct_nps_responses values "
                 "(?, 's1', ?, null, ?, ?, ?, ?, ?, null, ?::date, (? || ' 10:00:00')::timestamp, "
-                "'demo.csv', ?)",
+                "'default', 'demo.csv', ?)",
                 [
                     rid,
                     f"c-{rid}",
@@ -129,7 +130,8 @@ def build_warehouse(path: Path) -> None:
             )
             con.execute(
                 "insert into audit.rpt_response_audit values "
-                "('demo.csv', ?, ?, ?, 's1', ?, ?, ?, ?, ?, null, ?, null, 'accepted', null)",
+                "('demo.csv', ?, ?, 'default', ?, 's1', ?, ?, ?, ?, ?, null, ?, null, null, null, null, "
+                "'accepted', null)",
                 [
                     row,
                     rid,
@@ -146,12 +148,12 @@ def build_warehouse(path: Path) -> None:
         con.execute(
             """
             insert into audit.rpt_response_audit values
-            ('demo.csv', 1, 'r1', 'r1', 's1', 'c-r1', '2024-03-03T09:00:00Z', 'email', 'IDF',
-             'consumer', null, '5', null, 'superseded', null),
-            ('demo.csv', 9, null, null, 's1', 'c-x', '2024-03-04T10:00:00Z', 'sms', 'IDF',
-             'consumer', null, '9', null, 'rejected', 'missing_response_id'),
-            ('demo.csv', 10, 'r9', 'r9', 's1', 'c-r9', '2024-03-04T10:00:00Z', 'sms', 'IDF',
-             'consumer', null, '1e1', null, 'rejected', 'invalid_score')
+            ('demo.csv', 1, 'r1', 'default', 'r1', 's1', 'c-r1', '2024-03-03T09:00:00Z', 'email', 'IDF',
+             'consumer', null, '5', null, null, null, null, 'superseded', null),
+            ('demo.csv', 9, null, 'default', null, 's1', 'c-x', '2024-03-04T10:00:00Z', 'sms', 'IDF',
+             'consumer', null, '9', null, null, null, null, 'rejected', 'missing_response_id'),
+            ('demo.csv', 10, 'r9', 'default', 'r9', 's1', 'c-r9', '2024-03-04T10:00:00Z', 'sms', 'IDF',
+             'consumer', null, '1e1', null, null, null, null, 'rejected', 'invalid_score')
             """
         )
         con.execute(
@@ -191,6 +193,34 @@ def build_warehouse(path: Path) -> None:
         con.execute(
             "insert into audit.rpt_unmapped_channels values "
             "('pigeon', 'pigeon', 1, date '2024-03-05', date '2024-03-05')"
+        )
+        con.execute(
+            """
+            create table audit.rpt_rejected_rows as
+            select source_file, source_row_number, feed_name, reason, response_id, raw_response_id,
+                   raw_submitted_at, raw_score, raw_response_type, raw_finished, 'UTC' as source_timezone
+            from audit.rpt_response_audit
+            where status = 'rejected'
+            """
+        )
+        reasons = ", ".join(
+            f"count(*) filter (where reason = '{reason}')::bigint as rejected_{reason}"
+            for reason in REJECTION_REASONS
+        )
+        con.execute(
+            f"""
+            create table audit.rpt_load_history as
+            select feed_name, 'responses' as source_name, source_file, repeat('a', 64) as file_fingerprint,
+                   1234::bigint as file_bytes, 'UTC' as source_timezone, null::varchar as missing_columns,
+                   count(*)::bigint as rows_read, count(*)::bigint as rows_staged,
+                   count(*) filter (where status = 'accepted')::bigint as accepted,
+                   count(*) filter (where status = 'rejected')::bigint as rejected,
+                   count(*) filter (where status = 'superseded')::bigint as superseded,
+                   count(*) filter (where status = 'pending')::bigint as pending,
+                   {reasons}
+            from audit.rpt_response_audit
+            group by all
+            """
         )
     finally:
         con.close()
@@ -281,7 +311,7 @@ def test_good_report_renders_and_serialises(good_report: ValidationReport) -> No
     text = render_text_report(good_report)
     assert "FAIL" not in text
     assert "PASS  fct_nps_daily_overall" in text
-    assert text.rstrip().endswith("expectations passed on 12 marts")
+    assert text.rstrip().endswith(f"expectations passed on {len(MART_COLUMNS)} marts")
     summary = json.loads(json.dumps(good_report.to_dict()))
     assert summary["success"] is True
     assert len(summary["marts"]) == len(MART_COLUMNS)
@@ -564,3 +594,36 @@ def test_cli_help() -> None:
 def test_unknown_mart_name_rejected(good_warehouse: Path) -> None:
     with pytest.raises(ValueError, match="no_such_mart"):
         validate_warehouse(str(good_warehouse), marts=["no_such_mart"])
+
+
+def test_a_load_whose_rows_did_not_all_reach_the_warehouse(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_load_history set rows_read = rows_read + 1",
+        marts=["rpt_load_history"],
+    )
+    assert ("expect_column_values_to_be_in_set", "chk_every_row_read_is_staged") in failures(
+        report, "rpt_load_history"
+    )
+
+
+def test_a_rejected_row_missing_from_the_rejected_rows(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "delete from audit.rpt_rejected_rows where source_row_number = 10",
+        marts=["rpt_rejected_rows"],
+    )
+    assert ("expect_table_row_count_to_equal", None) in failures(report, "rpt_rejected_rows")
+
+
+def test_empty_marts_fail_unless_expected(warehouse_copy: Path) -> None:
+    con = duckdb.connect(str(warehouse_copy))
+    try:
+        for mart, schema in (("fct_nps_responses", "marts"), ("rpt_response_audit", "audit")):
+            con.execute(f"delete from {schema}.{mart}")
+    finally:
+        con.close()
+    report = validate_warehouse(str(warehouse_copy), marts=["fct_nps_responses"])
+    assert ("expect_table_row_count_to_be_between", None) in failures(report, "fct_nps_responses")
+    allowed = validate_warehouse(str(warehouse_copy), marts=["fct_nps_responses"], allow_empty=True)
+    assert allowed.success

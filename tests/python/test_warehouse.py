@@ -20,10 +20,12 @@ import pytest
 from harness import PROJECT_DIR, SEEDS_DIR, assert_marts_equal, read_marts, run_dbt
 from messy_data import COLUMNS, write_messy_landing
 
+from nps_warehouse.contract import MART_COLUMNS
 from nps_warehouse.generator import generate
 from nps_warehouse.oracle import compute_marts
 
 STATUSES = {"accepted", "rejected", "superseded"}
+AUDIT = {name: position for position, name in enumerate(MART_COLUMNS["rpt_response_audit"])}
 
 
 @pytest.mark.parametrize("seed", [11, 2026])
@@ -39,15 +41,15 @@ def test_marts_match_oracle_on_generated_exports(build_factory, tmp_path):
     build = build_factory("generated", landing)
     expected = compute_marts(str(landing), SEEDS_DIR)
     assert_marts_equal(build.marts, expected)
-    statuses = {row[13] for row in expected["rpt_response_audit"]}
+    statuses = {row[AUDIT["status"]] for row in expected["rpt_response_audit"]}
     assert statuses == STATUSES, "the generated data must exercise every status"
 
 
 def test_every_rule_is_exercised(messy_build):
     audit = messy_build.marts["rpt_response_audit"]
-    reasons = {row[14] for row in audit if row[13] == "rejected"}
+    reasons = {row[AUDIT["reason"]] for row in audit if row[AUDIT["status"]] == "rejected"}
     assert reasons == {"missing_response_id", "invalid_submitted_at", "missing_score", "invalid_score"}
-    assert {row[13] for row in audit} == STATUSES
+    assert {row[AUDIT["status"]] for row in audit} == STATUSES
     channels = {row[4] for row in messy_build.marts["fct_nps_responses"]}
     assert {"email", "sms", "phone", "web", "chat", "whatsapp", "in_app", "other", "unknown"} <= channels
     assert messy_build.marts["rpt_unmapped_channels"], "unmapped channel values are listed"
@@ -106,7 +108,7 @@ def test_machine_time_zone_does_not_change_marts(messy_build, tmp_path):
     assert_marts_equal(read_marts(database), messy_build.marts)
 
 
-def test_file_missing_a_column_fails_and_keeps_the_last_good_marts(build_factory, tmp_path):
+def test_file_missing_a_required_column_fails_and_keeps_the_last_good_marts(build_factory, tmp_path):
     landing = write_messy_landing(tmp_path / "landing", seed=5, rows_per_file=50, files=2)
     build = build_factory("missing_column", landing)
     bad = landing / "export_99.csv"
@@ -116,8 +118,7 @@ def test_file_missing_a_column_fails_and_keeps_the_last_good_marts(build_factory
         writer.writerow(["X1", "S1", "C1", "2026-03-01T10:00:00Z", "email", "consumer", "A1", "ok"])
     run = run_dbt("build", database=build.database, raw=landing, work_dir=build.root)
     assert not run.success
-    message = (build.root / "logs" / "dbt.log").read_text(encoding="utf-8")
-    assert f"landing file {bad} is missing required column(s): region, score" in message
+    assert f"feed 'default': landing file {bad}: required column 'score' not found" in str(run.exception)
     assert read_marts(build.database) == build.marts
 
 
@@ -126,7 +127,7 @@ def test_no_matching_file_is_a_clear_error(tmp_path):
         "build", database=tmp_path / "nps.duckdb", raw=tmp_path / "nothing-*.csv", work_dir=tmp_path
     )
     assert not run.success
-    assert "No landing file matches NPS_RAW_RESPONSES" in (tmp_path / "logs" / "dbt.log").read_text()
+    assert "No landing file matches NPS_RAW_RESPONSES" in str(run.exception)
 
 
 def test_mass_rejection_fails_the_build_and_keeps_the_last_good_marts(build_factory, tmp_path):
@@ -144,13 +145,18 @@ def test_mass_rejection_fails_the_build_and_keeps_the_last_good_marts(build_fact
     assert set(run.failures()) == {"assert_rejected_share_within_limits"}
     assert run.statuses["fct_nps_daily"] == "skipped"
     after = read_marts(build.database)
-    # The NPS marts are those of the last good build. The audit, a view over staging, already
-    # shows the rows of the stopped load, every one rejected with its reason.
-    new_audit_rows = [row for row in after.pop("rpt_response_audit") if row[0].endswith("export_99.csv")]
-    before = dict(build.marts)
-    assert after == {mart: rows for mart, rows in before.items() if mart != "rpt_response_audit"}
+    # The NPS marts are those of the last good build. The audit reports, views over staging,
+    # already show the rows of the stopped load, every one rejected with its reason.
+    audit_reports = ("rpt_response_audit", "rpt_rejected_rows", "rpt_load_history")
+    new_audit_rows = [row for row in after["rpt_response_audit"] if row[0].endswith("export_99.csv")]
+    assert {mart: rows for mart, rows in after.items() if mart not in audit_reports} == {
+        mart: rows for mart, rows in build.marts.items() if mart not in audit_reports
+    }
     assert len(new_audit_rows) == 200
-    assert {(row[-2], row[-1]) for row in new_audit_rows} == {("rejected", "invalid_score")}
+    assert {(row[AUDIT["status"]], row[AUDIT["reason"]]) for row in new_audit_rows} == {
+        ("rejected", "invalid_score")
+    }
+    assert len([row for row in after["rpt_rejected_rows"] if row[0].endswith("export_99.csv")]) == 200
 
 
 def test_header_only_file_builds_empty_marts(tmp_path):
@@ -184,8 +190,11 @@ def test_unsupported_file_type_is_a_clear_error(tmp_path):
     (landing / "notes.txt").write_text("not an export\n", encoding="utf-8")
     run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing / "*", work_dir=tmp_path)
     assert not run.success
-    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
-    assert f"Landing file {landing / 'notes.txt'} is neither CSV (.csv, .csv.gz) nor Parquet" in log
+    message = str(run.exception)
+    assert (
+        f"Landing file {landing / 'notes.txt'} is neither CSV (.csv, .csv.gz, .tsv, .tsv.gz) nor Parquet"
+        in message
+    )
 
 
 def test_byte_order_mark_and_crlf_line_endings_match_oracle(tmp_path):
@@ -214,6 +223,8 @@ def test_rows_not_matching_the_header_fail_and_keep_the_last_good_marts(build_fa
     run = run_dbt("build", database=build.database, raw=landing, work_dir=build.root)
     assert not run.success
     assert not run.statuses, "nothing may run after a failed landing check"
-    log = (build.root / "logs" / "dbt.log").read_text(encoding="utf-8")
-    assert f"landing file(s) {bad} have rows that do not match the header" in log
+    assert (
+        f"landing file {bad}, line 3 (data row 2): the row has 11 fields, more than the header's 10"
+        in str(run.exception)
+    )
     assert read_marts(build.database) == build.marts

@@ -41,6 +41,7 @@ enriched as (
         valid.raw_comment as comment,  -- noqa: RF04
         {{ utc_to_local_date('valid.submitted_at', var('nps_reporting_timezone')) }} as response_date,
         valid.submitted_at,
+        valid.feed_name,
         valid.source_file,
         valid.source_row_number,
         valid.loaded_at

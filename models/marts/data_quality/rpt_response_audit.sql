@@ -22,6 +22,7 @@ statused as (
         raw_rows.source_file,
         raw_rows.source_row_number,
         raw_rows.response_id,
+        raw_rows.feed_name,
         raw_rows.raw_response_id,
         raw_rows.raw_survey_id,
         raw_rows.raw_customer_id,
@@ -32,6 +33,9 @@ statused as (
         raw_rows.raw_agent_id,
         raw_rows.raw_score,
         raw_rows.raw_comment,
+        raw_rows.raw_language,
+        raw_rows.raw_response_type,
+        raw_rows.raw_finished,
         case
             when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
             when
@@ -43,6 +47,7 @@ statused as (
             else {{ nps_literal('status', 'pending') }}
         end as status,
         raw_rows.rejection_reason as reason,
+        raw_rows.load_id,
         raw_rows.loaded_at
 
     from raw_rows

@@ -91,6 +91,7 @@ final as (
         comment,
         response_date,
         submitted_at,
+        feed_name,
         source_file,
         source_row_number,
         response_key,

@@ -4,22 +4,18 @@
     on_schema_change='fail',
 ) }}
 
+{#- The parse settings of each feed (timestamp formats, decimal mark), from the load log. -#}
+{%- set feeds = nps_landing_feed_settings() %}
+
 with
 
 source as (
 
     select * from {{ source('nps_survey', 'raw_responses') }}
     {% if is_incremental() -%}
-    {%- set loaded = nps_loaded_landing_files() -%}
-    {%- if loaded %}
-    -- Only the landing files this table does not hold yet: the filter is on a constant of each
-    -- file's scan, so the files already loaded are never opened.
-    where source_file not in (
-        {%- for file in loaded | sort %}
-        '{{ file | replace("'", "''") }}'{{ ',' if not loop.last }}
-        {%- endfor %}
-    )
-    {%- endif %}
+    -- Only the loads this table does not hold yet: load ids grow with every file loaded, and a
+    -- literal lets the scan skip the row groups of older loads.
+    where load_id > {{ nps_staged_load_watermark(this) }}
     {%- endif %}
 
 ),
@@ -27,9 +23,11 @@ source as (
 trimmed as (
 
     select
+        feed_name,
         source_file,
-        source_file_bytes,
         source_row_number,
+        load_id,
+        coalesce(source_timezone, 'UTC') as source_timezone,
         response_id as raw_response_id,
         survey_id as raw_survey_id,
         customer_id as raw_customer_id,
@@ -40,6 +38,10 @@ trimmed as (
         agent_id as raw_agent_id,
         score as raw_score,
         comment as raw_comment,
+        language as raw_language,
+        response_type as raw_response_type,
+        finished as raw_finished,
+        extra_columns,
         nullif({{ trim_whitespace('response_id') }}, '') as response_id,
         nullif({{ trim_whitespace('survey_id') }}, '') as survey_id,
         nullif({{ trim_whitespace('customer_id') }}, '') as customer_id,
@@ -48,9 +50,23 @@ trimmed as (
         nullif({{ trim_whitespace('score') }}, '') as score_text,
         nullif({{ trim_whitespace('channel') }}, '') as channel_text,
         nullif({{ trim_whitespace('region') }}, '') as region_text,
-        nullif({{ trim_whitespace('segment') }}, '') as segment_text
+        nullif({{ trim_whitespace('segment') }}, '') as segment_text,
+        nullif({{ trim_whitespace('language') }}, '') as language_text,
+        lower({{ trim_whitespace('response_type') }}) as response_type_key,
+        lower({{ trim_whitespace('finished') }}) as finished_key
 
     from source
+
+),
+
+-- the submission time in ISO-8601, whatever format the row's feed writes it in
+normalised as (
+
+    select
+        *,
+        {{ nps_timestamp_text_by_feed('submitted_at_text', 'feed_name', feeds) }} as submitted_at_iso
+
+    from trimmed
 
 ),
 
@@ -58,18 +74,20 @@ parsed as (
 
     select
         *,
-        {{ parse_iso8601_utc('submitted_at_text') }} as submitted_at,
-        {{ parse_nps_score('score_text') }} as nps_score
+        {{ parse_iso8601_utc('submitted_at_iso', 'source_timezone') }} as submitted_at,
+        {{ nps_score_by_feed('score_text', 'feed_name', feeds) }} as nps_score
 
-    from trimmed
+    from normalised
 
 ),
 
 validated as (
 
     select
+        feed_name,
         source_file,
         source_row_number,
+        load_id,
         {{ cast_to_text('response_id') }} as response_id,
         {{ nps_hash_key('response_id') }} as response_key,
         {{ cast_to_text('survey_id') }} as survey_id,
@@ -79,15 +97,21 @@ validated as (
         {{ cast_to_text(nps_channel_key('channel_text')) }} as channel_key,
         {{ cast_to_text("coalesce(upper(region_text), " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as region,
         {{ cast_to_text("coalesce(lower(segment_text), " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as segment,
+        {{ cast_to_text('lower(language_text)') }} as language,  -- noqa: RF04
         nps_score,
         {{ cast_to_text(nps_category('nps_score')) }} as nps_category,
         cast(case
+            when response_type_key in ({{ nps_literal_list(nps_test_response_types()) }})
+                then {{ nps_literal('reason', 'test_response') }}
+            when finished_key in ({{ nps_literal_list(nps_unfinished_values()) }})
+                then {{ nps_literal('reason', 'unfinished_response') }}
             when response_id is null then {{ nps_literal('reason', 'missing_response_id') }}
             when submitted_at is null then {{ nps_literal('reason', 'invalid_submitted_at') }}
             when score_text is null then {{ nps_literal('reason', 'missing_score') }}
             when nps_score is null then {{ nps_literal('reason', 'invalid_score') }}
         end as {{ text_type() }}) as rejection_reason,
         submitted_at,
+        {{ cast_to_text('source_timezone') }} as source_timezone,
         raw_response_id,
         raw_survey_id,
         raw_customer_id,
@@ -98,7 +122,10 @@ validated as (
         raw_agent_id,
         raw_score,
         raw_comment,
-        source_file_bytes,
+        raw_language,
+        raw_response_type,
+        raw_finished,
+        extra_columns,
         {{ nps_load_timestamp() }} as loaded_at
 
     from parsed

@@ -1,7 +1,9 @@
--- Every raw row of every landing file of the latest load (every file after a full refresh) has
--- exactly one audit row: per file, the staging rows, the audit rows and the last row number the
--- file reader gave must agree. Returns each file where they do not. Each CTE reads its
--- relation once (DuckDB materialises a CTE read twice).
+-- Every data row of every landing file the latest build staged (every file after a full
+-- refresh) is accounted for, from the file to the audit: per file load, the rows the loader
+-- read (raw.landing_file_loads), the staging rows, the audit rows and the last row number the
+-- file reader gave must agree; and no load of that build's range is missing from staging (a
+-- header-only file has no rows to stage). Returns each load where they do not. Each CTE reads
+-- its relation once (DuckDB materialises a CTE read twice).
 
 with
 
@@ -19,42 +21,74 @@ audit as (
 
 ),
 
-staged_per_file as (
+file_loads as (
+
+    select * from {{ ref('stg_landing__file_loads') }}
+
+),
+
+staged_per_load as (
 
     select
-        source_file,
+        load_id,
         count(*) as staged_rows,
         max(source_row_number) as last_row_number
 
     from staged
-    group by source_file
+    group by load_id
 
 ),
 
-audit_per_file as (
+audit_per_load as (
 
     select
-        source_file,
+        load_id,
         count(*) as audit_rows
 
     from audit
-    group by source_file
+    group by load_id
+
+),
+
+build_range as (
+
+    select
+        min(load_id) as first_load_id,
+        max(load_id) as last_load_id
+
+    from staged_per_load
+
+),
+
+loads_of_the_build as (
+
+    select file_loads.*
+    from file_loads
+    inner join build_range
+        on file_loads.load_id between build_range.first_load_id and build_range.last_load_id
 
 ),
 
 compared as (
 
     select
-        coalesce(staged_per_file.source_file, audit_per_file.source_file) as source_file,
-        coalesce(staged_per_file.staged_rows, 0) as staged_rows,
-        coalesce(staged_per_file.last_row_number, 0) as last_row_number,
-        coalesce(audit_per_file.audit_rows, 0) as audit_rows
+        loads_of_the_build.source_file,
+        coalesce(loads_of_the_build.load_id, staged_per_load.load_id, audit_per_load.load_id) as load_id,
+        coalesce(loads_of_the_build.rows_read, -1) as rows_read,
+        coalesce(staged_per_load.staged_rows, 0) as staged_rows,
+        coalesce(staged_per_load.last_row_number, 0) as last_row_number,
+        coalesce(audit_per_load.audit_rows, 0) as audit_rows
 
-    from staged_per_file
-    full outer join audit_per_file
-        on staged_per_file.source_file = audit_per_file.source_file
+    from loads_of_the_build
+    full outer join staged_per_load
+        on loads_of_the_build.load_id = staged_per_load.load_id
+    full outer join audit_per_load
+        on coalesce(loads_of_the_build.load_id, staged_per_load.load_id) = audit_per_load.load_id
 
 )
 
 select * from compared
-where staged_rows <> audit_rows or staged_rows <> last_row_number
+where
+    staged_rows <> audit_rows
+    or staged_rows <> last_row_number
+    or staged_rows <> rows_read

@@ -1,0 +1,69 @@
+"""Independent oracle of the NPS marts.
+
+This package recomputes, from the landing files (per the landing config's feeds, or the
+implicit feed ``default`` of ``NPS_RAW_RESPONSES``) and the seeds, every row of every mart,
+following the README sections "Landing contract", "Landing config (`landing.yml`)" and
+"Validation and normalisation rules" to the letter. It deliberately shares nothing with the
+dbt project or the loader (``nps_warehouse.landing``): no DuckDB, no SQL, only the Python
+standard library, pyarrow to read Parquet and PyYAML to read the config. The test harness
+compares every cell of the warehouse's marts with the output of :func:`compute_marts`.
+
+One module per job:
+
+* :mod:`.feeds` - the landing config, the presets, the implicit feed;
+* :mod:`.files` - finding the files (like DuckDB's ``glob()``) and reading their rows;
+* :mod:`.timestamps` - ISO-8601, strftime-like formats, local times in a zone;
+* :mod:`.responses` - the rules, the normalisation, the seeds;
+* :mod:`.marts` - the marts.
+"""
+
+from __future__ import annotations
+
+from nps_warehouse.contract import MART_COLUMNS, REJECTION_REASONS, RESPONSE_COLUMNS, RESPONSE_RAW_COLUMNS
+from nps_warehouse.oracle.errors import LandingConfigError, LandingError, MissingColumnsError
+from nps_warehouse.oracle.feeds import PRESETS, Feed, implicit_feed, load_landing_config
+from nps_warehouse.oracle.files import LandingFile, RawRow, read_landing_file, resolve_landing_files
+from nps_warehouse.oracle.marts import compute_extra_columns, compute_marts, landing_files
+from nps_warehouse.oracle.responses import (
+    channel_key,
+    load_seeds,
+    map_channel,
+    nps,
+    nps_category,
+    parse_score,
+    rejection_reason,
+    trim,
+)
+from nps_warehouse.oracle.timestamps import ISO8601, local_to_utc, parse_submitted_at
+
+__all__ = [
+    "ISO8601",
+    "MART_COLUMNS",
+    "PRESETS",
+    "REJECTION_REASONS",
+    "RESPONSE_COLUMNS",
+    "RESPONSE_RAW_COLUMNS",
+    "Feed",
+    "LandingConfigError",
+    "LandingError",
+    "LandingFile",
+    "MissingColumnsError",
+    "RawRow",
+    "channel_key",
+    "compute_extra_columns",
+    "compute_marts",
+    "implicit_feed",
+    "landing_files",
+    "load_landing_config",
+    "load_seeds",
+    "local_to_utc",
+    "map_channel",
+    "nps",
+    "nps_category",
+    "parse_score",
+    "parse_submitted_at",
+    "read_landing_file",
+    "rejection_reason",
+    "resolve_landing_files",
+    "trim",
+]

@@ -1,0 +1,288 @@
+"""Every mart, recomputed from the landing files of the feeds and the seeds (README, "Marts").
+
+Values are plain Python objects: ``str`` for text, ``int`` for counts, scores and row numbers,
+``bool`` for ``is_*``, ``decimal.Decimal`` with two decimals for ``nps``, ``datetime.date``
+for dates, naive ``datetime.datetime`` in UTC for ``submitted_at``, ``None`` for nulls. Rows
+are tuples in :data:`MART_COLUMNS` order, sorted by the mart's grain (None first).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from nps_warehouse.contract import MART_COLUMNS, REJECTION_REASONS
+from nps_warehouse.oracle.feeds import Feed, implicit_feed, load_landing_config
+from nps_warehouse.oracle.files import LandingFile, RawRow, feed_files, read_landing_file
+from nps_warehouse.oracle.responses import (
+    ACCEPTED,
+    OTHER,
+    REJECTED,
+    SUPERSEDED,
+    Response,
+    Seeds,
+    channel_key,
+    load_seeds,
+    nps,
+    rejection_reason,
+    to_response,
+    trim,
+)
+from nps_warehouse.oracle.timestamps import time_zone
+
+Row = tuple[Any, ...]
+
+#: The source of every feed the oracle reads (later sources get their own marts).
+SOURCE_NAME = "responses"
+
+
+def landing_files(raw_spec: str, *, config: str | os.PathLike[str] | None = None) -> list[LandingFile]:
+    """Every landing file, read whole: the feeds of ``config``, else the implicit feed of
+    ``raw_spec``; sorted by ``source_file``."""
+    feeds: list[Feed] = load_landing_config(config) if config is not None else [implicit_feed(raw_spec)]
+    return [read_landing_file(path, feed) for feed, path in feed_files(feeds)]
+
+
+def compute_extra_columns(
+    raw_spec: str, *, config: str | os.PathLike[str] | None = None
+) -> dict[tuple[str, int], dict[str, str | None]]:
+    """The ``extra_columns`` JSON object of every raw row, by (source_file, source_row_number)."""
+    return {
+        (row.source_file, row.source_row_number): dict(row.extra_columns)
+        for landed in landing_files(raw_spec, config=config)
+        for row in landed.rows
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """A raw row and what the rules made of it."""
+
+    row: RawRow
+    reason: str | None
+
+
+def compute_marts(
+    raw_spec: str,
+    seeds_dir: str | Path,
+    reporting_timezone: str = "UTC",
+    *,
+    config: str | os.PathLike[str] | None = None,
+) -> dict[str, list[Row]]:
+    """Every mart, recomputed from the landing files and the seeds.
+
+    With ``config`` (the path of a ``landing.yml``) the files are those of its feeds and
+    ``raw_spec`` is ignored; else the implicit feed ``default`` reads the files of
+    ``raw_spec``. Returns ``{mart name: rows}`` for every mart of :data:`MART_COLUMNS`.
+    """
+    seeds = load_seeds(seeds_dir)
+    reporting_tz: tzinfo = UTC if reporting_timezone == "UTC" else time_zone(reporting_timezone)
+    files = landing_files(raw_spec, config=config)
+
+    verdicts: list[_Verdict] = []
+    winners: dict[str, Response] = {}  # response_id -> best valid row so far
+    for landed in files:
+        feed = landed.feed
+        for row in landed.rows:
+            reason = rejection_reason(row, formats=feed.timestamp_formats, decimal_mark=feed.decimal_mark)
+            verdicts.append(_Verdict(row, reason))
+            if reason is None:
+                candidate = to_response(
+                    row,
+                    seeds,
+                    reporting_tz,
+                    formats=feed.timestamp_formats,
+                    decimal_mark=feed.decimal_mark,
+                )
+                best = winners.get(candidate.response_id)
+                if best is None or candidate.dedup_key() > best.dedup_key():
+                    winners[candidate.response_id] = candidate
+
+    accepted = {(r.source_file, r.source_row_number) for r in winners.values()}
+    statuses = [_status(verdict, accepted) for verdict in verdicts]
+    responses = sorted(winners.values(), key=lambda response: response.response_id)
+    marts = {
+        "fct_nps_responses": [response.as_row() for response in responses],
+        "fct_nps_daily": _daily(responses, ("response_date", "channel", "region", "segment")),
+        "fct_nps_daily_by_channel": _daily(responses, ("response_date", "channel")),
+        "fct_nps_daily_by_region": _daily(responses, ("response_date", "region")),
+        "fct_nps_daily_by_segment": _daily(responses, ("response_date", "segment")),
+        "fct_nps_daily_overall": _daily(responses, ("response_date",)),
+        "dim_channel": _sorted(seeds.channels, 1),
+        "dim_region": _dim_region(responses, seeds),
+        "dim_segment": _dim_segment(responses, seeds),
+        "dim_date": _dim_date(responses),
+        "rpt_response_audit": _audit(verdicts, statuses),
+        "rpt_rejected_rows": _rejected_rows(verdicts),
+        "rpt_load_history": _load_history(files, verdicts, statuses),
+        "rpt_unmapped_channels": _unmapped_channels(responses),
+    }
+    return {mart: marts[mart] for mart in MART_COLUMNS}
+
+
+def _status(verdict: _Verdict, accepted: set[tuple[str, int]]) -> str:
+    if verdict.reason is not None:
+        return REJECTED
+    if (verdict.row.source_file, verdict.row.source_row_number) in accepted:
+        return ACCEPTED
+    return SUPERSEDED
+
+
+# ------------------------------------------------------------------------------ audit
+
+
+def _audit(verdicts: list[_Verdict], statuses: list[str]) -> list[Row]:
+    rows = [
+        (
+            verdict.row.source_file,
+            verdict.row.source_row_number,
+            trim(verdict.row.response_id),
+            verdict.row.feed_name,
+            *verdict.row.raw_values(),
+            status,
+            verdict.reason,
+        )
+        for verdict, status in zip(verdicts, statuses, strict=True)
+    ]
+    return _sorted(rows, 2)
+
+
+def _rejected_rows(verdicts: list[_Verdict]) -> list[Row]:
+    rows = [
+        (
+            row.source_file,
+            row.source_row_number,
+            row.feed_name,
+            verdict.reason,
+            trim(row.response_id),
+            row.response_id,
+            row.submitted_at,
+            row.score,
+            row.response_type,
+            row.finished,
+            row.source_timezone,
+        )
+        for verdict in verdicts
+        if verdict.reason is not None
+        for row in (verdict.row,)
+    ]
+    return _sorted(rows, 2)
+
+
+def _load_history(files: list[LandingFile], verdicts: list[_Verdict], statuses: list[str]) -> list[Row]:
+    outcomes: dict[str, Counter[str]] = {landed.path: Counter() for landed in files}
+    for verdict, status in zip(verdicts, statuses, strict=True):
+        outcomes[verdict.row.source_file][status] += 1
+        if verdict.reason is not None:
+            outcomes[verdict.row.source_file][verdict.reason] += 1
+    rows = []
+    for landed in files:
+        counts = outcomes[landed.path]
+        rows.append(
+            (
+                landed.feed.name,
+                SOURCE_NAME,
+                landed.path,
+                landed.fingerprint,
+                landed.size,
+                landed.source_timezone,
+                ",".join(landed.missing_columns) or None,
+                len(landed.rows),
+                len(landed.rows),  # rows_staged: every row read is staged by a good build
+                counts[ACCEPTED],
+                counts[REJECTED],
+                counts[SUPERSEDED],
+                0,  # pending: only while a build has stopped between reading and publishing
+                *(counts[reason] for reason in REJECTION_REASONS),
+            )
+        )
+    return sorted(rows, key=lambda row: row[2])
+
+
+# ------------------------------------------------------------------------------ marts
+
+
+def _sorted(rows: Iterable[Row], width: int) -> list[Row]:
+    """``rows`` sorted on their first ``width`` columns, None first."""
+    return sorted(rows, key=lambda row: [(v is not None, v) for v in row[:width]])
+
+
+def _daily(responses: Iterable[Response], grain: tuple[str, ...]) -> list[Row]:
+    """Counts and NPS for each combination of ``grain`` values that occurs."""
+    tallies: dict[Row, Counter[str]] = {}
+    for response in responses:
+        key = tuple(getattr(response, column) for column in grain)
+        tallies.setdefault(key, Counter())[response.nps_category] += 1
+    rows = []
+    for key, tally in tallies.items():
+        promoters = tally["promoter"]
+        passives = tally["passive"]
+        detractors = tally["detractor"]
+        total = promoters + passives + detractors
+        score = nps(promoters, detractors, total)
+        rows.append((*key, total, promoters, passives, detractors, score))
+    return _sorted(rows, len(grain))
+
+
+def _dim_region(responses: list[Response], seeds: Seeds) -> list[Row]:
+    codes = set(seeds.regions) | {response.region for response in responses}
+    rows = []
+    for code in codes:
+        name, country_code = seeds.regions.get(code, (None, None))
+        is_reference = code in seeds.regions
+        rows.append((code, code if name is None else name, country_code, is_reference))
+    return _sorted(rows, 1)
+
+
+def _dim_segment(responses: list[Response], seeds: Seeds) -> list[Row]:
+    segments = set(seeds.segments) | {response.segment for response in responses}
+    rows = []
+    for segment in segments:
+        name = seeds.segments.get(segment)
+        is_reference = segment in seeds.segments
+        rows.append((segment, segment if name is None else name, is_reference))
+    return _sorted(rows, 1)
+
+
+def _dim_date(responses: list[Response]) -> list[Row]:
+    if not responses:
+        return []
+    first = min(response.response_date for response in responses)
+    last = max(response.response_date for response in responses)
+    rows = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        quarter = (day.month - 1) // 3 + 1
+        rows.append(
+            (
+                day,
+                day.year,
+                quarter,
+                day.month,
+                day.day,
+                day.isoweekday(),
+                day.isoweekday() >= 6,
+                day - timedelta(days=day.weekday()),
+                day.replace(day=1),
+                date(day.year, 3 * quarter - 2, 1),
+                date(day.year, 1, 1),
+            )
+        )
+    return rows
+
+
+def _unmapped_channels(responses: list[Response]) -> list[Row]:
+    dates_by_raw: dict[str, list[date]] = {}
+    for response in responses:
+        if response.channel == OTHER:
+            raw = str(response.raw_channel)
+            dates_by_raw.setdefault(raw, []).append(response.response_date)
+    rows = [
+        (raw, channel_key(raw), len(dates), min(dates), max(dates)) for raw, dates in dates_by_raw.items()
+    ]
+    return _sorted(rows, 1)

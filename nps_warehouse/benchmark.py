@@ -284,8 +284,15 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
     )
     timestamp = (
         "[12][0-9]{3}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?"
-        "(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
+        "( ?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?))?"
     )
+    # the offset's length once the pattern has matched: Z 1, +HH:MM 6, +HHMM 5, +HH 3, none 0
+    offset_length = """(case
+        when right(submitted_at, 1) = 'Z' then 1
+        when substring(submitted_at, length(submitted_at) - 5, 1) in ('+', '-') then 6
+        when substring(submitted_at, length(submitted_at) - 4, 1) in ('+', '-') then 5
+        when substring(submitted_at, length(submitted_at) - 2, 1) in ('+', '-') then 3
+        else 0 end)"""
     aliases = sql_string(str(seeds_dir / "nps_channel_aliases.csv"))
     return f"""
     with
@@ -299,15 +306,16 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
             coalesce(upper(nullif(region, '')), 'unknown') as region,
             coalesce(lower(nullif(segment, '')), 'unknown') as segment,
             case when regexp_full_match(submitted_at, '{timestamp}') then
-                try_cast(replace(case
-                    when right(submitted_at, 1) = 'Z' then left(submitted_at, length(submitted_at) - 1)
-                    when substring(submitted_at, length(submitted_at) - 5, 1) in ('+', '-')
-                        then left(submitted_at, length(submitted_at) - 6)
-                    else submitted_at end, 'T', ' ') as timestamp)
-                - to_minutes(case when substring(submitted_at, length(submitted_at) - 5, 1) in ('+', '-') then
-                    (case when substring(submitted_at, length(submitted_at) - 5, 1) = '-' then -1 else 1 end)
-                    * (cast(substring(submitted_at, length(submitted_at) - 4, 2) as integer) * 60
-                       + cast(right(submitted_at, 2) as integer)) else 0 end)
+                try_cast(replace(rtrim(left(submitted_at, length(submitted_at) - {offset_length})), 'T', ' ')
+                    as timestamp)
+                - to_minutes(case when {offset_length} > 1 then
+                    (case when substring(submitted_at, length(submitted_at) - {offset_length} + 1, 1) = '-'
+                        then -1 else 1 end)
+                    * (cast(substring(submitted_at, length(submitted_at) - {offset_length} + 2, 2)
+                            as integer) * 60
+                       + (case when {offset_length} = 3 then 0
+                            else cast(right(submitted_at, 2) as integer) end))
+                    else 0 end)
             end as submitted_utc,
             case when regexp_full_match(score, '0*[0-9]{{1,2}}([.]0+)?')
                 and cast(split_part(score, '.', 1) as integer) <= 10
@@ -392,20 +400,20 @@ def run_pandas(files: Sequence[Path], output: Path) -> None:
     del data
     response_id, submitted, score = cleaned["response_id"], cleaned["submitted_at"], cleaned["score"]
     pattern = (
-        r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?"
-        r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
+        r"(?P<local>[12][0-9]{3}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]"
+        r"(?::[0-5][0-9](?:[.][0-9]{1,6})?)?)"
+        r"(?: ?(?:Z|(?P<sign>[+-])(?P<hours>[01][0-9]|2[0-3])(?::?(?P<minutes>[0-5][0-9]))?))?"
     )
-    valid_text = submitted.str.fullmatch(pattern).fillna(False).astype(bool)
-    sign = submitted.str.slice(-6, -5)
-    has_offset = valid_text & sign.isin(["+", "-"])
-    local = submitted.where(~has_offset, submitted.str.slice(0, -6))
-    local = local.str.removesuffix("Z").str.replace("T", " ", regex=False)
-    instant = pd.to_datetime(local.where(valid_text), format="ISO8601", errors="coerce")
+    parts = submitted.str.extract("^" + pattern + "$")
+    valid_text = parts["local"].notna()
+    instant = pd.to_datetime(
+        parts["local"].str.replace("T", " ", regex=False), format="ISO8601", errors="coerce"
+    )
+    has_offset = parts["sign"].notna()
     offset_minutes = (
-        submitted.str.slice(-5, -3).where(has_offset, "0").astype(int) * 60
-        + submitted.str.slice(-2).where(has_offset, "0").astype(int)
-    ) * sign.map({"-": -1}).fillna(1).astype(int)
-    utc = instant - pd.to_timedelta(offset_minutes.where(has_offset, 0), unit="min")
+        parts["hours"].where(has_offset, "0").astype(int) * 60 + parts["minutes"].fillna("0").astype(int)
+    ) * parts["sign"].map({"-": -1}).fillna(1).astype(int)
+    utc = instant.where(valid_text) - pd.to_timedelta(offset_minutes.where(has_offset, 0), unit="min")
 
     score_ok = score.str.fullmatch(r"0*[0-9]{1,2}([.]0+)?").fillna(False).astype(bool)
     score_value = pd.to_numeric(score.str.split(".").str[0].where(score_ok), errors="coerce")

@@ -4,9 +4,11 @@
     A text without an offset is a local time in `timezone` (a SQL expression naming an IANA
     zone per row, such as the column source_timezone; none or 'UTC' = UTC), placed in time by
     nps_local_to_utc. Only string and integer arithmetic is used before the final cast, so
-    neither the session's nor the machine's time zone plays any part. -#}
-{% macro parse_iso8601_utc(text, timezone=none) -%}
-    {{ return(adapter.dispatch('parse_iso8601_utc', 'nps_warehouse')(text, timezone)) }}
+    neither the session's nor the machine's time zone plays any part. `offset_length` may name
+    a column holding nps_iso8601_offset_length of the text, computed once (staging does). -#}
+{% macro parse_iso8601_utc(text, timezone=none, offset_length=none) -%}
+    {%- set length = offset_length if offset_length is not none else nps_iso8601_offset_length(text) -%}
+    {{ return(adapter.dispatch('parse_iso8601_utc', 'nps_warehouse')(text, timezone, length)) }}
 {%- endmacro %}
 
 {#- The pattern every accepted submitted_at text matches, whole. -#}
@@ -28,14 +30,14 @@
 {%- endmacro %}
 
 {#- The local date and time of a vetted text, 'YYYY-MM-DD HH:MM[:SS[.f]]': the offset and the
-    space before it removed, T replaced by a space. -#}
-{% macro nps_iso8601_local_text(text) -%}
-    replace(rtrim(left({{ text }}, length({{ text }}) - {{ nps_iso8601_offset_length(text) }})), 'T', ' ')
+    space before it removed, T replaced by a space. `length` is the offset's length (a column
+    computed once, or nps_iso8601_offset_length). -#}
+{% macro nps_iso8601_local_text(text, length) -%}
+    replace(rtrim(left({{ text }}, length({{ text }}) - {{ length }})), 'T', ' ')
 {%- endmacro %}
 
 {#- The offset of a vetted text in minutes east of UTC (Z = 0); null when it has none. -#}
-{% macro nps_iso8601_offset_minutes(text) -%}
-    {%- set length = nps_iso8601_offset_length(text) -%}
+{% macro nps_iso8601_offset_minutes(text, length) -%}
     {%- set sign_position = 'length(' ~ text ~ ') - ' ~ length ~ ' + 1' -%}
     (case
         when {{ length }} = 0 then null
@@ -50,12 +52,12 @@
 {%- endmacro %}
 
 {#- Standard SQL: the calendar is checked in integer arithmetic before the cast. -#}
-{% macro default__parse_iso8601_utc(text, timezone) -%}
+{% macro default__parse_iso8601_utc(text, timezone, length) -%}
     {%- set year = 'cast(substring(' ~ text ~ ', 1, 4) as integer)' -%}
     {%- set month = 'cast(substring(' ~ text ~ ', 6, 2) as integer)' -%}
     {%- set day = 'cast(substring(' ~ text ~ ', 9, 2) as integer)' -%}
-    {%- set offset_minutes = nps_iso8601_offset_minutes(text) -%}
-    {%- set local = cast_to_timestamp(nps_iso8601_local_text(text)) -%}
+    {%- set offset_minutes = nps_iso8601_offset_minutes(text, length) -%}
+    {%- set local = cast_to_timestamp(nps_iso8601_local_text(text, length)) -%}
     {#- Nested cases: the integer casts only ever see text the pattern has already vetted
         (engines do not short-circuit `and`). -#}
     case
@@ -84,9 +86,9 @@
 
 {#- DuckDB: try_cast rejects days that do not exist (2026-02-29, 2026-04-31); about five times
     faster than the standard version on large loads. -#}
-{% macro duckdb__parse_iso8601_utc(text, timezone) -%}
-    {%- set local = 'try_cast(' ~ nps_iso8601_local_text(text) ~ ' as timestamp)' -%}
-    {%- set offset_minutes = nps_iso8601_offset_minutes(text) -%}
+{% macro duckdb__parse_iso8601_utc(text, timezone, length) -%}
+    {%- set local = 'try_cast(' ~ nps_iso8601_local_text(text, length) ~ ' as timestamp)' -%}
+    {%- set offset_minutes = nps_iso8601_offset_minutes(text, length) -%}
     case
         when {{ regexp_full_match(text, nps_iso8601_pattern()) }} then
             case
@@ -99,9 +101,9 @@
 {#- Spark: try_cast (in cast_to_timestamp) rejects days that do not exist, and timestampadd
     applies the offset without losing the fraction of a second (dbt.dateadd on Spark goes
     through whole Unix seconds). -#}
-{% macro spark__parse_iso8601_utc(text, timezone) -%}
-    {%- set local = cast_to_timestamp(nps_iso8601_local_text(text)) -%}
-    {%- set offset_minutes = nps_iso8601_offset_minutes(text) -%}
+{% macro spark__parse_iso8601_utc(text, timezone, length) -%}
+    {%- set local = cast_to_timestamp(nps_iso8601_local_text(text, length)) -%}
+    {%- set offset_minutes = nps_iso8601_offset_minutes(text, length) -%}
     case
         when {{ regexp_full_match(text, nps_iso8601_pattern()) }} then
             case

@@ -33,6 +33,14 @@ from nps_warehouse.oracle import compute_marts
 def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("bench_landing")
     generate(directory, rows=4000, seed=31, files=3, days=20, messy_rate=0.2, resubmit_rate=0.2)
+    # every offset form of the rules, valid and not, which the generator does not write
+    offsets = ["+0200", "+02", " Z", " -0500", "-05:30", "+2", "+020", "  Z", "+2400", ""]
+    lines = ["response_id,survey_id,customer_id,submitted_at,channel,region,segment,agent_id,score,comment"]
+    lines += [
+        f"OFF{index},S1,C1,2026-01-0{index % 9 + 1}T23:{index:02d}:00{offset},sms,IDF,smb,A1,{index},"
+        for index, offset in enumerate(offsets)
+    ]
+    (directory / "offsets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return directory
 
 
@@ -115,6 +123,6 @@ def test_markdown_report_shows_every_step_ratio_and_check():
         ],
     }
     markdown = render_markdown(json.loads(json.dumps(report)))
-    assert "| 10M | full `dbt build` (models + tests) | 10.0 | 1,000.0 |" in markdown
+    assert "| 10M | full build: load + `dbt build` (models + tests) | 10.0 | 1,000.0 |" in markdown
     assert "| 10M | pandas | failed (exit code 1) |" in markdown
     assert "| 10M | 2.00x | 0.20x | n/a | n/a | yes | **no** |" in markdown

@@ -70,14 +70,25 @@ normalised as (
 
 ),
 
+-- where its offset starts, read once
+measured as (
+
+    select
+        *,
+        {{ nps_iso8601_offset_length('submitted_at_iso') }} as submitted_at_offset_length
+
+    from normalised
+
+),
+
 parsed as (
 
     select
         *,
-        {{ parse_iso8601_utc('submitted_at_iso', 'source_timezone') }} as submitted_at,
+        {{ parse_iso8601_utc('submitted_at_iso', 'source_timezone', 'submitted_at_offset_length') }} as submitted_at,
         {{ nps_score_by_feed('score_text', 'feed_name', feeds) }} as nps_score
 
-    from normalised
+    from measured
 
 ),
 

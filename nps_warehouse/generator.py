@@ -1,8 +1,9 @@
 """Synthetic NPS survey exports that follow the landing contract of the project README.
 
 The generator writes raw survey exports (CSV, gzip-compressed CSV or Parquet) with the ten
-required columns plus one extra column (``language``) that the warehouse must ignore.  Every
-value is a string (Parquet: all ``string`` columns, an empty field written as null).
+core columns of the contract plus ``language`` (``fr``/``en``, an optional column of the
+contract, kept in staging).  Every value is a string (Parquet: all ``string`` columns, an empty
+field written as null).
 
 Design
 ------

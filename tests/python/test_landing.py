@@ -86,17 +86,34 @@ class Warehouse:
             connection.close()
 
 
-@pytest.fixture
-def plain(tmp_path: Path) -> Warehouse:
-    """A warehouse built once from two small CSV files of the default feed."""
-    landing = tmp_path / "landing"
+@pytest.fixture(scope="module")
+def plain_template(tmp_path_factory) -> tuple[Path, dict]:
+    """A warehouse built once from two small CSV files of the default feed, named relatively
+    (``landing/a.csv``) so that a copy of its folder is the same warehouse."""
+    root = tmp_path_factory.mktemp("plain")
+    landing = root / "landing"
     landing.mkdir()
     _write_csv(landing / "a.csv", [_row("R1"), _row("R2", score="3"), _row("R3", score="7")])
     _write_csv(
         landing / "b.csv", [_row("R4", "2026-06-02T10:00:00+02:00"), _row("R1", "2026-06-03T10:00:00Z", "5")]
     )
-    warehouse = Warehouse(tmp_path, raw=landing)
-    warehouse.marts = warehouse.good_build()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        warehouse = Warehouse(root, raw=Path("landing"))
+        marts = warehouse.good_build()
+    shutil.rmtree(root / "logs")
+    return root, marts
+
+
+@pytest.fixture
+def plain(plain_template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """A copy of the template warehouse, in the current folder of the test."""
+    template, marts = plain_template
+    root = tmp_path / "plain"
+    shutil.copytree(template, root)
+    monkeypatch.chdir(root)
+    warehouse = Warehouse(root, raw=Path("landing"))
+    warehouse.marts = marts
     return warehouse
 
 
@@ -327,16 +344,30 @@ def test_dbt_alone_before_any_load_says_to_run_the_loader(tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-def _config_case(tmp_path: Path, text: str) -> Warehouse:
-    exports = tmp_path / "exports"
-    exports.mkdir(exist_ok=True)
+@pytest.fixture(scope="module")
+def config_template(tmp_path_factory) -> tuple[Path, dict]:
+    """A warehouse built once from one feed of a landing.yml in its folder, named relatively."""
+    root = tmp_path_factory.mktemp("config")
+    exports = root / "exports"
+    exports.mkdir()
     _write_csv(exports / "a.csv", [_row("R1"), _row("R2", score="4")])
-    config = tmp_path / "landing.yml"
-    config.write_text("feeds:\n  - {name: base, source: responses, path: exports/a.csv}\n")
-    warehouse = Warehouse(tmp_path, config=config)
-    warehouse.marts = warehouse.good_build()
     _write_csv(exports / "b.csv", [_row("R3")], header=[*COLUMNS[:-1], "Commentaire"])
-    config.write_text(text)
+    (root / "landing.yml").write_text("feeds:\n  - {name: base, source: responses, path: exports/a.csv}\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        marts = Warehouse(root, config=Path("landing.yml")).good_build()
+    shutil.rmtree(root / "logs")
+    return root, marts
+
+
+def _config_case(template: tuple[Path, dict], tmp_path: Path, monkeypatch, text: str) -> Warehouse:
+    """A copy of the template warehouse whose landing.yml now says ``text``."""
+    root = tmp_path / "config"
+    shutil.copytree(template[0], root)
+    monkeypatch.chdir(root)
+    (root / "landing.yml").write_text(text)
+    warehouse = Warehouse(root, config=Path("landing.yml"))
+    warehouse.marts = template[1]
     return warehouse
 
 
@@ -353,12 +384,12 @@ def _config_case(tmp_path: Path, text: str) -> Warehouse:
         ),
         (
             "{name: b, source: responses, path: exports/b.csv, columns: {comment: Comment}}",
-            "feed 'b': landing file {root}/exports/b.csv: key `columns.comment` maps it to 'Comment', "
+            "feed 'b': landing file exports/b.csv: key `columns.comment` maps it to 'Comment', "
             "which the export does not have",
         ),
         (
             "{name: b, source: responses, path: exports/*.csv}",
-            "landing file {root}/exports/a.csv is matched by feed 'base' and by feed 'b' (key `path`)",
+            "landing file exports/a.csv is matched by feed 'base' and by feed 'b' (key `path`)",
         ),
         (
             "{name: b, source: responses, path: exports/b.csv, timezone: Europe/Pariss}",
@@ -377,20 +408,19 @@ def _config_case(tmp_path: Path, text: str) -> Warehouse:
         ("{name: base, source: responses, path: exports/b.csv}", "feed name(s) base used more than once"),
     ],
 )
-def test_a_config_error_names_the_feed_and_the_key(tmp_path, feed, expected):
+def test_a_config_error_names_the_feed_and_the_key(config_template, tmp_path, monkeypatch, feed, expected):
     text = "feeds:\n  - {name: base, source: responses, path: exports/a.csv}\n  - " + feed + "\n"
-    warehouse = _config_case(tmp_path, text)
+    warehouse = _config_case(config_template, tmp_path, monkeypatch, text)
     if expected is None:  # a format with letters between its directives is valid
         run = warehouse.build()
-        assert run.success, explain(run, tmp_path)[-3000:]
+        assert run.success, explain(run, warehouse.root)[-3000:]
         return
-    _fails_and_keeps_marts(warehouse, str(warehouse.config), expected.format(root=tmp_path))
+    _fails_and_keeps_marts(warehouse, "landing.yml: ", expected)
 
 
-def test_a_config_with_an_unknown_top_level_key_fails(tmp_path):
-    warehouse = _config_case(
-        tmp_path, "feeds:\n  - {name: base, source: responses, path: exports/a.csv}\nfeed: []\n"
-    )
+def test_a_config_with_an_unknown_top_level_key_fails(config_template, tmp_path, monkeypatch):
+    text = "feeds:\n  - {name: base, source: responses, path: exports/a.csv}\nfeed: []\n"
+    warehouse = _config_case(config_template, tmp_path, monkeypatch, text)
     _fails_and_keeps_marts(warehouse, "unknown top-level key(s) feed")
 
 

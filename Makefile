@@ -92,7 +92,7 @@ test-postgres: ## the PostgreSQL suite (starts a local server when none answers)
 	$(MAKE) --no-print-directory NPS_TARGET=postgres dbt-build validate
 	$(MAKE) --no-print-directory NPS_TARGET=postgres PYTEST_ARGS="-m postgres" pytest
 
-test-spark: ## the Spark suite (pyspark in-process; about 18 minutes, not in make test)
+test-spark: ## the Spark suite (pyspark in-process; about 12 minutes, not in make test)
 	$(MAKE) --no-print-directory NPS_TARGET=spark dbt-build validate
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest
 

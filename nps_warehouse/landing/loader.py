@@ -16,6 +16,7 @@ In order, and nothing is written unless every step passes:
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from nps_warehouse.engines import profile_target, target_name
 from nps_warehouse.landing.config import Feed, LandingConfig, load_config
 from nps_warehouse.landing.errors import LandingConfigError, LandingFileError
 from nps_warehouse.landing.files import LandingFile, fingerprint, inspect_text_file, resolve_feed_files
-from nps_warehouse.landing.raw_tables import FileLoad, RawStore, open_store, utc_now
+from nps_warehouse.landing.raw_tables import FileLoad, RawStore, StagedReadError, open_store, utc_now
 from nps_warehouse.landing.reader import (
     FilePlan,
     parquet_headers,
@@ -141,17 +142,20 @@ def load_landing(
     report = LoadReport(
         target=target_name(target), engine=settings["type"], config=landing.origin, dry_run=dry_run
     )
-    if landing.path is not None and spec:
+    raw_spec = spec or os.environ.get("NPS_RAW_RESPONSES", "").strip()
+    if landing.path is not None and raw_spec:
         report.warnings.append(
-            f"NPS_RAW_RESPONSES ({spec}) is ignored: {landing.path} lists the feeds to load."
+            f"NPS_RAW_RESPONSES ({raw_spec}) is ignored: {landing.path} lists the feeds to load."
         )
     store: RawStore = open_store(
-        settings, raw_schema, postgres_dbname=postgres_dbname, duckdb_path=duckdb_path
+        settings, raw_schema, postgres_dbname=postgres_dbname, duckdb_path=duckdb_path, read_only=dry_run
     )
     try:
         contracts = sorted({feed.source for feed in landing.feeds})
-        store.prepare([SOURCE_CONTRACTS[name] for name in contracts], full_refresh)
-        previous = {} if full_refresh else {load.source_file: load for load in store.file_loads()}
+        if not dry_run:
+            store.prepare([SOURCE_CONTRACTS[name] for name in contracts], full_refresh)
+        nothing_loaded = full_refresh or (dry_run and not store.has_load_log())
+        previous = {} if nothing_loaded else {load.source_file: load for load in store.file_loads()}
         reader = store.reader
 
         # 2. the files of each feed; one file, one feed
@@ -171,6 +175,16 @@ def load_landing(
                 owner[file.path] = feed
                 feed_files.append((feed, file))
         report.files = len(feed_files)
+        orphans: dict[str, int] = {}
+        for path, load in previous.items():
+            if path not in owner:
+                orphans[load.feed_name] = orphans.get(load.feed_name, 0) + 1
+        for feed_name, count in sorted(orphans.items()):
+            report.warnings.append(
+                f"{count} loaded file(s) of feed '{feed_name}' are no longer matched by any feed (removed, "
+                "moved, or the feed left the config): their rows stay in the warehouse until a full "
+                "refresh (make build DBT_ARGS=--full-refresh)"
+            )
 
         # 3. files already loaded
         problems: list[str] = []
@@ -214,34 +228,46 @@ def load_landing(
                 return report
 
             # 5-6. parse every new file, then write everything at once
-            load_id = max([int(time.time() * 1_000_000)] + [load.load_id + 1 for load in previous.values()])
-            loads: list[FileLoad] = []
+            first_load_id = max(
+                [int(time.time() * 1_000_000)] + [load.load_id + 1 for load in previous.values()]
+            )
+            by_load = {first_load_id + number: plan for number, plan in enumerate(plans)}
+            digests = {load_id: fingerprint(plan.file.path) for load_id, plan in by_load.items()}
             store.begin(full_refresh)
             try:
-                for number, plan in enumerate(plans, start=1):
-                    contract = SOURCE_CONTRACTS[plan.feed.source]
-                    digest = fingerprint(plan.file.path)
+                for load_id, plan in by_load.items():
                     try:
-                        rows = store.stage(contract, select_sql(plan, load_id))
+                        store.stage(SOURCE_CONTRACTS[plan.feed.source], load_id, select_sql(plan, load_id))
                     except duckdb.Error as exc:
                         raise translate_read_error(plan, exc) from exc
-                    loads.append(_file_load(plan, load_id, rows, digest))
+                try:
+                    counts = store.write()
+                except StagedReadError as exc:
+                    if exc.load_id is None:
+                        raise LandingFileError(f"the new landing files cannot be read: {exc.error}") from exc
+                    raise translate_read_error(by_load[exc.load_id], exc.error) from exc
+                loads = [
+                    _file_load(plan, load_id, counts[load_id], digests[load_id])
+                    for load_id, plan in by_load.items()
+                ]
+                for number, (load, plan) in enumerate(zip(loads, plans, strict=True), start=1):
                     report.loaded.append(
                         FileResult(
                             plan.feed.name,
                             plan.feed.source,
                             plan.file.path,
-                            rows,
+                            load.rows_read,
                             plan.missing_to_report,
                             plan.source_timezone,
                         )
                     )
-                    if rows == 0:
+                    if load.rows_read == 0:
                         report.warnings.append(
                             f"{plan.feed.describe()}: {plan.file.path} has a header but no data rows"
                         )
-                    progress(f"  [{number}/{len(plans)}] {plan.feed.name}: {plan.file.path}: {rows} rows")
-                    load_id += 1
+                    progress(
+                        f"  [{number}/{len(plans)}] {plan.feed.name}: {plan.file.path}: {load.rows_read} rows"
+                    )
                 store.commit(loads, recopied)
             except BaseException:
                 store.abort()

@@ -34,6 +34,19 @@ from nps_warehouse.landing.files import quote_sql
 from nps_warehouse.landing.reader import raw_columns
 
 LOAD_LOG_TABLE = "landing_file_loads"
+#: Files written by one insert on DuckDB: several files at once keep both cores busy.
+FILES_PER_INSERT = 16
+
+
+class StagedReadError(LandingError):
+    """DuckDB could not read the file of load ``load_id`` (None: of one of them)."""
+
+    def __init__(self, load_id: int | None, error: Exception) -> None:
+        super().__init__(str(error))
+        self.load_id = load_id
+        self.error = error
+
+
 INTEGER_COLUMNS = ("source_row_number", "load_id")
 
 
@@ -100,12 +113,22 @@ class RawStore:
     def file_loads(self) -> list[FileLoad]:
         raise NotImplementedError
 
+    def has_load_log(self) -> bool:
+        """Whether the load log exists (a dry run on a new warehouse finds none)."""
+        raise NotImplementedError
+
     def begin(self, full_refresh: bool) -> None:
         raise NotImplementedError
 
-    def stage(self, contract: SourceContract, select_sql: str) -> int:
-        """Parses one file's rows (the select) and holds them for :meth:`commit`; the number of
-        rows read."""
+    def stage(self, contract: SourceContract, load_id: int, select_sql: str) -> None:
+        """Takes one file's rows (the select of its load ``load_id``) for :meth:`write`. Engines
+        that parse the file here raise DuckDB's error for it."""
+        raise NotImplementedError
+
+    def write(self) -> dict[int, int]:
+        """Parses what is not parsed yet and writes the staged rows (inside the load's
+        transaction where the engine has one); {load_id: rows read}. Raises StagedReadError
+        naming the load whose file DuckDB could not read."""
         raise NotImplementedError
 
     def commit(self, loads: Sequence[FileLoad], recopied: dict[str, int]) -> None:
@@ -138,10 +161,14 @@ def _load_from_row(row: Sequence[Any]) -> FileLoad:
 class DuckDBRawStore(RawStore):
     engine = "duckdb"
 
-    def __init__(self, path: str, schema: str, settings: dict[str, str]) -> None:
+    def __init__(self, path: str, schema: str, settings: dict[str, str], read_only: bool = False) -> None:
+        if read_only and not Path(path).exists():
+            # a dry run on a warehouse not built yet: nothing is loaded, nothing to create
+            path = ":memory:"
+            read_only = False
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.connection = duckdb.connect(path)
+            self.connection = duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
             raise EngineUnavailableError(
                 f"cannot open the DuckDB warehouse {path} to load the landing files: "
@@ -149,9 +176,10 @@ class DuckDBRawStore(RawStore):
                 "holds it: close it, or point BI tools at a published copy (README, Connect a BI "
                 "tool)."
             ) from exc
-        for name, value in settings.items():
-            self.connection.execute(f"set {name} = {quote_sql(value)}")
-        self.connection.execute("set preserve_insertion_order = false")
+        if not read_only:
+            for name, value in settings.items():
+                self.connection.execute(f"set {name} = {quote_sql(value)}")
+            self.connection.execute("set preserve_insertion_order = false")
         self.reader = self.connection
         self.schema = schema
 
@@ -201,20 +229,55 @@ class DuckDBRawStore(RawStore):
         ).fetchall()
         return [_load_from_row(row) for row in rows]
 
+    def has_load_log(self) -> bool:
+        return self._kinds().get(LOAD_LOG_TABLE) is not None
+
     def begin(self, full_refresh: bool) -> None:
+        self.staged: list[tuple[SourceContract, int, str]] = []
         self.connection.execute("begin transaction")
         if full_refresh:
             for contract in self.contracts:
                 self.connection.execute(f"delete from {self._table(contract.raw_table)}")
             self.connection.execute(f"delete from {self._table(LOAD_LOG_TABLE)}")
 
-    def stage(self, contract: SourceContract, select_sql: str) -> int:
-        columns = ", ".join(raw_columns(contract))
-        return int(
-            self.connection.execute(
-                f"insert into {self._table(contract.raw_table)} ({columns}) {select_sql}"
-            ).fetchone()[0]
-        )
+    def stage(self, contract: SourceContract, load_id: int, select_sql: str) -> None:
+        self.staged.append((contract, load_id, select_sql))
+
+    def write(self) -> dict[int, int]:
+        """One insert for every FILES_PER_INSERT files (DuckDB reads them in parallel); on an
+        error, each file is read alone to find the one DuckDB cannot read."""
+        counts: dict[int, int] = {}
+        for contract in self.contracts:
+            staged = [(load_id, sql) for staged_for, load_id, sql in self.staged if staged_for is contract]
+            columns = ", ".join(raw_columns(contract))
+            table = self._table(contract.raw_table)
+            for start in range(0, len(staged), FILES_PER_INSERT):
+                chunk = staged[start : start + FILES_PER_INSERT]
+                union = "\nunion all\n".join(f"({sql})" for _, sql in chunk)
+                try:
+                    self.connection.execute(f"insert into {table} ({columns})\n{union}")
+                except duckdb.Error as exc:
+                    self.abort()
+                    raise self._failing_load(chunk, exc) from exc
+                ids = ", ".join(str(load_id) for load_id, _ in chunk)
+                counts.update(
+                    dict.fromkeys((load_id for load_id, _ in chunk), 0)
+                    | {
+                        int(load_id): int(rows)
+                        for load_id, rows in self.connection.execute(
+                            f"select load_id, count(*) from {table} where load_id in ({ids}) group by load_id"
+                        ).fetchall()
+                    }
+                )
+        return counts
+
+    def _failing_load(self, chunk: Sequence[tuple[int, str]], error: Exception) -> StagedReadError:
+        for load_id, sql in chunk:
+            try:
+                self.connection.execute(f"select count(*) from ({sql})").fetchall()
+            except duckdb.Error as found:
+                return StagedReadError(load_id, found)
+        return StagedReadError(None, error)
 
     def commit(self, loads: Sequence[FileLoad], recopied: dict[str, int]) -> None:
         placeholders = ", ".join("?" for _ in LOG_COLUMNS)
@@ -318,11 +381,16 @@ class PostgresRawStore(RawStore):
             )
             return [_load_from_row(row) for row in cursor.fetchall()]
 
+    def has_load_log(self) -> bool:
+        with self.connection, self.connection.cursor() as cursor:
+            return bool(self._columns(cursor, LOAD_LOG_TABLE))
+
     def begin(self, full_refresh: bool) -> None:
         self.full_refresh = full_refresh
         self.staged = []
+        self.counts: dict[int, int] = {}
 
-    def stage(self, contract: SourceContract, select_sql: str) -> int:
+    def stage(self, contract: SourceContract, load_id: int, select_sql: str) -> None:
         export = Path(self.scratch.name) / f"rows_{len(self.staged)}.csv"
         # every non-null value quoted: PostgreSQL reads an unquoted empty field as null and a
         # quoted one as text, so nulls and values survive exactly
@@ -332,7 +400,12 @@ class PostgresRawStore(RawStore):
             ).fetchone()[0]
         )
         self.staged.append((contract, export, rows))
-        return rows
+        self.counts[load_id] = rows
+
+    def write(self) -> dict[int, int]:
+        """The files were parsed when staged; their rows are written with the log, in one
+        transaction (:meth:`commit`)."""
+        return dict(self.counts)
 
     def commit(self, loads: Sequence[FileLoad], recopied: dict[str, int]) -> None:
         with self.connection, self.connection.cursor() as cursor:
@@ -437,11 +510,15 @@ class SparkRawStore(RawStore):
         ).collect()
         return [_load_from_row(tuple(row)) for row in rows]
 
+    def has_load_log(self) -> bool:
+        return self._columns(LOAD_LOG_TABLE) is not None
+
     def begin(self, full_refresh: bool) -> None:
         self.full_refresh = full_refresh
         self.staged = []
+        self.counts: dict[int, int] = {}
 
-    def stage(self, contract: SourceContract, select_sql: str) -> int:
+    def stage(self, contract: SourceContract, load_id: int, select_sql: str) -> None:
         export = Path(self.scratch.name) / f"rows_{len(self.staged)}.parquet"
         rows = int(
             self.reader.execute(
@@ -449,7 +526,12 @@ class SparkRawStore(RawStore):
             ).fetchone()[0]
         )
         self.staged.append((contract, export, rows))
-        return rows
+        self.counts[load_id] = rows
+
+    def write(self) -> dict[int, int]:
+        """The files were parsed when staged; their rows are written by one job with the log
+        (:meth:`commit`)."""
+        return dict(self.counts)
 
     def commit(self, loads: Sequence[FileLoad], recopied: dict[str, int]) -> None:
         if self.full_refresh:
@@ -512,14 +594,19 @@ class SparkRawStore(RawStore):
 
 
 def open_store(
-    settings: dict, schema: str, *, postgres_dbname: str | None = None, duckdb_path: str | None = None
+    settings: dict,
+    schema: str,
+    *,
+    postgres_dbname: str | None = None,
+    duckdb_path: str | None = None,
+    read_only: bool = False,
 ) -> RawStore:
-    """The raw store of a target's settings (the rendered dbt profile output)."""
+    """The raw store of a target's settings (the rendered dbt profile output); ``read_only`` for
+    a dry run (on DuckDB the file is opened read-only, so BI readers do not get in the way)."""
     engine = settings["type"]
     if engine == "duckdb":
-        return DuckDBRawStore(
-            duckdb_path or settings["path"], schema, duckdb_settings(duckdb_path or settings["path"])
-        )
+        path = duckdb_path or settings["path"]
+        return DuckDBRawStore(path, schema, duckdb_settings(path), read_only=read_only)
     if engine == "postgres":
         return PostgresRawStore(settings, schema, postgres_dbname)
     if engine == "spark":

@@ -197,6 +197,20 @@ def test_a_row_with_too_many_fields_names_the_line(plain):
     assert "DuckDB said:" in text
 
 
+def test_the_bad_file_among_several_new_ones_is_named(plain):
+    """New files are read together; the error still names the one that cannot be read."""
+    _write_csv(plain.raw / "c.csv", [_row("R9"), _row("R10")])
+    _write_csv(plain.raw / "d.csv", [_row("R11"), [*_row("R12"), "one field too many"]])
+    _write_csv(plain.raw / "e.csv", [_row("R13")])
+    text = _fails_and_keeps_marts(
+        plain, f"landing file {plain.raw / 'd.csv'}, line 3 (data row 2): the row has 11 fields"
+    )
+    assert (
+        f"landing file {plain.raw / 'c.csv'}," not in text
+        and f"landing file {plain.raw / 'e.csv'}," not in text
+    )
+
+
 def test_a_missing_required_column_names_it_and_the_headers(plain):
     header = [column for column in COLUMNS if column != "score"]
     _write_csv(plain.raw / "c.csv", [[*_row("R9")[:-2], "ok"]], header)
@@ -313,6 +327,20 @@ def test_a_loaded_file_whose_feed_settings_change_stops_the_load(tmp_path):
         "timezone: None then, 'Europe/Paris' now",
         "DBT_ARGS=--full-refresh",
     )
+
+
+def test_files_no_feed_matches_any_more_are_named(plain):
+    """Moving from NPS_RAW_RESPONSES to a landing config in the same warehouse keeps the rows
+    loaded before; the loader says so rather than mixing them in silently."""
+    (plain.root / "other").mkdir()
+    _write_csv(plain.root / "other" / "x.csv", [_row("X1")])
+    (plain.root / "landing.yml").write_text("feeds:\n  - {name: other, source: responses, path: other}\n")
+    plain.config = Path("landing.yml")
+    run = plain.build()
+    text = explain(run, plain.root)
+    assert run.success, text[-3000:]
+    assert "NPS_RAW_RESPONSES (landing) is ignored: landing.yml lists the feeds to load." in text
+    assert "2 loaded file(s) of feed 'default' are no longer matched by any feed" in text
 
 
 def test_raw_tables_reloaded_without_rebuilding_are_refused(plain):
@@ -472,11 +500,7 @@ def test_dry_run_checks_without_writing(tmp_path):
     completed = subprocess.run(script, capture_output=True, text=True, env=environment, check=False)
     assert completed.returncode == 0, completed.stderr
     assert "1 would load" in completed.stderr
-    connection = duckdb.connect(str(tmp_path / "nps.duckdb"), read_only=True)
-    try:
-        assert connection.sql("select count(*) from raw.raw_responses").fetchall() == [(0,)]
-    finally:
-        connection.close()
+    assert not (tmp_path / "nps.duckdb").exists(), "a dry run writes nothing, not even the warehouse file"
     (exports / "b.csv").write_text("a;b;c\n1;2;3\n")
     completed = subprocess.run(script, capture_output=True, text=True, env=environment, check=False)
     assert completed.returncode == 1

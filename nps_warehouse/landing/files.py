@@ -226,7 +226,7 @@ def _header_records(
                 if len(records) == feed.header_rows:
                     break
     except UnicodeDecodeError as exc:
-        raise LandingFileError(_encoding_message(where, feed, file)) from exc
+        raise LandingFileError(encoding_message(where, feed, file)) from exc
     except csv.Error as exc:
         raise LandingFileError(f"{where}: its header rows cannot be read as CSV ({exc}).") from exc
     if not records:
@@ -283,7 +283,7 @@ def _transcode_to_utf8(file: LandingFile, feed: Feed, target: str) -> None:
                 out.write(decoder.decode(chunk))
             out.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
-        raise LandingFileError(_encoding_message(where, feed, file)) from exc
+        raise LandingFileError(encoding_message(where, feed, file)) from exc
     if utf8_check is not None and utf8_valid and saw_non_ascii:
         raise LandingFileError(
             f"{where} is UTF-8 (its accented letters are UTF-8 byte pairs) but the feed reads "
@@ -314,7 +314,9 @@ def first_undecodable_byte(file: LandingFile, feed: Feed, encoding: str) -> tupl
             offset += len(chunk)
 
 
-def _encoding_message(where: str, feed: Feed, file: LandingFile) -> str:
+def encoding_message(where: str, feed: Feed, file: LandingFile) -> str:
+    """What is wrong with a file's encoding, in the user's terms: the line and byte of the first
+    character the feed's encoding cannot read, and the encoding to set."""
     located = first_undecodable_byte(file, feed, feed.encoding)
     line, offset, bad = located if located else (0, 0, b"")
     if feed.encoding == "utf-8":

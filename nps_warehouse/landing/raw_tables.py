@@ -274,7 +274,10 @@ class DuckDBRawStore(RawStore):
     def _failing_load(self, chunk: Sequence[tuple[int, str]], error: Exception) -> StagedReadError:
         for load_id, sql in chunk:
             try:
-                self.connection.execute(f"select count(*) from ({sql})").fetchall()
+                # hash(row) reads every column (a plain count(*) would skip decoding them)
+                self.connection.execute(
+                    f"select count(hash(row_values)) from ({sql}) as row_values"
+                ).fetchall()
             except duckdb.Error as found:
                 return StagedReadError(load_id, found)
         return StagedReadError(None, error)

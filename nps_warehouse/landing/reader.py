@@ -17,7 +17,13 @@ from typing import Any
 from nps_warehouse.contract import SOURCE_CONTRACTS, SourceContract
 from nps_warehouse.landing.config import Feed, validate_timezone
 from nps_warehouse.landing.errors import LandingConfigError, LandingFileError
-from nps_warehouse.landing.files import LandingFile, TextLayout, physical_line_of_record, quote_sql
+from nps_warehouse.landing.files import (
+    LandingFile,
+    TextLayout,
+    encoding_message,
+    physical_line_of_record,
+    quote_sql,
+)
 
 #: Lineage columns of every raw relation, before the contract's columns.
 LINEAGE_COLUMNS: tuple[str, ...] = (
@@ -234,10 +240,7 @@ def translate_read_error(plan: FilePlan, error: Exception) -> LandingFileError:
                 f'quoted value is written twice: "") and land it again. DuckDB said: {detail}'
             )
         if "Invalid unicode" in text:
-            return LandingFileError(
-                f"{where}, {place}: not valid {plan.feed.encoding}: set `encoding: cp1252` (or "
-                f"latin-1) for this feed if the export is not UTF-8. DuckDB said: {detail}"
-            )
+            return LandingFileError(f"{encoding_message(where, plan.feed, plan.file)} DuckDB said: {detail}")
         return LandingFileError(f"{where}, {place}: the row cannot be read. DuckDB said: {detail}")
     return LandingFileError(f"{where} cannot be read. DuckDB said: {detail}")
 

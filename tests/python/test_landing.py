@@ -173,6 +173,22 @@ def test_a_bad_encoding_names_the_line_and_the_byte(plain):
     )
 
 
+def test_a_bad_byte_far_into_a_file_names_its_line_and_byte(plain):
+    rows = [_row(f"R{index}") for index in range(100, 3100)]
+    rows.append([*_row("R9")[:-1], "Très bien"])
+    path = _write_csv(plain.raw / "c.csv", rows)
+    content = path.read_bytes().replace("Très".encode(), "Très".encode("cp1252"))
+    path.write_bytes(content)
+    assert len(content) > 100_000, "past what the header check reads"
+    offset = content.index(bytes([0xE8]))
+    _fails_and_keeps_marts(
+        plain,
+        f"landing file {path} is not utf-8: line 3002, byte {offset} (0xE8)",
+        "Set `encoding: cp1252`",
+        "DuckDB said:",
+    )
+
+
 def test_an_unbalanced_quote_names_the_line(plain):
     rows = (
         ",".join(COLUMNS)

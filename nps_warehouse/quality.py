@@ -107,17 +107,12 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
     "dim_date": MART_COLUMNS["dim_date"][1:],
     "rpt_response_audit": ("feed_name", "status"),
     "rpt_rejected_rows": ("feed_name", "reason"),
+    # every column but the file's size, zone and missing columns (the counts from rows_read on)
     "rpt_load_history": (
         "feed_name",
         "source_name",
         "file_fingerprint",
-        "rows_read",
-        "rows_staged",
-        "accepted",
-        "rejected",
-        "superseded",
-        "pending",
-        *(f"rejected_{reason}" for reason in REJECTION_REASONS),
+        *MART_COLUMNS["rpt_load_history"][MART_COLUMNS["rpt_load_history"].index("rows_read") :],
     ),
     "rpt_unmapped_channels": (
         "channel_key",

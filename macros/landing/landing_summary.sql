@@ -119,7 +119,7 @@
         {%- set line -%}
             {{ row[0] }} {{ row[1] }}: read {{ row[2] | int }}, accepted {{ row[3] | int }}, rejected {{ row[4] | int }}
             {%- if by_reason %} ({{ by_reason | join(', ') }}){% endif %}, superseded {{ row[5] | int }}
-            {%- if row[6] | int > 0 %}, pending {{ row[6] | int }} (not published: the build stopped before the marts){% endif %}
+            {%- if row[6] | int > 0 %}, pending {{ row[6] | int }} (valid, not published by this build){% endif %}
         {%- endset -%}
         {%- do lines.append(line) -%}
         {%- set totals.read = totals.read + row[2] | int -%}

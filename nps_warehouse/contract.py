@@ -32,41 +32,29 @@ class SourceContract:
     name: str
     #: raw relation of the source, in the raw schema
     raw_table: str
-    #: columns every export of the source must provide (else nothing is loaded)
+    #: every contract column, in the raw relation's order
+    columns: tuple[str, ...]
+    #: columns every export of the source must provide (else nothing is loaded); the others an
+    #: export may lack: null in every row of that file, and the build warns
     required: tuple[str, ...]
-    #: columns an export may lack: null in every row of that file, and the build warns
-    optional: tuple[str, ...]
     #: optional columns most exports lack (no warning, unless the feed's preset expects them)
     quietly_optional: tuple[str, ...] = ()
 
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Every contract column, in the raw relation's order."""
-        return tuple(column for column in RESPONSE_COLUMN_ORDER if column in self.required + self.optional)
+    def __post_init__(self) -> None:
+        strays = set(self.required + self.quietly_optional) - set(self.columns)
+        if strays:
+            raise ValueError(f"source {self.name}: {sorted(strays)} are not among its columns")
 
-
-#: Column order of the responses' raw relation: today's contract, then the columns an export
-#: may add (language, and the response type and finished flag survey tools record).
-RESPONSE_COLUMN_ORDER: tuple[str, ...] = (*RESPONSE_COLUMNS, "language", "response_type", "finished")
 
 #: Every landing source, by name. Later sources (customers, agents, ...) get their entry here.
 SOURCE_CONTRACTS: dict[str, SourceContract] = {
     "responses": SourceContract(
         name="responses",
         raw_table="raw_responses",
+        # the core columns, then those only some exports bring (language, and the response type
+        # and finished flag survey tools record)
+        columns=(*RESPONSE_COLUMNS, "language", "response_type", "finished"),
         required=("response_id", "submitted_at", "score"),
-        optional=(
-            "survey_id",
-            "customer_id",
-            "channel",
-            "region",
-            "segment",
-            "agent_id",
-            "comment",
-            "language",
-            "response_type",
-            "finished",
-        ),
         quietly_optional=("language", "response_type", "finished"),
     ),
 }

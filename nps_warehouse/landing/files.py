@@ -127,15 +127,21 @@ class TextLayout:
         return self.header_records[0]
 
 
-def _open_binary(file: LandingFile, feed: Feed) -> io.BufferedIOBase:
-    if file.is_compressed:
-        return gzip.open(file.path, "rb")  # type: ignore[return-value]
-    return open(file.path, "rb")
+def _open_binary(path: str) -> io.BufferedIOBase:
+    """A landing file's bytes, uncompressed when it is named .gz (the caller closes it)."""
+    if path.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _open_text(path: str, encoding: str) -> io.TextIOBase:
+    """A landing file as text, newlines kept for the csv module (the caller closes it)."""
+    return io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="")  # type: ignore[arg-type]
 
 
 def _head_bytes(file: LandingFile, feed: Feed) -> bytes:
     try:
-        with _open_binary(file, feed) as handle:
+        with _open_binary(file.path) as handle:
             return handle.read(_SNIFF_BYTES)
     except (OSError, EOFError, zlib.error) as exc:
         raise LandingFileError(
@@ -195,18 +201,13 @@ def inspect_text_file(feed: Feed, file: LandingFile, scratch: Path) -> TextLayou
     delimiter = feed_delimiter(feed, file)
     if feed.encoding == "utf-8":
         read_path = file.path
-        header_records = _header_records(_text_stream(file, feed, "utf-8-sig"), feed, file, delimiter)
+        header_records = _header_records(_open_text(file.path, "utf-8-sig"), feed, file, delimiter)
     else:
         read_path = str(scratch / f"{hashlib.sha256(file.path.encode()).hexdigest()[:16]}.csv")
         _transcode_to_utf8(file, feed, read_path)
         with open(read_path, encoding="utf-8", newline="") as stream:
             header_records = _header_records(stream, feed, file, delimiter)
     return TextLayout(header_records=header_records, read_path=read_path, delimiter=delimiter)
-
-
-def _text_stream(file: LandingFile, feed: Feed, encoding: str) -> io.TextIOBase:
-    binary = _open_binary(file, feed)
-    return io.TextIOWrapper(binary, encoding=encoding, newline="")  # type: ignore[arg-type]
 
 
 def _header_records(
@@ -272,7 +273,7 @@ def _transcode_to_utf8(file: LandingFile, feed: Feed, target: str) -> None:
     utf8_valid, saw_non_ascii = True, False
     decoder = codecs.getincrementaldecoder(feed.encoding)()
     try:
-        with _open_binary(file, feed) as source, open(target, "w", encoding="utf-8", newline="") as out:
+        with _open_binary(file.path) as source, open(target, "w", encoding="utf-8", newline="") as out:
             while chunk := source.read(_CHUNK):
                 if utf8_check is not None and utf8_valid:
                     try:
@@ -292,12 +293,12 @@ def _transcode_to_utf8(file: LandingFile, feed: Feed, target: str) -> None:
         )
 
 
-def first_undecodable_byte(file: LandingFile, feed: Feed, encoding: str) -> tuple[int, int, bytes] | None:
+def first_undecodable_byte(file: LandingFile, encoding: str) -> tuple[int, int, bytes] | None:
     """(line, byte offset, the byte) of the first byte ``encoding`` cannot decode, streaming the
     file; None when it decodes whole."""
     decoder = codecs.getincrementaldecoder(encoding)()
     offset, lines = 0, 1
-    with _open_binary(file, feed) as handle:
+    with _open_binary(file.path) as handle:
         while True:
             chunk = handle.read(_CHUNK)
             try:
@@ -317,10 +318,10 @@ def first_undecodable_byte(file: LandingFile, feed: Feed, encoding: str) -> tupl
 def encoding_message(where: str, feed: Feed, file: LandingFile) -> str:
     """What is wrong with a file's encoding, in the user's terms: the line and byte of the first
     character the feed's encoding cannot read, and the encoding to set."""
-    located = first_undecodable_byte(file, feed, feed.encoding)
+    located = first_undecodable_byte(file, feed.encoding)
     line, offset, bad = located if located else (0, 0, b"")
     if feed.encoding == "utf-8":
-        fits_cp1252 = first_undecodable_byte(file, feed, "cp1252") is None
+        fits_cp1252 = first_undecodable_byte(file, "cp1252") is None
         suggestion = (
             "`encoding: cp1252` (a CSV saved by Excel on Windows)" if fits_cp1252 else "`encoding: latin-1`"
         )
@@ -338,7 +339,7 @@ def physical_line_of_record(path: str, record: int, delimiter: str) -> int | Non
     """The line on which the ``record``-th record (1-based, blank lines skipped) of a UTF-8
     text file starts, for error messages; None if the file ends first."""
     try:
-        with _plain_or_gzip(path) as stream:
+        with _open_text(path, "utf-8-sig") as stream:
             reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True)
             count = 0
             previous_line = 0
@@ -360,9 +361,3 @@ def _records_with_lines(reader: Any) -> Iterator[tuple[int, list[str]]]:
     for values in reader:
         yield previous + 1, values
         previous = reader.line_num
-
-
-def _plain_or_gzip(path: str) -> io.TextIOBase:
-    if path.lower().endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
-    return open(path, encoding="utf-8-sig", newline="")

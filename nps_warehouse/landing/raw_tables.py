@@ -20,14 +20,14 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from nps_warehouse.contract import SourceContract
+from nps_warehouse.contract import SOURCE_CONTRACTS, SourceContract
 from nps_warehouse.engines import EngineUnavailableError, postgres_connect, spark_session
 from nps_warehouse.landing.errors import LandingError
 from nps_warehouse.landing.files import quote_sql
@@ -324,19 +324,71 @@ def _legacy_raw_table(table: str, full_refresh: bool) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Engines written from files DuckDB parses first (PostgreSQL, Spark)
+# --------------------------------------------------------------------------------------------
+
+
+class _ParsedFirstRawStore(RawStore):
+    """A store whose engine cannot read the landing files: an in-memory DuckDB parses each new
+    file into a temporary file (:attr:`export_format`) when it is staged, so a malformed file
+    fails before anything is written; :meth:`commit` then writes them all."""
+
+    #: (file suffix, DuckDB COPY options) of the temporary files
+    export_format: tuple[str, str]
+
+    def _open_reader(self) -> None:
+        self.reader = duckdb.connect()
+        self.scratch = tempfile.TemporaryDirectory(prefix=f"nps-landing-{self.engine}-")
+        self.staged: list[tuple[SourceContract, Path]] = []
+
+    def begin(self, full_refresh: bool) -> None:
+        self.full_refresh = full_refresh
+        self.staged = []
+        self.counts: dict[int, int] = {}
+
+    def stage(self, contract: SourceContract, load_id: int, select_sql: str) -> None:
+        suffix, options = self.export_format
+        export = Path(self.scratch.name) / f"rows_{len(self.staged)}.{suffix}"
+        self.counts[load_id] = int(
+            self.reader.execute(f"copy ({select_sql}) to {quote_sql(str(export))} ({options})").fetchone()[0]
+        )
+        self.staged.append((contract, export))
+
+    def write(self) -> dict[int, int]:
+        """The files were parsed when staged; :meth:`commit` writes their rows with the log."""
+        return dict(self.counts)
+
+    def abort(self) -> None:
+        self.staged = []
+
+    def _close_reader(self) -> None:
+        self.reader.close()
+        self.scratch.cleanup()
+
+
+def _check_written(load: FileLoad, written: int) -> None:
+    """The rows of a load in the raw table, counted back against the rows read."""
+    if written != load.rows_read:
+        raise LandingError(
+            f"{load.source_file}: read {load.rows_read} rows but the raw table holds {written}"
+        )
+
+
+# --------------------------------------------------------------------------------------------
 # PostgreSQL: COPY, one transaction for the whole load
 # --------------------------------------------------------------------------------------------
 
 
-class PostgresRawStore(RawStore):
+class PostgresRawStore(_ParsedFirstRawStore):
     engine = "postgres"
+    # every non-null value quoted: PostgreSQL reads an unquoted empty field as null and a quoted
+    # one as text, so nulls and values survive exactly
+    export_format = ("csv", "format csv, header false, force_quote *")
 
     def __init__(self, settings: dict, schema: str, dbname: str | None = None) -> None:
         self.connection = postgres_connect(settings, dbname)
         self.schema = schema
-        self.reader = duckdb.connect()
-        self.scratch = tempfile.TemporaryDirectory(prefix="nps-landing-pg-")
-        self.staged: list[tuple[SourceContract, Path, int]] = []
+        self._open_reader()
 
     def _table(self, name: str) -> str:
         return f'"{self.schema}"."{name}"'
@@ -388,35 +440,13 @@ class PostgresRawStore(RawStore):
         with self.connection, self.connection.cursor() as cursor:
             return bool(self._columns(cursor, LOAD_LOG_TABLE))
 
-    def begin(self, full_refresh: bool) -> None:
-        self.full_refresh = full_refresh
-        self.staged = []
-        self.counts: dict[int, int] = {}
-
-    def stage(self, contract: SourceContract, load_id: int, select_sql: str) -> None:
-        export = Path(self.scratch.name) / f"rows_{len(self.staged)}.csv"
-        # every non-null value quoted: PostgreSQL reads an unquoted empty field as null and a
-        # quoted one as text, so nulls and values survive exactly
-        rows = int(
-            self.reader.execute(
-                f"copy ({select_sql}) to {quote_sql(str(export))} (format csv, header false, force_quote *)"
-            ).fetchone()[0]
-        )
-        self.staged.append((contract, export, rows))
-        self.counts[load_id] = rows
-
-    def write(self) -> dict[int, int]:
-        """The files were parsed when staged; their rows are written with the log, in one
-        transaction (:meth:`commit`)."""
-        return dict(self.counts)
-
     def commit(self, loads: Sequence[FileLoad], recopied: dict[str, int]) -> None:
         with self.connection, self.connection.cursor() as cursor:
             if self.full_refresh:
                 for contract in self.contracts:
                     cursor.execute(f"truncate table {self._table(contract.raw_table)}")
                 cursor.execute(f"truncate table {self._table(LOAD_LOG_TABLE)}")
-            for contract, export, _ in self.staged:
+            for contract, export in self.staged:
                 with export.open("r", encoding="utf-8", newline="") as rows:
                     cursor.copy_expert(
                         f"copy {self._table(contract.raw_table)} ({', '.join(raw_columns(contract))}) "
@@ -429,23 +459,16 @@ class PostgresRawStore(RawStore):
                     f"insert into {self._table(LOAD_LOG_TABLE)} ({LOG_COLUMN_LIST}) values ({placeholders})",
                     [getattr(load, column) for column in LOG_COLUMNS],
                 )
-                raw_table = next(c.raw_table for c in self.contracts if c.name == load.source_name)
+                raw_table = SOURCE_CONTRACTS[load.source_name].raw_table
                 cursor.execute(
                     f"select count(*) from {self._table(raw_table)} where load_id = %s", [load.load_id]
                 )
-                written = int(cursor.fetchone()[0])
-                if written != load.rows_read:
-                    raise LandingError(
-                        f"{load.source_file}: read {load.rows_read} rows but the raw table holds {written}"
-                    )
+                _check_written(load, int(cursor.fetchone()[0]))
             for source_file, modified_ns in recopied.items():
                 cursor.execute(
                     f"update {self._table(LOAD_LOG_TABLE)} set file_modified_ns = %s where source_file = %s",
                     [modified_ns, source_file],
                 )
-
-    def abort(self) -> None:
-        self.staged = []
 
     def row_counts(self, contracts: Sequence[SourceContract]) -> dict[str, int]:
         with self.connection, self.connection.cursor() as cursor:
@@ -457,8 +480,7 @@ class PostgresRawStore(RawStore):
 
     def close(self) -> None:
         self.connection.close()
-        self.reader.close()
-        self.scratch.cleanup()
+        self._close_reader()
 
 
 # --------------------------------------------------------------------------------------------
@@ -466,15 +488,14 @@ class PostgresRawStore(RawStore):
 # --------------------------------------------------------------------------------------------
 
 
-class SparkRawStore(RawStore):
+class SparkRawStore(_ParsedFirstRawStore):
     engine = "spark"
+    export_format = ("parquet", "format parquet")
 
     def __init__(self, settings: dict, schema: str) -> None:
         self.session = spark_session(settings)
         self.schema = schema
-        self.reader = duckdb.connect()
-        self.scratch = tempfile.TemporaryDirectory(prefix="nps-landing-spark-")
-        self.staged: list[tuple[SourceContract, Path, int]] = []
+        self._open_reader()
 
     def _table(self, name: str) -> str:
         return f"`{self.schema}`.`{name}`"
@@ -516,59 +537,31 @@ class SparkRawStore(RawStore):
     def has_load_log(self) -> bool:
         return self._columns(LOAD_LOG_TABLE) is not None
 
-    def begin(self, full_refresh: bool) -> None:
-        self.full_refresh = full_refresh
-        self.staged = []
-        self.counts: dict[int, int] = {}
-
-    def stage(self, contract: SourceContract, load_id: int, select_sql: str) -> None:
-        export = Path(self.scratch.name) / f"rows_{len(self.staged)}.parquet"
-        rows = int(
-            self.reader.execute(
-                f"copy ({select_sql}) to {quote_sql(str(export))} (format parquet)"
-            ).fetchone()[0]
-        )
-        self.staged.append((contract, export, rows))
-        self.counts[load_id] = rows
-
-    def write(self) -> dict[int, int]:
-        """The files were parsed when staged; their rows are written by one job with the log
-        (:meth:`commit`)."""
-        return dict(self.counts)
-
     def commit(self, loads: Sequence[FileLoad], recopied: dict[str, int]) -> None:
         if self.full_refresh:
             for contract in self.contracts:
                 self.session.sql(f"truncate table {self._table(contract.raw_table)}")
             self.session.sql(f"truncate table {self._table(LOAD_LOG_TABLE)}")
         for contract in self.contracts:
-            exports = [str(export.resolve()) for staged, export, _ in self.staged if staged is contract]
+            exports = [str(export.resolve()) for staged, export in self.staged if staged is contract]
             if exports:
                 frame = self.session.read.parquet(*exports).select(*raw_columns(contract))
                 frame.write.insertInto(f"{self.schema}.{contract.raw_table}", overwrite=False)
-        log = [load for load in self.file_loads()] if recopied else []
         if recopied:
+            # a Parquet table has no update: the log is written again with the new times
             log = [
-                FileLoad(
-                    **{
-                        **load.__dict__,
-                        "file_modified_ns": recopied.get(load.source_file, load.file_modified_ns),
-                    }
-                )
-                for load in log
+                replace(load, file_modified_ns=recopied.get(load.source_file, load.file_modified_ns))
+                for load in self.file_loads()
             ]
             self._write_log(log, overwrite=True)
         if loads:
             self._write_log(loads, overwrite=False)
         for load in loads:
-            raw_table = next(c.raw_table for c in self.contracts if c.name == load.source_name)
+            raw_table = SOURCE_CONTRACTS[load.source_name].raw_table
             written = self.session.sql(
                 f"select count(*) from {self._table(raw_table)} where load_id = {load.load_id}"
             ).collect()[0][0]
-            if int(written) != load.rows_read:
-                raise LandingError(
-                    f"{load.source_file}: read {load.rows_read} rows but the raw table holds {written}"
-                )
+            _check_written(load, int(written))
 
     def _write_log(self, loads: Sequence[FileLoad], overwrite: bool) -> None:
         schema = ", ".join(f"{name} {_log_type(name, 'string', 'timestamp_ntz')}" for name in LOG_COLUMNS)
@@ -578,9 +571,6 @@ class SparkRawStore(RawStore):
             frame.write.insertInto(f"{self.schema}.{LOAD_LOG_TABLE}", overwrite=overwrite)
         elif overwrite:
             self.session.sql(f"truncate table {self._table(LOAD_LOG_TABLE)}")
-
-    def abort(self) -> None:
-        self.staged = []
 
     def row_counts(self, contracts: Sequence[SourceContract]) -> dict[str, int]:
         return {
@@ -592,8 +582,7 @@ class SparkRawStore(RawStore):
 
     def close(self) -> None:
         """The session stays: in one process it is shared with dbt."""
-        self.reader.close()
-        self.scratch.cleanup()
+        self._close_reader()
 
 
 def open_store(

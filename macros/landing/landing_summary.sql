@@ -22,7 +22,8 @@
     {%- endif -%}
     {%- set staging = nps_staging_relation() -%}
     {%- set loads = nps_raw_relation('landing_file_loads') -%}
-    {%- set published = statuses.get('fct_nps_responses') == 'success' -%}
+    {%- set published = statuses.get('fct_nps_responses') == 'success'
+        and statuses.get('rpt_response_audit') == 'success' -%}
     {%- set reasons = nps_rejection_reasons() -%}
     {%- set this_build = nps_load_timestamp() -%}
 
@@ -34,40 +35,25 @@
     {%- set summary_sql -%}
         with
 
-        staged as (
-            select load_id, response_key, source_file, source_row_number, rejection_reason
-            from {{ staging }}
+        {% if published -%}
+        -- the statuses of this build's rows, as the audit decides them
+        statused as (
+            select load_id, reason as rejection_reason, status
+            from {{ nps_model_relation('rpt_response_audit') }}
             where loaded_at = {{ this_build }}
         ),
-
-        {% if published -%}
-        published as (
-            select response_key, source_file, source_row_number
-            from {{ nps_model_relation('fct_nps_responses') }}
-        ),
-
-        statused as (
-            select
-                staged.load_id,
-                staged.rejection_reason,
-                case
-                    when staged.rejection_reason is not null then 'rejected'
-                    when published.source_file = staged.source_file
-                        and published.source_row_number = staged.source_row_number then 'accepted'
-                    when published.response_key is not null then 'superseded'
-                    else 'pending'
-                end as status
-            from staged
-            left join published
-                on staged.response_key = published.response_key
-        ),
         {%- else -%}
+        -- the marts were not published: a valid row is pending
         statused as (
             select
                 load_id,
                 rejection_reason,
-                case when rejection_reason is not null then 'rejected' else 'pending' end as status
-            from staged
+                case
+                    when rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
+                    else {{ nps_literal('status', 'pending') }}
+                end as status
+            from {{ staging }}
+            where loaded_at = {{ this_build }}
         ),
         {%- endif %}
 
@@ -75,10 +61,10 @@
             select
                 load_id,
                 {%- for status in ['accepted', 'rejected', 'superseded', 'pending'] %}
-                sum(case when status = '{{ status }}' then 1 else 0 end) as {{ status }},
+                sum(case when status = {{ nps_literal('status', status) }} then 1 else 0 end) as {{ status }},
                 {%- endfor %}
                 {%- for reason in reasons %}
-                sum(case when rejection_reason = '{{ reason }}' then 1 else 0 end) as {{ reason }},
+                sum(case when rejection_reason = {{ nps_literal('reason', reason) }} then 1 else 0 end) as {{ reason }},
                 {%- endfor %}
                 count(*) as rows_staged
             from statused
@@ -183,14 +169,14 @@
     its files, its top reasons, and the query that shows its rows. -#}
 {% macro nps_rejected_loads_report(staging, gate) -%}
     {%- set reasons = nps_rejection_reasons() -%}
-    {%- set excluded = "rejection_reason in ('" ~ (nps_exclusion_reasons() | join("', '")) ~ "')" -%}
+    {%- set excluded = "rejection_reason in (" ~ nps_literal_list(nps_exclusion_reasons()) ~ ")" -%}
     {%- set report_sql -%}
         select
             {{ cast_to_text('loaded_at') }},
             sum(case when {{ excluded }} then 0 else 1 end),
             sum(case when rejection_reason is not null and not {{ excluded }} then 1 else 0 end),
             {%- for reason in reasons %}
-            sum(case when rejection_reason = '{{ reason }}' then 1 else 0 end),
+            sum(case when rejection_reason = {{ nps_literal('reason', reason) }} then 1 else 0 end),
             {%- endfor %}
             count(distinct source_file)
         from {{ staging }}

@@ -24,6 +24,19 @@ RESPONSE_COLUMNS: tuple[str, ...] = (
     "comment",
 )
 
+#: The columns of a CX programme an export may bring beside the core ones: where the survey was
+#: asked (touchpoint, brand, business unit, over the nps_surveys seed's defaults), the contact it
+#: follows (interaction, invitation) and the CSAT (1-5) and CES (1-7) scores asked beside NPS.
+RESPONSE_PROGRAMME_COLUMNS: tuple[str, ...] = (
+    "touchpoint",
+    "brand",
+    "business_unit",
+    "interaction_id",
+    "invitation_id",
+    "csat_score",
+    "ces_score",
+)
+
 
 @dataclass(frozen=True)
 class SourceContract:
@@ -53,9 +66,9 @@ SOURCE_CONTRACTS: dict[str, SourceContract] = {
         raw_table="raw_responses",
         # the core columns, then those only some exports bring (language, and the response type
         # and finished flag survey tools record)
-        columns=(*RESPONSE_COLUMNS, "language", "response_type", "finished"),
+        columns=(*RESPONSE_COLUMNS, "language", "response_type", "finished", *RESPONSE_PROGRAMME_COLUMNS),
         required=("response_id", "submitted_at", "score"),
-        quietly_optional=("language", "response_type", "finished"),
+        quietly_optional=("language", "response_type", "finished", *RESPONSE_PROGRAMME_COLUMNS),
     ),
 }
 
@@ -63,6 +76,44 @@ SOURCE_CONTRACTS: dict[str, SourceContract] = {
 RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
 
 _COUNTS = ("responses", "promoters", "passives", "detractors", "nps")
+
+#: The dimensions of fct_cx_daily_by_dimension, in order (macro cx_dimensions): overall (value
+#: ``all``), then each by the column of fct_nps_responses it reads.
+CX_DIMENSIONS: dict[str, str | None] = {
+    "overall": None,
+    "channel": "channel",
+    "region": "region",
+    "segment": "segment",
+    "survey": "survey_id",
+    "survey_type": "survey_type",
+    "touchpoint": "touchpoint",
+    "brand": "brand",
+    "business_unit": "business_unit",
+    "language": "language",
+}
+
+#: The measures and scores of fct_cx_daily_by_dimension, in column order.
+CX_MEASURES: tuple[str, ...] = (
+    "responses",
+    "nps_responses",
+    "promoters",
+    "passives",
+    "detractors",
+    "nps",
+    "csat_responses",
+    "csat_satisfied",
+    "csat_score_sum",
+    "csat_score_sum_squares",
+    "csat_pct",
+    "csat_mean",
+    "ces_responses",
+    "ces_easy",
+    "ces_difficult",
+    "ces_score_sum",
+    "ces_score_sum_squares",
+    "ces_easy_pct",
+    "ces_mean",
+)
 
 #: Rejection reasons, in rule order (the README, Validation and normalisation rules).
 REJECTION_REASONS: tuple[str, ...] = (
@@ -81,11 +132,22 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "survey_id",
         "customer_id",
         "agent_id",
+        "interaction_id",
+        "invitation_id",
         "channel",
         "region",
         "segment",
+        "survey_type",
+        "touchpoint",
+        "brand",
+        "business_unit",
+        "language",
         "nps_score",
         "nps_category",
+        "csat_score",
+        "csat_category",
+        "ces_score",
+        "ces_category",
         "comment",
         "response_date",
         "submitted_at",
@@ -98,9 +160,19 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_nps_daily_by_region": ("response_date", "region", *_COUNTS),
     "fct_nps_daily_by_segment": ("response_date", "segment", *_COUNTS),
     "fct_nps_daily_overall": ("response_date", *_COUNTS),
+    "fct_cx_daily_by_dimension": ("response_date", "dimension_name", "dimension_value", *CX_MEASURES),
     "dim_channel": ("channel", "channel_name", "sort_order"),
     "dim_region": ("region", "region_name", "country_code", "is_reference_region"),
     "dim_segment": ("segment", "segment_name", "is_reference_segment"),
+    "dim_survey": (
+        "survey_id",
+        "survey_name",
+        "survey_type",
+        "touchpoint",
+        "brand",
+        "business_unit",
+        "is_reference_survey",
+    ),
     "dim_date": (
         "date_day",
         "year_number",
@@ -122,6 +194,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         *(f"raw_{column}" for column in RESPONSE_RAW_COLUMNS),
         "status",
         "reason",
+        "metric_issues",
     ),
     "rpt_rejected_rows": (
         "source_file",
@@ -132,6 +205,9 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "raw_response_id",
         "raw_submitted_at",
         "raw_score",
+        "raw_csat_score",
+        "raw_ces_score",
+        "metric_issues",
         "raw_response_type",
         "raw_finished",
         "source_timezone",
@@ -159,6 +235,13 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "first_response_date",
         "last_response_date",
     ),
+    "rpt_unmapped_codes": (
+        "dimension_name",
+        "code",
+        "responses",
+        "first_response_date",
+        "last_response_date",
+    ),
 }
 
 #: Load metadata the incremental marts carry after their data columns: the merge key and when
@@ -167,6 +250,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
 MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_nps_responses": ("response_key", "loaded_at"),
     "fct_nps_daily": ("loaded_at",),
+    "fct_cx_daily_by_dimension": ("loaded_at",),
     "rpt_response_audit": ("load_id", "loaded_at"),
     "rpt_rejected_rows": ("load_id", "loaded_at"),
     "rpt_load_history": ("load_id", "loaded_at", "staged_at"),

@@ -1,13 +1,66 @@
 {#- The business constants of the warehouse, in one place. Nothing else spells a threshold,
     a reason code or a status. -#}
 
-{% macro nps_score_bounds() -%}
+{#- The three metrics a response may carry, by contract column: NPS (0-10), CSAT (1-5, satisfied
+    4-5, dissatisfied 1-2) and CES (1-7, agreement that the company made it easy: easy 5-7,
+    difficult 1-3). -#}
+{% macro cx_metric_bounds() -%}
     {{ return({
-        'min_score': 0,
-        'max_score': 10,
-        'passive_min_score': 7,
-        'promoter_min_score': 9,
+        'score': {'min_score': 0, 'max_score': 10, 'passive_min_score': 7, 'promoter_min_score': 9},
+        'csat_score': {'min_score': 1, 'max_score': 5, 'satisfied_min_score': 4, 'dissatisfied_max_score': 2},
+        'ces_score': {'min_score': 1, 'max_score': 7, 'easy_min_score': 5, 'difficult_max_score': 3},
     }) }}
+{%- endmacro %}
+
+{% macro nps_score_bounds() -%}
+    {{ return(cx_metric_bounds()['score']) }}
+{%- endmacro %}
+
+{#- The note the audit's metric_issues column gives a metric present but invalid, beside a valid
+    one (the row is accepted, the metric nulled) or not (the row is rejected invalid_score). -#}
+{% macro cx_metric_issues() -%}
+    {{ return({
+        'score': 'invalid_score',
+        'csat_score': 'invalid_csat_score',
+        'ces_score': 'invalid_ces_score',
+    }) }}
+{%- endmacro %}
+
+{% macro csat_categories() -%}
+    {{ return(['satisfied', 'neutral', 'dissatisfied']) }}
+{%- endmacro %}
+
+{% macro ces_categories() -%}
+    {{ return(['easy', 'neutral', 'difficult']) }}
+{%- endmacro %}
+
+{#- A survey of the nps_surveys seed is relationship or transactional; one it does not list is
+    unknown. -#}
+{% macro cx_survey_types() -%}
+    {{ return(['relationship', 'transactional', 'unknown']) }}
+{%- endmacro %}
+
+{#- The dimensions of fct_cx_daily_by_dimension, in order: dimension_name -> the column of
+    fct_nps_responses whose value is dimension_value (overall: every response, value all). -#}
+{% macro cx_dimensions() -%}
+    {{ return({
+        'overall': none,
+        'channel': 'channel',
+        'region': 'region',
+        'segment': 'segment',
+        'survey': 'survey_id',
+        'survey_type': 'survey_type',
+        'touchpoint': 'touchpoint',
+        'brand': 'brand',
+        'business_unit': 'business_unit',
+        'language': 'language',
+    }) }}
+{%- endmacro %}
+
+{#- The free-text code lists of seed nps_codes; a value outside its list is kept as read and
+    reported in rpt_unmapped_codes. -#}
+{% macro cx_code_dimensions() -%}
+    {{ return(['touchpoint', 'brand', 'business_unit', 'loyalty_tier', 'team', 'site']) }}
 {%- endmacro %}
 
 {% macro nps_rejection_reasons() -%}
@@ -54,10 +107,11 @@
     {{ return(['promoter', 'passive', 'detractor']) }}
 {%- endmacro %}
 
-{#- Stand-ins: `unknown` for an empty channel, region or segment; `other` for a channel no
-    alias maps. -#}
+{#- Stand-ins: `unknown` for an empty channel, region, segment, survey, touchpoint, brand,
+    business unit or language; `other` for a channel no alias maps; `all` for the value of the
+    overall dimension. -#}
 {% macro nps_placeholders() -%}
-    {{ return(['unknown', 'other']) }}
+    {{ return(['unknown', 'other', 'all']) }}
 {%- endmacro %}
 
 {#- A constant as a quoted SQL literal, failing at compile time on a typo. -#}
@@ -67,6 +121,11 @@
         'status': nps_response_statuses(),
         'category': nps_categories(),
         'placeholder': nps_placeholders(),
+        'csat_category': csat_categories(),
+        'ces_category': ces_categories(),
+        'metric_issue': cx_metric_issues().values() | list,
+        'survey_type': cx_survey_types(),
+        'dimension': cx_dimensions().keys() | list,
     }[kind] -%}
     {%- if value not in allowed -%}
         {{ exceptions.raise_compiler_error("Unknown NPS " ~ kind ~ " '" ~ value ~ "'; expected one of " ~ allowed | join(', ')) }}

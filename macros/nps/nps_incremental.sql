@@ -277,15 +277,15 @@ where
     response (every response of the date moved to another one): the overwrite wrote no row
     there, so the date still holds its old cells. Other engines: nothing (nps_replace_dates
     deleted them). -#}
-{% macro nps_drop_dates_without_rows(rows_relation) -%}
-    {{ return(adapter.dispatch('nps_drop_dates_without_rows', 'nps_warehouse')(rows_relation)) }}
+{% macro nps_drop_dates_without_rows(rows_relation, rows_filter='true') -%}
+    {{ return(adapter.dispatch('nps_drop_dates_without_rows', 'nps_warehouse')(rows_relation, rows_filter)) }}
 {%- endmacro %}
 
-{% macro default__nps_drop_dates_without_rows(rows_relation) -%}
+{% macro default__nps_drop_dates_without_rows(rows_relation, rows_filter) -%}
     {{ return('') }}
 {%- endmacro %}
 
-{% macro spark__nps_drop_dates_without_rows(rows_relation) -%}
+{% macro spark__nps_drop_dates_without_rows(rows_relation, rows_filter) -%}
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
@@ -295,7 +295,7 @@ where
     {%- endif -%}
     {%- set present = run_query(
         'select distinct cast(response_date as string) from ' ~ rows_relation
-        ~ ' where response_date in (' ~ nps_date_literals(touched) ~ ')'
+        ~ ' where response_date in (' ~ nps_date_literals(touched) ~ ') and (' ~ rows_filter ~ ')'
     ).columns[0].values() | list -%}
     {%- set held = run_query(
         'select distinct cast(response_date as string) from ' ~ this

@@ -112,15 +112,15 @@
     end
 {%- endmacro %}
 
-{#- The score of a row, read with the decimal mark of its feed: a feed whose decimal mark is
-    "," accepts 9,0 (and refuses 9.0, which a "." feed accepts). -#}
-{% macro nps_score_by_feed(text, feed_column, feeds) -%}
+{#- A metric of a row (score, csat_score or ces_score), read with the decimal mark of its feed:
+    a feed whose decimal mark is "," accepts 9,0 (and refuses 9.0, which a "." feed accepts). -#}
+{% macro nps_score_by_feed(text, feed_column, feeds, metric='score') -%}
     {%- set comma_feeds = feeds | selectattr('decimal_mark', 'eq', ',') | map(attribute='feed_name') | list -%}
     {%- if not comma_feeds -%}
-        {{ return(parse_nps_score(text)) }}
+        {{ return(parse_score(text, metric)) }}
     {%- endif -%}
     case
-        when {{ feed_column }} in ('{{ comma_feeds | join("', '") }}') then {{ parse_nps_score(text, ',') }}
-        else {{ parse_nps_score(text) }}
+        when {{ feed_column }} in ('{{ comma_feeds | join("', '") }}') then {{ parse_score(text, metric, ',') }}
+        else {{ parse_score(text, metric) }}
     end
 {%- endmacro %}

@@ -169,6 +169,13 @@ class RawRow:
     language: str | None = None
     response_type: str | None = None
     finished: str | None = None
+    touchpoint: str | None = None
+    brand: str | None = None
+    business_unit: str | None = None
+    interaction_id: str | None = None
+    invitation_id: str | None = None
+    csat_score: str | None = None
+    ces_score: str | None = None
     feed_name: str = "default"
     #: the zone the row's timestamps without an offset are read in
     source_timezone: str = "UTC"

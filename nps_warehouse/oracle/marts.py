@@ -16,7 +16,7 @@ from datetime import UTC, date, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from nps_warehouse.contract import MART_COLUMNS, REJECTION_REASONS
+from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, REJECTION_REASONS
 from nps_warehouse.oracle.feeds import Feed, implicit_feed, load_landing_config
 from nps_warehouse.oracle.files import LandingFile, RawRow, feed_files, read_landing_file
 from nps_warehouse.oracle.responses import (
@@ -24,12 +24,15 @@ from nps_warehouse.oracle.responses import (
     OTHER,
     REJECTED,
     SUPERSEDED,
+    UNKNOWN,
     Response,
     Seeds,
     channel_key,
     load_seeds,
+    metric_issues,
     nps,
     rejection_reason,
+    rounded_ratio,
     to_response,
     trim,
 )
@@ -85,12 +88,14 @@ def compute_marts(
     files = landing_files(raw_spec, config=config)
 
     verdicts: list[_Verdict] = []
+    issues: list[str | None] = []
     winners: dict[str, Response] = {}  # response_id -> best valid row so far
     for landed in files:
         feed = landed.feed
         for row in landed.rows:
             reason = rejection_reason(row, formats=feed.timestamp_formats, decimal_mark=feed.decimal_mark)
             verdicts.append(_Verdict(row, reason))
+            issues.append(metric_issues(row, feed.decimal_mark))
             if reason is None:
                 candidate = to_response(
                     row,
@@ -106,21 +111,26 @@ def compute_marts(
     accepted = {(r.source_file, r.source_row_number) for r in winners.values()}
     statuses = [_status(verdict, accepted) for verdict in verdicts]
     responses = sorted(winners.values(), key=lambda response: response.response_id)
+    nps_responses = [response for response in responses if response.nps_score is not None]
+    cube = _cx_daily_by_dimension(responses)
     marts = {
         "fct_nps_responses": [response.as_row() for response in responses],
-        "fct_nps_daily": _daily(responses, ("response_date", "channel", "region", "segment")),
-        "fct_nps_daily_by_channel": _daily(responses, ("response_date", "channel")),
-        "fct_nps_daily_by_region": _daily(responses, ("response_date", "region")),
-        "fct_nps_daily_by_segment": _daily(responses, ("response_date", "segment")),
-        "fct_nps_daily_overall": _daily(responses, ("response_date",)),
+        "fct_nps_daily": _daily(nps_responses, ("response_date", "channel", "region", "segment")),
+        "fct_nps_daily_by_channel": _daily(nps_responses, ("response_date", "channel")),
+        "fct_nps_daily_by_region": _daily(nps_responses, ("response_date", "region")),
+        "fct_nps_daily_by_segment": _daily(nps_responses, ("response_date", "segment")),
+        "fct_nps_daily_overall": _daily(nps_responses, ("response_date",)),
+        "fct_cx_daily_by_dimension": cube,
+        "dim_survey": _dim_survey(responses, seeds),
         "dim_channel": _sorted(seeds.channels, 1),
         "dim_region": _dim_region(responses, seeds),
         "dim_segment": _dim_segment(responses, seeds),
         "dim_date": _dim_date(responses),
-        "rpt_response_audit": _audit(verdicts, statuses),
-        "rpt_rejected_rows": _rejected_rows(verdicts),
+        "rpt_response_audit": _audit(verdicts, statuses, issues),
+        "rpt_rejected_rows": _rejected_rows(verdicts, issues),
         "rpt_load_history": _load_history(files, verdicts, statuses),
         "rpt_unmapped_channels": _unmapped_channels(responses),
+        "rpt_unmapped_codes": _unmapped_codes(responses, seeds),
     }
     return {mart: marts[mart] for mart in MART_COLUMNS}
 
@@ -136,7 +146,7 @@ def _status(verdict: _Verdict, accepted: set[tuple[str, int]]) -> str:
 # ------------------------------------------------------------------------------ audit
 
 
-def _audit(verdicts: list[_Verdict], statuses: list[str]) -> list[Row]:
+def _audit(verdicts: list[_Verdict], statuses: list[str], issues: list[str | None]) -> list[Row]:
     rows = [
         (
             verdict.row.source_file,
@@ -146,13 +156,14 @@ def _audit(verdicts: list[_Verdict], statuses: list[str]) -> list[Row]:
             *verdict.row.raw_values(),
             status,
             verdict.reason,
+            issue,
         )
-        for verdict, status in zip(verdicts, statuses, strict=True)
+        for verdict, status, issue in zip(verdicts, statuses, issues, strict=True)
     ]
     return _sorted(rows, 2)
 
 
-def _rejected_rows(verdicts: list[_Verdict]) -> list[Row]:
+def _rejected_rows(verdicts: list[_Verdict], issues: list[str | None]) -> list[Row]:
     rows = [
         (
             row.source_file,
@@ -163,11 +174,14 @@ def _rejected_rows(verdicts: list[_Verdict]) -> list[Row]:
             row.response_id,
             row.submitted_at,
             row.score,
+            row.csat_score,
+            row.ces_score,
+            issue,
             row.response_type,
             row.finished,
             row.source_timezone,
         )
-        for verdict in verdicts
+        for verdict, issue in zip(verdicts, issues, strict=True)
         if verdict.reason is not None
         for row in (verdict.row,)
     ]
@@ -227,6 +241,91 @@ def _daily(responses: Iterable[Response], grain: tuple[str, ...]) -> list[Row]:
         score = nps(promoters, detractors, total)
         rows.append((*key, total, promoters, passives, detractors, score))
     return _sorted(rows, len(grain))
+
+
+def _cx_daily_by_dimension(responses: list[Response]) -> list[Row]:
+    """fct_cx_daily_by_dimension: every response counted once per dimension, by day."""
+    cells: dict[tuple[date, str, str], list[Response]] = {}
+    for response in responses:
+        for name, column in CX_DIMENSIONS.items():
+            value = "all" if column is None else getattr(response, column)
+            key = (response.response_date, name, UNKNOWN if value is None else str(value))
+            cells.setdefault(key, []).append(response)
+    return _sorted(((*key, *cx_measures(members)) for key, members in cells.items()), 3)
+
+
+def cx_measures(responses: list[Response]) -> tuple[Any, ...]:
+    """The measures and scores of fct_cx_daily_by_dimension (CX_MEASURES) of a group."""
+    categories = Counter(response.nps_category for response in responses)
+    promoters, passives, detractors = categories["promoter"], categories["passive"], categories["detractor"]
+    nps_count = promoters + passives + detractors
+    csat = [response.csat_score for response in responses if response.csat_score is not None]
+    ces = [response.ces_score for response in responses if response.ces_score is not None]
+    satisfied = sum(1 for score in csat if score >= 4)
+    easy = sum(1 for score in ces if score >= 5)
+    difficult = sum(1 for score in ces if score <= 3)
+    return (
+        len(responses),
+        nps_count,
+        promoters,
+        passives,
+        detractors,
+        nps(promoters, detractors, nps_count) if nps_count else None,
+        len(csat),
+        satisfied,
+        sum(csat),
+        sum(score * score for score in csat),
+        rounded_ratio(satisfied, len(csat)),
+        rounded_ratio(sum(csat), len(csat), 1),
+        len(ces),
+        easy,
+        difficult,
+        sum(ces),
+        sum(score * score for score in ces),
+        rounded_ratio(easy, len(ces)),
+        rounded_ratio(sum(ces), len(ces), 1),
+    )
+
+
+def _dim_survey(responses: list[Response], seeds: Seeds) -> list[Row]:
+    survey_ids = set(seeds.surveys) | {response.survey_id or UNKNOWN for response in responses}
+    rows = []
+    for survey_id in survey_ids:
+        survey = seeds.surveys.get(survey_id)
+        if survey is None:
+            rows.append((survey_id, survey_id, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, False))
+        else:
+            rows.append(
+                (
+                    survey_id,
+                    survey.survey_name,
+                    survey.survey_type,
+                    survey.touchpoint or UNKNOWN,
+                    survey.brand or UNKNOWN,
+                    survey.business_unit or UNKNOWN,
+                    True,
+                )
+            )
+    return _sorted(rows, 1)
+
+
+def _known_codes(seeds: Seeds) -> dict[str, set[str]]:
+    """The coded dimensions rpt_unmapped_codes checks, and the codes their seeds list."""
+    known = {"region": set(seeds.regions), "segment": set(seeds.segments)}
+    for dimension in ("touchpoint", "brand", "business_unit"):
+        known[dimension] = seeds.codes.get(dimension, set())
+    return known
+
+
+def _unmapped_codes(responses: list[Response], seeds: Seeds) -> list[Row]:
+    dates: dict[tuple[str, str], list[date]] = {}
+    for dimension, known in _known_codes(seeds).items():
+        for response in responses:
+            code = getattr(response, dimension)
+            if code != UNKNOWN and code not in known:
+                dates.setdefault((dimension, code), []).append(response.response_date)
+    rows = [(*key, len(days), min(days), max(days)) for key, days in dates.items()]
+    return _sorted(rows, 2)
 
 
 def _dim_region(responses: list[Response], seeds: Seeds) -> list[Row]:

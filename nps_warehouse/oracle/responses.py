@@ -36,8 +36,17 @@ ACCEPTED = "accepted"
 REJECTED = "rejected"
 SUPERSEDED = "superseded"
 
-UNKNOWN = "unknown"  # channel, region or segment left empty
+UNKNOWN = "unknown"  # channel, region, segment, survey, touchpoint, ... left empty
 OTHER = "other"  # channel that no alias of the seed matches
+
+#: The scale of each metric, by contract column: (lowest, highest) score.
+METRIC_BOUNDS: dict[str, tuple[int, int]] = {"score": (0, 10), "csat_score": (1, 5), "ces_score": (1, 7)}
+#: What metric_issues says of a metric written but invalid.
+METRIC_ISSUES: dict[str, str] = {
+    "score": "invalid_score",
+    "csat_score": "invalid_csat_score",
+    "ces_score": "invalid_ces_score",
+}
 
 #: ``response_type`` values (trimmed, lower-cased) of a preview, a test or spam: Qualtrics'
 #: texts and codes (README rule 1).
@@ -81,15 +90,32 @@ def _score_pattern(decimal_mark: str) -> re.Pattern[str]:
     return re.compile(rf"0*([0-9]{{1,2}})(?:{re.escape(decimal_mark)}0+)?")
 
 
-def parse_score(raw: str | None, decimal_mark: str = ".") -> int | None:
-    """The 0-10 score written in ``raw`` (``9``, ``09``, ``9.0`` with the decimal mark ``.``,
-    ``9,0`` with ``,``); None when missing or invalid."""
+def parse_score(raw: str | None, decimal_mark: str = ".", metric: str = "score") -> int | None:
+    """The score of ``metric`` (score 0-10, csat_score 1-5, ces_score 1-7) written in ``raw``
+    (``9``, ``09``, ``9.0`` with the decimal mark ``.``, ``9,0`` with ``,``); None when missing
+    or invalid."""
     text = trim(raw)
     match = _score_pattern(decimal_mark).fullmatch(text) if text is not None else None
     if match is None:
         return None
     score = int(match.group(1))
-    return score if score <= 10 else None
+    lowest, highest = METRIC_BOUNDS[metric]
+    return score if lowest <= score <= highest else None
+
+
+def _metric_texts(row: RawRow) -> dict[str, str | None]:
+    return {metric: getattr(row, metric) for metric in METRIC_BOUNDS}
+
+
+def metric_issues(row: RawRow, decimal_mark: str = ".") -> str | None:
+    """The metrics of ``row`` written but invalid, in contract order, joined by ", "; None
+    when there is none."""
+    issues = [
+        METRIC_ISSUES[metric]
+        for metric, raw in _metric_texts(row).items()
+        if trim(raw) is not None and parse_score(raw, decimal_mark, metric) is None
+    ]
+    return ", ".join(issues) or None
 
 
 def rejection_reason(
@@ -113,9 +139,10 @@ def rejection_reason(
         return MISSING_RESPONSE_ID
     if parse_submitted_at(row.submitted_at, row.source_timezone, formats) is None:
         return INVALID_SUBMITTED_AT
-    if trim(row.score) is None:
+    texts = _metric_texts(row)
+    if all(trim(raw) is None for raw in texts.values()):
         return MISSING_SCORE
-    if parse_score(row.score, decimal_mark) is None:
+    if all(parse_score(raw, decimal_mark, metric) is None for metric, raw in texts.items()):
         return INVALID_SCORE
     return None
 
@@ -135,7 +162,9 @@ def map_channel(raw: str | None, channel_by_key: dict[str, str]) -> str:
     return channel_by_key.get(channel_key(str(raw)), OTHER)
 
 
-def nps_category(score: int) -> str:
+def nps_category(score: int | None) -> str | None:
+    if score is None:
+        return None
     if score >= 9:
         return "promoter"
     if score >= 7:
@@ -143,16 +172,39 @@ def nps_category(score: int) -> str:
     return "detractor"
 
 
-def nps(promoters: int, detractors: int, responses: int) -> Decimal:
-    """100 * (promoters - detractors) / responses, rounded half away from zero.
+def csat_category(score: int | None) -> str | None:
+    """satisfied (4-5), neutral (3), dissatisfied (1-2)."""
+    if score is None:
+        return None
+    return "satisfied" if score >= 4 else "neutral" if score == 3 else "dissatisfied"
 
-    Computed exactly: the value in hundredths is a fraction, rounded to an integer.
-    """
-    hundredths = Fraction(100 * 100 * (promoters - detractors), responses)
+
+def ces_category(score: int | None) -> str | None:
+    """easy (5-7), neutral (4), difficult (1-3)."""
+    if score is None:
+        return None
+    return "easy" if score >= 5 else "neutral" if score == 4 else "difficult"
+
+
+def rounded_ratio(numerator: int, denominator: int, scale: int = 100) -> Decimal | None:
+    """scale * numerator / denominator rounded half away from zero to two decimals; None when
+    the denominator is 0. Computed exactly: the value in hundredths is a fraction, rounded to
+    an integer."""
+    if denominator == 0:
+        return None
+    hundredths = Fraction(100 * scale * numerator, denominator)
     rounded = math.floor(abs(hundredths) + Fraction(1, 2))
     if hundredths < 0:
         rounded = -rounded
     return (Decimal(rounded) / 100).quantize(Decimal("0.01"))
+
+
+def nps(promoters: int, detractors: int, responses: int) -> Decimal:
+    """100 * (promoters - detractors) / responses, rounded half away from zero."""
+    value = rounded_ratio(promoters - detractors, responses)
+    if value is None:
+        raise ZeroDivisionError("NPS of no response")
+    return value
 
 
 # ------------------------------------------------------------------------------ seeds
@@ -168,6 +220,25 @@ class Seeds:
     regions: dict[str, tuple[str | None, str | None]]
     #: segment -> segment_name, from ``nps_segments``.
     segments: dict[str, str | None]
+    #: survey_id -> its row of ``nps_surveys`` (codes trimmed and lower-cased, empty as None).
+    surveys: dict[str, Survey]
+    #: dimension_name -> the codes ``nps_codes`` lists for it (lower-case).
+    codes: dict[str, set[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    survey_name: str
+    survey_type: str
+    touchpoint: str | None
+    brand: str | None
+    business_unit: str | None
+
+
+def _code(value: str | None) -> str | None:
+    """A free-text code as staging normalises it: trimmed, lower-cased, None when empty."""
+    text = trim(value)
+    return text.lower() if text is not None else None
 
 
 def _read_seed(seeds_dir: Path, name: str) -> list[dict[str, str | None]]:
@@ -194,7 +265,20 @@ def load_seeds(seeds_dir: str | Path) -> Seeds:
         for row in _read_seed(seeds_dir, "nps_regions")
     }
     segments = {str(row["segment"]): row["segment_name"] for row in _read_seed(seeds_dir, "nps_segments")}
-    return Seeds(channels, channel_by_key, regions, segments)
+    surveys = {
+        str(trim(row["survey_id"])): Survey(
+            survey_name=str(row["survey_name"]),
+            survey_type=str(_code(row["survey_type"])),
+            touchpoint=_code(row["touchpoint"]),
+            brand=_code(row["brand"]),
+            business_unit=_code(row["business_unit"]),
+        )
+        for row in _read_seed(seeds_dir, "nps_surveys")
+    }
+    codes: dict[str, set[str]] = {}
+    for row in _read_seed(seeds_dir, "nps_codes"):
+        codes.setdefault(str(_code(row["dimension_name"])), set()).add(str(_code(row["code"])))
+    return Seeds(channels, channel_by_key, regions, segments, surveys, codes)
 
 
 # -------------------------------------------------------------------------- responses
@@ -208,11 +292,22 @@ class Response:
     survey_id: str | None
     customer_id: str | None
     agent_id: str | None
+    interaction_id: str | None
+    invitation_id: str | None
     channel: str
     region: str
     segment: str
-    nps_score: int
-    nps_category: str
+    survey_type: str
+    touchpoint: str
+    brand: str
+    business_unit: str
+    language: str
+    nps_score: int | None
+    nps_category: str | None
+    csat_score: int | None
+    csat_category: str | None
+    ces_score: int | None
+    ces_category: str | None
     comment: str | None
     response_date: date
     submitted_at: datetime
@@ -242,19 +337,34 @@ def to_response(
     """Normalise a row that passed every rule (``rejection_reason(row) is None``)."""
     submitted_at = parse_submitted_at(row.submitted_at, row.source_timezone, formats)
     score = parse_score(row.score, decimal_mark)
-    if submitted_at is None or score is None:
+    csat = parse_score(row.csat_score, decimal_mark, "csat_score")
+    ces = parse_score(row.ces_score, decimal_mark, "ces_score")
+    if submitted_at is None or (score is None and csat is None and ces is None):
         raise ValueError(f"row {row.source_row_number} of {row.source_file} is invalid")
     region, segment = trim(row.region), trim(row.segment)
+    survey_id = trim(row.survey_id)
+    survey = seeds.surveys.get(survey_id) if survey_id is not None else None
     return Response(
         response_id=str(trim(row.response_id)),
-        survey_id=trim(row.survey_id),
+        survey_id=survey_id,
         customer_id=trim(row.customer_id),
         agent_id=trim(row.agent_id),
+        interaction_id=trim(row.interaction_id),
+        invitation_id=trim(row.invitation_id),
         channel=map_channel(row.channel, seeds.channel_by_key),
         region=region.upper() if region is not None else UNKNOWN,
         segment=segment.lower() if segment is not None else UNKNOWN,
+        survey_type=survey.survey_type if survey is not None else UNKNOWN,
+        touchpoint=_code(row.touchpoint) or (survey and survey.touchpoint) or UNKNOWN,
+        brand=_code(row.brand) or (survey and survey.brand) or UNKNOWN,
+        business_unit=_code(row.business_unit) or (survey and survey.business_unit) or UNKNOWN,
+        language=_code(row.language) or UNKNOWN,
         nps_score=score,
         nps_category=nps_category(score),
+        csat_score=csat,
+        csat_category=csat_category(csat),
+        ces_score=ces,
+        ces_category=ces_category(ces),
         comment=row.comment,
         response_date=submitted_at.replace(tzinfo=UTC).astimezone(reporting_tz).date(),
         submitted_at=submitted_at,

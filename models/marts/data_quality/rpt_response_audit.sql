@@ -36,6 +36,13 @@ statused as (
         raw_rows.raw_language,
         raw_rows.raw_response_type,
         raw_rows.raw_finished,
+        raw_rows.raw_touchpoint,
+        raw_rows.raw_brand,
+        raw_rows.raw_business_unit,
+        raw_rows.raw_interaction_id,
+        raw_rows.raw_invitation_id,
+        raw_rows.raw_csat_score,
+        raw_rows.raw_ces_score,
         case
             when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
             when
@@ -47,6 +54,7 @@ statused as (
             else {{ nps_literal('status', 'pending') }}
         end as status,
         raw_rows.rejection_reason as reason,
+        raw_rows.metric_issues,
         raw_rows.load_id,
         raw_rows.loaded_at
 

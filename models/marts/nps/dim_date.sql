@@ -1,8 +1,10 @@
 with
 
+-- the dates of every accepted response, whatever metrics it carries
 daily as (
 
-    select * from {{ ref('fct_nps_daily') }}
+    select * from {{ ref('fct_cx_daily_by_dimension') }}
+    where dimension_name = {{ nps_literal('dimension', 'overall') }}
 
 ),
 

@@ -6,16 +6,18 @@ reference as (
 
 ),
 
-daily as (
+cells as (
 
-    select * from {{ ref('fct_nps_daily') }}
+    select * from {{ ref('fct_cx_daily_by_dimension') }}
 
 ),
 
+-- every value of an accepted response, whatever metrics it carries
 observed as (
 
-    select distinct segment
-    from daily
+    select distinct dimension_value as segment
+    from cells
+    where dimension_name = {{ nps_literal('dimension', 'segment') }}
 
 ),
 

@@ -10,17 +10,20 @@
     partition_by=nps_partition_by('response_date'),
     on_schema_change='fail',
     pre_hook="{{ nps_remember_touched_dates() }}",
-    post_hook="{{ nps_drop_dates_without_rows(ref('fct_nps_responses')) }}",
+    post_hook="{{ nps_drop_dates_without_rows(ref('fct_nps_responses'), 'nps_score is not null') }}",
 ) }}
 
 with
 
 responses as (
 
+    -- the NPS cube counts the responses that gave an NPS score (some gave only CSAT or CES)
     select * from {{ ref('fct_nps_responses') }}
-    {% if is_incremental() -%}
-    where {{ nps_in_touched_response_dates('response_date', this) }}
-    {%- endif %}
+    where
+        nps_score is not null
+        {% if is_incremental() -%}
+        and {{ nps_in_touched_response_dates('response_date', this) }}
+        {%- endif %}
 
 ),
 

@@ -41,6 +41,13 @@ trimmed as (
         language as raw_language,
         response_type as raw_response_type,
         finished as raw_finished,
+        touchpoint as raw_touchpoint,
+        brand as raw_brand,
+        business_unit as raw_business_unit,
+        interaction_id as raw_interaction_id,
+        invitation_id as raw_invitation_id,
+        csat_score as raw_csat_score,
+        ces_score as raw_ces_score,
         extra_columns,
         nullif({{ trim_whitespace('response_id') }}, '') as response_id,
         nullif({{ trim_whitespace('survey_id') }}, '') as survey_id,
@@ -52,6 +59,13 @@ trimmed as (
         nullif({{ trim_whitespace('region') }}, '') as region_text,
         nullif({{ trim_whitespace('segment') }}, '') as segment_text,
         nullif({{ trim_whitespace('language') }}, '') as language_text,
+        nullif({{ trim_whitespace('touchpoint') }}, '') as touchpoint_text,
+        nullif({{ trim_whitespace('brand') }}, '') as brand_text,
+        nullif({{ trim_whitespace('business_unit') }}, '') as business_unit_text,
+        nullif({{ trim_whitespace('interaction_id') }}, '') as interaction_id,
+        nullif({{ trim_whitespace('invitation_id') }}, '') as invitation_id,
+        nullif({{ trim_whitespace('csat_score') }}, '') as csat_score_text,
+        nullif({{ trim_whitespace('ces_score') }}, '') as ces_score_text,
         lower({{ trim_whitespace('response_type') }}) as response_type_key,
         lower({{ trim_whitespace('finished') }}) as finished_key
 
@@ -86,7 +100,9 @@ parsed as (
     select
         *,
         {{ parse_iso8601_utc('submitted_at_iso', 'source_timezone', 'submitted_at_offset_length') }} as submitted_at,
-        {{ nps_score_by_feed('score_text', 'feed_name', feeds) }} as nps_score
+        {{ nps_score_by_feed('score_text', 'feed_name', feeds) }} as nps_score,
+        {{ nps_score_by_feed('csat_score_text', 'feed_name', feeds, 'csat_score') }} as csat_score,
+        {{ nps_score_by_feed('ces_score_text', 'feed_name', feeds, 'ces_score') }} as ces_score
 
     from measured
 
@@ -109,8 +125,17 @@ validated as (
         {{ cast_to_text("coalesce(upper(region_text), " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as region,
         {{ cast_to_text("coalesce(lower(segment_text), " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as segment,
         {{ cast_to_text('lower(language_text)') }} as language,  -- noqa: RF04
+        {{ cast_to_text('lower(touchpoint_text)') }} as touchpoint,
+        {{ cast_to_text('lower(brand_text)') }} as brand,
+        {{ cast_to_text('lower(business_unit_text)') }} as business_unit,
+        {{ cast_to_text('interaction_id') }} as interaction_id,
+        {{ cast_to_text('invitation_id') }} as invitation_id,
         nps_score,
         {{ cast_to_text(nps_category('nps_score')) }} as nps_category,
+        csat_score,
+        {{ cast_to_text(csat_category('csat_score')) }} as csat_category,
+        ces_score,
+        {{ cast_to_text(ces_category('ces_score')) }} as ces_category,
         cast(case
             when response_type_key in ({{ nps_literal_list(nps_test_response_types()) }})
                 then {{ nps_literal('reason', 'test_response') }}
@@ -118,9 +143,19 @@ validated as (
                 then {{ nps_literal('reason', 'unfinished_response') }}
             when response_id is null then {{ nps_literal('reason', 'missing_response_id') }}
             when submitted_at is null then {{ nps_literal('reason', 'invalid_submitted_at') }}
-            when score_text is null then {{ nps_literal('reason', 'missing_score') }}
-            when nps_score is null then {{ nps_literal('reason', 'invalid_score') }}
+            -- a response needs one valid metric of the three; an invalid one beside it is nulled
+            when score_text is null and csat_score_text is null and ces_score_text is null
+                then {{ nps_literal('reason', 'missing_score') }}
+            when nps_score is null and csat_score is null and ces_score is null
+                then {{ nps_literal('reason', 'invalid_score') }}
         end as {{ text_type() }}) as rejection_reason,
+        -- every metric written but invalid, in contract order: noted whether the row is accepted
+        -- (a valid metric beside it) or rejected (invalid_score)
+        {{ cx_metric_issues_list({
+            'score': ('score_text', 'nps_score'),
+            'csat_score': ('csat_score_text', 'csat_score'),
+            'ces_score': ('ces_score_text', 'ces_score'),
+        }) }} as metric_issues,
         submitted_at,
         {{ cast_to_text('source_timezone') }} as source_timezone,
         raw_response_id,
@@ -136,6 +171,13 @@ validated as (
         raw_language,
         raw_response_type,
         raw_finished,
+        raw_touchpoint,
+        raw_brand,
+        raw_business_unit,
+        raw_interaction_id,
+        raw_invitation_id,
+        raw_csat_score,
+        raw_ces_score,
         extra_columns,
         {{ nps_load_timestamp() }} as loaded_at
 

@@ -96,8 +96,13 @@ test-spark: ## the Spark suite (pyspark in-process; about 12 minutes, not in mak
 	$(MAKE) --no-print-directory NPS_TARGET=spark dbt-build validate
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest
 
-lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target) and ruff
+# dbt-bouncer checks the project's structure (dbt-bouncer.yml) on the manifest of a dbt parse on
+# the in-memory lint target, written to target/lint: no warehouse is built, opened or locked, and
+# a build's target/ is left alone. COLUMNS keeps its failure messages readable outside a terminal.
+lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target), dbt-bouncer (structure) and ruff
 	$(BIN)/sqlfluff lint models tests/dbt
+	$(DBT) --quiet parse --target lint --target-path target/lint --log-path target/lint
+	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml --show-all-failures
 	$(BIN)/ruff check nps_warehouse scripts tests/python
 	$(BIN)/ruff format --check nps_warehouse scripts tests/python
 

@@ -1,6 +1,8 @@
 """Generate synthetic NPS survey exports (CSV, gzip CSV or Parquet) for the warehouse.
 
-A thin command line over nps_warehouse.generator.generate; see that module for the data model.
+A thin command line over nps_warehouse.generator.generate (nps_warehouse/generator/responses.py
+holds the data model); scripts/generate_cx_data.py writes the other sources of the CX programme
+beside the responses.
 The written file paths go to stdout, progress and the summary to stderr.
 
 Exit codes: 0 files written, 1 an I/O error while writing, 2 invalid arguments, 3 the output
@@ -103,9 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="generate_responses.py",
         description=(
             "Write synthetic NPS survey exports that follow the landing contract of the README: "
-            "the ten required columns plus an extra 'language' column, all text, with realistic "
-            "scores and comments, messy values at small rates and resubmissions. The same "
-            "arguments always give byte-identical files."
+            "the ten core columns, 'language', and the CX programme's columns (touchpoint, brand, "
+            "business_unit, interaction_id, invitation_id, csat_score, ces_score), all text, with "
+            "realistic scores and comments, messy values at small rates and resubmissions. The "
+            "same arguments always give byte-identical files."
         ),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -167,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_rate,
         default=DEFAULT_MESSY_RATE,
         metavar="R",
-        help="share of rows with an anomaly in response_id, submitted_at or score; cosmetic "
+        help="share of rows with an anomaly in response_id, submitted_at or score (and half as "
+        "many again with a CSAT/CES case); cosmetic "
         f"variations scale with it, 0 gives clean files (default {DEFAULT_MESSY_RATE})",
     )
     parser.add_argument(

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -73,15 +74,37 @@ def parse_submitted_at(raw: str) -> datetime | None:
     return value
 
 
-def parse_score(raw: str) -> int | str | None:
-    """0..10, "missing" when empty after trimming, None when invalid (README rule 3)."""
+def parse_score(raw: str, low: int = 0, high: int = 10) -> int | str | None:
+    """low..high, "missing" when empty after trimming, None when invalid (README rule 3; CSAT is
+    1..5 and CES 1..7 with the same spelling rules)."""
     value = raw.strip(WHITESPACE)
     if not value:
         return "missing"
     match = _SCORE.fullmatch(value)
-    if not match or int(match.group(1)) > 10:
+    if not match or not low <= int(match.group(1)) <= high:
         return None
     return int(match.group(1))
+
+
+def parse_csat(raw: str) -> int | str | None:
+    return parse_score(raw, 1, 5)
+
+
+def parse_ces(raw: str) -> int | str | None:
+    return parse_score(raw, 1, 7)
+
+
+def row_status(row: dict[str, str]) -> str:
+    """accepted, or the reason of the first rule the row fails (resubmissions aside): an id, a
+    timestamp and at least one valid metric of the three; all three empty -> missing_score."""
+    if not row["response_id"].strip(WHITESPACE):
+        return "missing_response_id"
+    if parse_submitted_at(row["submitted_at"]) is None:
+        return "invalid_submitted_at"
+    metrics = [parse_score(row["score"]), parse_csat(row["csat_score"]), parse_ces(row["ces_score"])]
+    if any(isinstance(m, int) for m in metrics):
+        return "accepted"
+    return "missing_score" if all(m == "missing" for m in metrics) else "invalid_score"
 
 
 def channel_key(raw: str) -> str:
@@ -243,6 +266,16 @@ def test_header_and_columns(sample: tuple[list[Path], list[dict[str, str]]]) -> 
     csv_file = next(p for p in files if p.suffix == ".csv")
     assert csv_file.read_bytes().split(b"\n", 1)[0] == ",".join(OUTPUT_COLUMNS).encode()
     assert OUTPUT_COLUMNS[: len(COLUMNS)] == COLUMNS
+    assert OUTPUT_COLUMNS[len(COLUMNS) :] == (
+        "language",
+        "touchpoint",
+        "brand",
+        "business_unit",
+        "interaction_id",
+        "invitation_id",
+        "csat_score",
+        "ces_score",
+    )
     schema = pq.read_schema(next(p for p in files if p.suffix == ".parquet"))
     assert schema.names == list(OUTPUT_COLUMNS)
     assert all(field.type == pa.string() for field in schema)
@@ -553,3 +586,183 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     file_instead_of_dir = tmp_path / "file"
     file_instead_of_dir.write_text("x")
     assert main(["--out", str(file_instead_of_dir / "sub"), "--rows", "1000"]) == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# The CX programme's columns: touchpoint, brand, business unit, contacts, CSAT and CES
+# --------------------------------------------------------------------------------------------------
+
+# The nps_surveys seed (survey_id: survey_type, touchpoint, brand, business_unit) and the code lists
+# of nps_codes, as the SQL side writes them.
+SURVEYS = {
+    "RNPS-2026": ("relationship", "relationship", "nova", "corporate"),
+    "TNPS-STORE": ("transactional", "store", "nova", "retail"),
+    "TNPS-DELIVERY": ("transactional", "delivery", "nova_express", "logistics"),
+    "TNPS-CALL": ("transactional", "call", "nova", "customer_service"),
+    "TNPS-WEB": ("transactional", "web", "nova", "digital"),
+    "TNPS-CHAT": ("transactional", "chat", "nova", "customer_service"),
+    "TNPS-APP": ("transactional", "app", "nova", "digital"),
+}
+CODES = {
+    "touchpoint": {"relationship", "store", "delivery", "call", "web", "chat", "app"},
+    "brand": {"nova", "nova_express"},
+    "business_unit": {"corporate", "retail", "logistics", "customer_service", "digital"},
+}
+CES_SURVEYS = {"TNPS-CALL", "TNPS-CHAT", "TNPS-WEB"}
+
+
+def code_value(raw: str) -> str:
+    """touchpoint / brand / business_unit as the rules read it: trimmed and lower-cased."""
+    return raw.strip(WHITESPACE).lower()
+
+
+def mapped_channel(row: dict[str, str], aliases: dict[str, str]) -> str | None:
+    return aliases.get(channel_key(row["channel"]))
+
+
+def test_code_columns_mostly_empty_with_variants_and_unmapped_values(
+    sample: tuple[list[Path], list[dict[str, str]]],
+) -> None:
+    _, rows = sample
+    for column, codes in CODES.items():
+        values = [row[column] for row in rows]
+        carried = [v for v in values if code_value(v)]
+        assert 0.1 * len(rows) < len(carried) < 0.5 * len(rows), column  # a share carries them
+        assert {code_value(v) for v in carried} & codes, column
+        assert any(v != code_value(v) and code_value(v) in codes for v in carried), column  # case, padding
+        unmapped = [v for v in carried if code_value(v) not in codes]
+        assert unmapped and len(unmapped) < 0.1 * len(carried), column
+    assert {"shop", "nova express", "digitall"} <= {code_value(r[c]) for r in rows for c in CODES}
+    # The store and delivery surveys' exports carry them; a non-empty value may differ from the seed's.
+    by_survey = Counter(row["survey_id"].strip(WHITESPACE) for row in rows if code_value(row["touchpoint"]))
+    assert by_survey.most_common(2)[0][0] in {"TNPS-STORE", "TNPS-DELIVERY"}
+    overrides = [
+        row
+        for row in rows
+        if row["survey_id"].strip(WHITESPACE) == "TNPS-DELIVERY" and code_value(row["brand"]) == "nova"
+    ]
+    assert overrides
+
+
+def test_csat_and_ces_follow_the_survey(sample: tuple[list[Path], list[dict[str, str]]]) -> None:
+    _, rows = sample
+    with_csat = Counter()
+    with_ces = Counter()
+    totals = Counter()
+    for row in rows:
+        survey = row["survey_id"].strip(WHITESPACE)
+        if survey not in SURVEYS or row_status(row) != "accepted":
+            continue
+        totals[survey] += 1
+        with_csat[survey] += isinstance(parse_csat(row["csat_score"]), int)
+        with_ces[survey] += isinstance(parse_ces(row["ces_score"]), int)
+    for survey, (survey_type, *_) in SURVEYS.items():
+        csat_share = with_csat[survey] / totals[survey]
+        ces_share = with_ces[survey] / totals[survey]
+        if survey_type == "transactional":
+            assert csat_share > 0.7, survey
+        else:
+            assert csat_share < 0.02, survey  # only a messy case forces one
+        if survey in CES_SURVEYS:
+            assert ces_share > 0.6, survey
+        else:
+            assert ces_share < 0.02, survey
+
+
+def test_csat_and_ces_correlate_with_nps(big_table: pa.Table) -> None:
+    csat_by_category: dict[int, list[int]] = defaultdict(list)
+    ces_by_category: dict[int, list[int]] = defaultdict(list)
+    for row in big_table.to_pylist():
+        score, csat, ces = (
+            parse_score(row["score"]),
+            parse_csat(row["csat_score"]),
+            parse_ces(row["ces_score"]),
+        )
+        if not isinstance(score, int):
+            continue
+        category = 0 if score <= 6 else 1 if score <= 8 else 2
+        if isinstance(csat, int):
+            csat_by_category[category].append(csat)
+        if isinstance(ces, int):
+            ces_by_category[category].append(ces)
+    for values in (csat_by_category, ces_by_category):
+        means = [sum(values[c]) / len(values[c]) for c in range(3)]
+        assert means[0] + 0.5 < means[1] < means[2] - 0.3, means
+    assert set(itertools.chain(*csat_by_category.values())) == set(range(1, 6))
+    assert set(itertools.chain(*ces_by_category.values())) == set(range(1, 8))
+
+
+def test_metric_cases_are_present(sample: tuple[list[Path], list[dict[str, str]]]) -> None:
+    _, rows = sample
+    statuses = Counter(row_status(row) for row in rows)
+    assert statuses["missing_score"] >= 5 and statuses["invalid_score"] >= 5
+
+    def has(predicate: Callable[[dict[str, str]], bool]) -> bool:
+        return any(predicate(row) for row in rows if row_status(row) != "missing_response_id")
+
+    def spelled(raw: str, parse: Callable[[str], int | str | None]) -> bool:
+        return isinstance(parse(raw), int) and raw != str(parse(raw))
+
+    assert has(lambda r: spelled(r["csat_score"], parse_csat) and r["csat_score"].strip().startswith("0"))
+    assert has(lambda r: spelled(r["csat_score"], parse_csat) and "." in r["csat_score"])
+    assert has(lambda r: spelled(r["csat_score"], parse_csat) and r["csat_score"] != r["csat_score"].strip())
+    assert has(lambda r: spelled(r["ces_score"], parse_ces) and r["ces_score"].strip().startswith("0"))
+    assert has(lambda r: spelled(r["ces_score"], parse_ces) and "." in r["ces_score"])
+    # An invalid CSAT / CES beside a valid NPS ("6" is no CSAT, "8" and "0" are no CES).
+    assert has(lambda r: parse_csat(r["csat_score"]) is None and isinstance(parse_score(r["score"]), int))
+    assert has(lambda r: parse_ces(r["ces_score"]) is None and isinstance(parse_score(r["score"]), int))
+    csat_values = {r["csat_score"] for r in rows}
+    ces_values = {r["ces_score"] for r in rows}
+    assert {"4.5", "6", "abc", "-1"} & csat_values and {"0", "8"} & ces_values
+    # NPS empty but CSAT valid; NPS invalid but CES valid: accepted without NPS.
+    assert has(
+        lambda r: parse_score(r["score"]) == "missing" and isinstance(parse_csat(r["csat_score"]), int)
+    )
+    assert has(lambda r: parse_score(r["score"]) is None and isinstance(parse_ces(r["ces_score"]), int))
+    # All three empty; all three non-empty and invalid.
+    assert has(lambda r: row_status(r) == "missing_score")
+    assert has(
+        lambda r: (
+            row_status(r) == "invalid_score"
+            and all(v.strip(WHITESPACE) for v in (r["score"], r["csat_score"], r["ces_score"]))
+        )
+    )
+
+
+def test_contact_ids(sample: tuple[list[Path], list[dict[str, str]]]) -> None:
+    _, rows = sample
+    aliases = seed_aliases()
+    interactions = invitations = 0
+    for row in rows:
+        channel = mapped_channel(row, aliases)
+        interaction, invitation = row["interaction_id"], row["invitation_id"]
+        assert interaction == "" or re.fullmatch(r"IX\d{10,}", interaction)
+        assert invitation == "" or re.fullmatch(r"IV\d{10,}", invitation)
+        if channel is None:
+            continue
+        if interaction:
+            interactions += 1
+            assert channel in {"phone", "chat"} and row["agent_id"].strip()
+        elif channel in {"phone", "chat"}:
+            assert not row["agent_id"].strip()
+        assert bool(invitation) == (channel in {"email", "sms", "whatsapp"})
+        invitations += bool(invitation)
+    assert interactions > 0.15 * len(rows) and invitations > 0.35 * len(rows)
+    # A resubmission names the same contacts as its response.
+    by_id: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in rows:
+        if row["response_id"].strip(WHITESPACE):
+            by_id[row["response_id"].strip(WHITESPACE)].add((row["interaction_id"], row["invitation_id"]))
+    assert all(len(contacts) == 1 for contacts in by_id.values())
+
+
+def test_clean_mode_programme_columns(tmp_path: Path) -> None:
+    rows = read_rows(generate(tmp_path, rows=3000, messy_rate=0.0).files[0])
+    for row in rows:
+        for column, codes in CODES.items():
+            assert row[column] == "" or row[column] in codes, (column, row[column])
+        assert row["csat_score"] == "" or row["csat_score"] in {str(v) for v in range(1, 6)}
+        assert row["ces_score"] == "" or row["ces_score"] in {str(v) for v in range(1, 8)}
+        assert row_status(row) == "accepted" and row["score"] in {str(s) for s in range(11)}
+        assert not row["invitation_id"] or int(row["invitation_id"][2:]) % 8 != 7  # no unknown invitation
+    assert sum(bool(row["touchpoint"]) for row in rows) > 300

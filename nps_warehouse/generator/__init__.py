@@ -1,12 +1,16 @@
 """Synthetic data of the CX programme: survey responses and the sources they refer to.
 
-One module per source (``responses``, ...), sharing counter-based randomness (``rng``), vectorised
-text and timestamps (``text``, ``timestamps``), ids (``ids``), messy cases (``cases``), reference
-data (``reference``) and writers (``writers``).  The public API is re-exported here.
+One module per source - ``responses``, ``customers``, ``agents``, ``interactions``,
+``invitations`` - and ``programme``, which writes the five of a batch together, consistent with
+each other.  They share counter-based randomness (``rng``), vectorised text and timestamps
+(``text``, ``timestamps``), histories and extract windows (``history``), ids (``ids``), messy
+cases (``cases``), reference data (``reference``) and writers (``writers``).  The public API is
+re-exported here: ``generate`` writes responses alone, ``generate_programme`` all five sources.
 """
 
 from __future__ import annotations
 
+from .programme import SOURCE_COLUMNS, SOURCES, ProgrammeProgress, ProgrammeResult, generate_programme
 from .reference import CHANNELS, OFF_LIST_SEGMENTS, REGIONS, SEGMENTS, UNKNOWN_REGIONS, UNMAPPED_CHANNELS
 from .responses import (
     COLUMNS,
@@ -68,6 +72,8 @@ __all__ = [
     "PROGRAMME_COLUMNS",
     "REGIONS",
     "SEGMENTS",
+    "SOURCES",
+    "SOURCE_COLUMNS",
     "UNKNOWN_REGIONS",
     "UNMAPPED_BRANDS",
     "UNMAPPED_BUSINESS_UNITS",
@@ -76,10 +82,13 @@ __all__ = [
     "BatchSpec",
     "GenerationResult",
     "OutputExistsError",
+    "ProgrammeProgress",
+    "ProgrammeResult",
     "ProgressCallback",
     "build_rows",
     "csv_lines",
     "generate",
+    "generate_programme",
     "history_start",
     "output_file_names",
     "write_csv",

@@ -8,11 +8,13 @@ before it: counted from the last position asked (chunks are asked in order), or 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
+import pyarrow as pa
 
 from .rng import CounterRandom
+from .text import Pool, replace_rows
 
 _COUNT_BLOCK = 1_000_000
 
@@ -62,3 +64,45 @@ class CaseCycler:
         kind[rows] = cycled_kinds(self.rng, self.stream, self.kinds, before + np.arange(len(rows)))
         self._cursor = (stop, before + len(rows))
         return kind
+
+
+class Edits:
+    """Messy values collected row by row, then written into their columns at once."""
+
+    def __init__(self) -> None:
+        self._edits: dict[str, tuple[list[int], list[str]]] = {}
+
+    def add(self, column: str, row: int, value: str) -> None:
+        rows, values = self._edits.setdefault(column, ([], []))
+        rows.append(row)
+        values.append(value)
+
+    def apply(self, columns: dict[str, pa.Array]) -> None:
+        for column, (rows, values) in self._edits.items():
+            order = np.argsort(np.array(rows), kind="stable")
+            columns[column] = replace_rows(
+                columns[column], np.array(rows)[order], [values[k] for k in order.tolist()]
+            )
+
+
+def choose(values: Sequence[str], u: float) -> str:
+    """The value at fraction u of values."""
+    return values[min(int(u * len(values)), len(values) - 1)]
+
+
+def variant(pool: Pool, block: int, u: float) -> str:
+    """The value at fraction u of a pool's block."""
+    return pool.values[int(pool.pick_index(np.array([block]), np.array([u]))[0])]
+
+
+def messy_rows(
+    rng: CounterRandom, streams: tuple[int, int, int], keys: np.ndarray, rate: float, kinds: int
+) -> Iterator[tuple[int, int, float]]:
+    """(row, kind, u) of the rows with a messy case: a share ``rate`` of the keys, the kind and a
+    uniform to pick a value hashed from the key."""
+    if rate <= 0 or not len(keys):
+        return
+    rows = np.nonzero(rng.uniform(streams[0], keys) < rate)[0]
+    kind = rng.below(streams[1], keys[rows], kinds)
+    u = rng.uniform(streams[2], keys[rows])
+    yield from zip(rows.tolist(), kind.tolist(), u.tolist(), strict=True)

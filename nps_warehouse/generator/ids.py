@@ -65,3 +65,7 @@ def agent_ids(agents: np.ndarray, mask: np.ndarray | None = None) -> pa.StringAr
     if mask is None:
         return prefixed_numbers(AGENT_PREFIX, agents, AGENT_WIDTH)
     return prefixed_numbers_where(AGENT_PREFIX, agents, mask, AGENT_WIDTH)
+
+
+def manager_ids(managers: np.ndarray) -> pa.StringArray:
+    return prefixed_numbers(MANAGER_PREFIX, managers, MANAGER_WIDTH)

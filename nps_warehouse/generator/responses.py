@@ -55,7 +55,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import ids
+from .agents import AGENTS, AgentModel
 from .cases import CaseCycler, cycled_kinds
+from .customers import AGE_EFFECT, TIER_EFFECT, CustomerModel, customer_of, language_of, segment_of
+from .interactions import effect as interaction_effect
+from .interactions import effort as interaction_effort
+from .interactions import facts as interaction_facts
 from .reference import (
     AGENT_PRESENT,
     BRANDS,
@@ -69,11 +74,9 @@ from .reference import (
     OFF_LIST_SEGMENTS,
     PHONE,
     REGION_EFFECT,
-    REGION_WEIGHTS,
     REGIONS,
     SEGMENT_EFFECT,
     SEGMENT_VARIANTS,
-    SEGMENT_WEIGHTS,
     SEGMENTS,
     SURVEY_IDS,
     SURVEYS,
@@ -150,7 +153,6 @@ DEFAULT_PREFIX = "responses"
 ProgressCallback = Callable[[int, int, Path], None]
 """Called after every chunk with (rows written so far, total rows, file being written)."""
 
-_AGENTS_PER_REGION = 60
 _TREND_REFERENCE = date(2026, 1, 1)
 _INCIDENT = (date(2026, 9, 14), date(2026, 9, 28))  # phone / chat outage: [first day, end day)
 
@@ -646,6 +648,8 @@ class ResponseCore:
     region: np.ndarray
     segment: np.ndarray
     lang: np.ndarray
+    contact_effect: np.ndarray  # the interaction's effect on the NPS latent (0 without one)
+    contact_effort: np.ndarray  # its effect on the CES latent
 
     @property
     def has_interaction(self) -> np.ndarray:
@@ -695,6 +699,8 @@ class ResponsePlan:
         self.p_unknown_invitation = 0.2 * m
         self.p_metric_case = 0.5 * m
         self._anomaly_cursor: tuple[int, np.ndarray] = (0, np.zeros(3, dtype=np.int64))
+        self.customers = CustomerModel(self.rng)
+        self.agents = AgentModel(self.rng)
         self.metric_cases = CaseCycler(self.rng, _R_METRIC_CYCLE, len(METRIC_CASES), self._has_metric_case)
 
     # ---- messy rows -----------------------------------------------------------------------------
@@ -812,21 +818,28 @@ class ResponsePlan:
         instant -= instant % TS_QUANTUM[codes]
 
         # Attributes fixed by the response number, the customer and the agent.
-        customer = rng.below(_N_CUSTOMER, number, _CUSTOMERS)
+        customer = customer_of(rng, number)
         channel = rng.choice(_N_CHANNEL, number, CHANNEL_WEIGHTS)
         survey = _SURVEY_OF_POOL_VALUE[_SURVEY_POOL.pick_index(channel, rng.uniform(_N_SURVEY, number))]
-        region = rng.choice(_C_REGION, customer, REGION_WEIGHTS)
-        segment = rng.choice(_C_SEGMENT, customer, SEGMENT_WEIGHTS)
-        lang = (rng.uniform(_C_LANG, customer) < 0.15).astype(np.int64)
+        region = self.customers.region_at(customer, instant)  # where the customer lives then
+        segment = segment_of(rng, customer)
+        lang = language_of(rng, customer)
         has_agent = rng.uniform(_N_AGENT_PRESENT, number) < AGENT_PRESENT[channel]
-        agent = region * _AGENTS_PER_REGION + rng.below(_N_AGENT, number, _AGENTS_PER_REGION)
+        agent = rng.below(_N_AGENT, number, AGENTS)
+        # The contact-centre interaction the response is about.
+        has_interaction = ((channel == PHONE) | (channel == CHAT)) & has_agent
+        contact_effect = np.zeros(len(idx))
+        contact_effort = np.zeros(len(idx))
+        rows = np.nonzero(has_interaction)[0]
+        if len(rows):
+            f = interaction_facts(rng, ids.contact_numbers(number[rows], 0), channel[rows])
+            contact_effect[rows] = interaction_effect(f)
+            contact_effort[rows] = interaction_effort(f)
         return ResponseCore(
             idx, slot, number, is_resub, resub_kind, original, codes, instant,
             customer, channel, survey, has_agent, agent, region, segment, lang,
+            contact_effect, contact_effort,
         )  # fmt: skip
-
-
-_CUSTOMERS = 10_000_000
 
 
 @dataclass
@@ -838,7 +851,7 @@ class _ChunkStats:
 
 def build_rows(spec: BatchSpec, start: int = 0, stop: int | None = None) -> pa.Table:
     """Rows ``start .. stop-1`` of a batch as a table of string columns (empty fields as "")."""
-    return _build_chunk(ResponsePlan(spec), start, spec.rows if stop is None else stop)[0]
+    return build_chunk(ResponsePlan(spec), start, spec.rows if stop is None else stop)[0]
 
 
 def _latent(plan: ResponsePlan, core: ResponseCore) -> np.ndarray:
@@ -852,15 +865,20 @@ def _latent(plan: ResponsePlan, core: ResponseCore) -> np.ndarray:
         & (day_number < days_since_epoch(_INCIDENT[1]))
         & ((channel == PHONE) | (channel == CHAT))
     )
-    agent_effect = np.where(core.has_agent, (rng.uniform(_A_EFFECT, core.agent) - 0.5) * 1.4, 0.0)
+    agent_effect = np.where(core.has_agent, plan.agents.effect(core.agent, core.instant), 0.0)
+    tier = plan.customers.tier_at(core.customer, core.instant)
+    age_band = plan.customers.age_band_at(core.customer, day_number)
     mu = (
         7.7
         + CHANNEL_EFFECT[channel]
         + SEGMENT_EFFECT[core.segment]
         + REGION_EFFECT[core.region]
+        + TIER_EFFECT[tier]
+        + AGE_EFFECT[age_band]
         + _WEEKDAY_EFFECT[weekday]
         + trend
         + agent_effect
+        + core.contact_effect
         - 1.3 * incident
     )
     latent = mu + 2.0 * rng.normal(_R_NOISE, slot)
@@ -914,11 +932,16 @@ def _contact_columns(plan: ResponsePlan, core: ResponseCore) -> tuple[pa.Array, 
     return interaction, invitation
 
 
-def _build_chunk(plan: ResponsePlan, start: int, stop: int) -> tuple[pa.Table, _ChunkStats]:
+def build_chunk(
+    plan: ResponsePlan, start: int, stop: int, core: ResponseCore | None = None
+) -> tuple[pa.Table, _ChunkStats]:
+    """Rows start .. stop-1 (chunks asked in order reuse the running counts of anomalies); core,
+    when given, is plan.core(start, stop)."""
     spec, rng = plan.spec, plan.rng
     if not 0 <= start <= stop <= spec.rows:
         raise ValueError(f"rows {start}..{stop} outside the batch of {spec.rows} rows")
-    core = plan.core(start, stop)
+    if core is None:
+        core = plan.core(start, stop)
     n, slot, number = stop - start, core.slot, core.number
 
     # Scores: NPS, and CSAT / CES where the survey asks them, from the same latent.
@@ -926,7 +949,7 @@ def _build_chunk(plan: ResponsePlan, start: int, stop: int) -> tuple[pa.Table, _
     score = _round_clip(latent, 0, 10)
     category = np.where(score <= 6, 0, np.where(score <= 8, 1, 2))
     csat = _round_clip(0.45 * latent + 0.6 + 0.55 * rng.normal(_R_CSAT_NOISE, slot), 1, 5)
-    ces = _round_clip(0.55 * latent + 1.0 + 0.7 * rng.normal(_R_CES_NOISE, slot), 1, 7)
+    ces = _round_clip(0.55 * latent + 1.0 + core.contact_effort + 0.7 * rng.normal(_R_CES_NOISE, slot), 1, 7)
     csat_asked = rng.uniform(_N_CSAT_ASKED, number) < _CSAT_ASKED[core.survey]
     ces_asked = rng.uniform(_N_CES_ASKED, number) < _CES_ASKED[core.survey]
 
@@ -1206,7 +1229,7 @@ def generate(
         with TableFileWriter(path, OUTPUT_COLUMNS) as writer:
             for a in range(first, last, chunk_rows):
                 b = min(a + chunk_rows, last)
-                table, chunk_stats = _build_chunk(plan, a, b)
+                table, chunk_stats = build_chunk(plan, a, b)
                 writer.write(table)
                 stats.resubmissions += chunk_stats.resubmissions
                 stats.messy_rows += chunk_stats.messy_rows

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from nps_warehouse.generator import (  # noqa: E402 (needs the sys.path entry above)
+from nps_warehouse.generator import (  # noqa: E402
     DEFAULT_CHUNK_ROWS,
     DEFAULT_DAYS,
     DEFAULT_MESSY_RATE,
@@ -34,12 +32,19 @@ from nps_warehouse.generator import (  # noqa: E402 (needs the sys.path entry ab
     OutputExistsError,
     generate,
 )
-
-EXIT_OK = 0
-EXIT_IO_ERROR = 1
-EXIT_USAGE = 2
-EXIT_OUTPUT_EXISTS = 3
-EXIT_INTERRUPTED = 130
+from nps_warehouse.generator.cli import (  # noqa: E402 (needs the sys.path entry above)
+    EXIT_INTERRUPTED,
+    EXIT_IO_ERROR,
+    EXIT_OK,
+    EXIT_OUTPUT_EXISTS,
+    EXIT_USAGE,
+    Progress,
+    integer,
+    iso_date,
+    number_range,
+    positive_int,
+    rate,
+)
 
 EXAMPLES = """\
 examples:
@@ -54,50 +59,6 @@ examples:
       --rows 120000 --start-date 2026-11-01 --days 1 --first-response 10000001 \\
       --resubmit-rate 0.05 --resubmit-from-range 1:10000000
 """
-
-
-def _positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be within [0, 1], got {value}")
-    return value
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _range(text: str) -> tuple[int, int]:
-    low, sep, high = text.partition(":")
-    try:
-        if not sep:
-            raise ValueError
-        bounds = (int(low.replace("_", "")), int(high.replace("_", "")))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected LOW:HIGH response numbers, got {text!r}") from None
-    if not 0 <= bounds[0] <= bounds[1]:
-        raise argparse.ArgumentTypeError(f"expected 0 <= LOW <= HIGH, got {text!r}")
-    return bounds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,10 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", required=True, type=Path, help="output directory (created if missing)")
     parser.add_argument(
-        "--rows", type=_positive_int, default=DEFAULT_ROWS, help=f"number of rows (default {DEFAULT_ROWS})"
+        "--rows", type=positive_int, default=DEFAULT_ROWS, help=f"number of rows (default {DEFAULT_ROWS})"
     )
     parser.add_argument(
-        "--seed", type=_int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        "--seed", type=integer, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
     parser.add_argument(
         "--format",
@@ -128,24 +89,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="file format; mixed alternates CSV and Parquet, starting with CSV (default csv)",
     )
     parser.add_argument(
-        "--files", type=_positive_int, default=1, help="split the rows over this many files (default 1)"
+        "--files", type=positive_int, default=1, help="split the rows over this many files (default 1)"
     )
     when = parser.add_mutually_exclusive_group()
     when.add_argument(
         "--start-date",
-        type=_date,
+        type=iso_date,
         help=f"first day of the history, YYYY-MM-DD (default {DEFAULT_START_DATE.isoformat()})",
     )
-    when.add_argument("--end-date", type=_date, help="last day of the history instead of the first")
+    when.add_argument("--end-date", type=iso_date, help="last day of the history instead of the first")
     parser.add_argument(
         "--days",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_DAYS,
         help=f"history length in days (default {DEFAULT_DAYS})",
     )
     parser.add_argument(
         "--first-response",
-        type=_int,
+        type=integer,
         default=1,
         metavar="N",
         help="response number of the first row; give a later batch a number after the earlier "
@@ -153,21 +114,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--resubmit-rate",
-        type=_rate,
+        type=rate,
         default=DEFAULT_RESUBMIT_RATE,
         metavar="R",
         help=f"share of rows reusing an earlier response id, at most 0.5 (default {DEFAULT_RESUBMIT_RATE})",
     )
     parser.add_argument(
         "--resubmit-from-range",
-        type=_range,
+        type=number_range,
         metavar="LOW:HIGH",
         help="resubmissions reuse response numbers LOW..HIGH (an earlier batch) instead of earlier "
         "rows of this batch; e.g. 1:1000000",
     )
     parser.add_argument(
         "--messy-rate",
-        type=_rate,
+        type=rate,
         default=DEFAULT_MESSY_RATE,
         metavar="R",
         help="share of rows with an anomaly in response_id, submitted_at or score (and half as "
@@ -181,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--chunk-rows",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_CHUNK_ROWS,
         metavar="N",
         help=f"rows generated and written at a time (default {DEFAULT_CHUNK_ROWS})",
@@ -193,30 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Progress:
-    """Prints progress to stderr at most every two seconds (so only on long runs)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self.last = self.started
-
-    def __call__(self, done: int, total: int, path: Path) -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self.last < 2.0:
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        print(
-            f"  {done:,}/{total:,} rows ({100 * done / total:.0f}%, {rate:,.0f} rows/s) {path.name}",
-            file=sys.stderr,
-        )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    progress = _Progress(not args.quiet)
+    progress = Progress(not args.quiet)
     try:
         result = generate(
             args.out,
@@ -234,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             prefix=args.prefix,
             chunk_rows=args.chunk_rows,
             overwrite=args.overwrite,
-            progress=progress,
+            progress=progress.rows,
         )
     except OutputExistsError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -252,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in result.files:
         print(path)
     if not args.quiet:
-        elapsed = time.monotonic() - progress.started
+        elapsed = progress.elapsed()
         print(
             f"wrote {result.rows:,} rows in {len(result.files)} file(s) to {args.out} in {elapsed:.1f}s "
             f"({result.rows / max(elapsed, 1e-9):,.0f} rows/s); {result.resubmissions:,} resubmissions, "

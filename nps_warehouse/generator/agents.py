@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import ids
-from .cases import Edits, choose, messy_rows, variant
+from .cases import Case, apply_cases, padded, variants_of
 from .history import Epochs, Extract, epochs, pair, plan_extracts
 from .reference import SITES, TEAMS
 from .rng import CounterRandom
@@ -224,29 +224,17 @@ def _apply_messy(
     team: np.ndarray,
     site: np.ndarray,
 ) -> None:
-    edits = Edits()
-    streams = (_A_MESSY, _A_MESSY_KIND, _A_MESSY_PICK)
-    for row, kind, u in messy_rows(rng, streams, key, 2.0 * batch.messy_rate, len(MESSY_CASES)):
-        name = MESSY_CASES[kind]
-        if name == "empty_id":
-            edits.add("agent_id", row, choose(_BLANKS, u))
-        elif name == "padded_id":
-            edits.add("agent_id", row, f"  {columns['agent_id'][row].as_py()} ")
-        elif name == "invalid_updated_at":
-            edits.add("updated_at", row, choose(INVALID_TIMESTAMPS, u))
-        elif name == "empty_updated_at":
-            edits.add("updated_at", row, choose(_BLANKS, u))
-        elif name == "team_variant":
-            edits.add("team", row, variant(_TEAM_VARIANTS, int(team[row]), u))
-        elif name == "unknown_team":
-            edits.add("team", row, choose(UNKNOWN_TEAMS, u))
-        elif name == "site_variant":
-            edits.add("site", row, variant(_SITE_VARIANTS, int(site[row]), u))
-        elif name == "unknown_site":
-            edits.add("site", row, choose(UNKNOWN_SITES, u))
-        elif name == "invalid_hired_on":
-            edits.add("hired_on", row, choose(INVALID_DATES, u))
-        else:
-            assert name == "empty_manager"
-            edits.add("manager_id", row, "")
-    edits.apply(columns)
+    cases = (
+        Case("empty_id", "agent_id", _BLANKS),
+        Case("padded_id", "agent_id", padded(columns["agent_id"], "  ", " ")),
+        Case("invalid_updated_at", "updated_at", INVALID_TIMESTAMPS),
+        Case("empty_updated_at", "updated_at", _BLANKS),
+        Case("team_variant", "team", variants_of(_TEAM_VARIANTS, team)),
+        Case("unknown_team", "team", UNKNOWN_TEAMS),
+        Case("site_variant", "site", variants_of(_SITE_VARIANTS, site)),
+        Case("unknown_site", "site", UNKNOWN_SITES),
+        Case("invalid_hired_on", "hired_on", INVALID_DATES),
+        Case("empty_manager", "manager_id", ("",)),
+    )
+    assert tuple(c.name for c in cases) == MESSY_CASES
+    apply_cases(rng, (_A_MESSY, _A_MESSY_KIND, _A_MESSY_PICK), key, 2.0 * batch.messy_rate, cases, columns)

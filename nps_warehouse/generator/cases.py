@@ -8,13 +8,15 @@ before it: counted from the last position asked (chunks are asked in order), or 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .rng import CounterRandom
-from .text import Pool, replace_rows
+from .text import Pool
 
 _COUNT_BLOCK = 1_000_000
 
@@ -66,43 +68,68 @@ class CaseCycler:
         return kind
 
 
-class Edits:
-    """Messy values collected row by row, then written into their columns at once."""
-
-    def __init__(self) -> None:
-        self._edits: dict[str, tuple[list[int], list[str]]] = {}
-
-    def add(self, column: str, row: int, value: str) -> None:
-        rows, values = self._edits.setdefault(column, ([], []))
-        rows.append(row)
-        values.append(value)
-
-    def apply(self, columns: dict[str, pa.Array]) -> None:
-        for column, (rows, values) in self._edits.items():
-            order = np.argsort(np.array(rows), kind="stable")
-            columns[column] = replace_rows(
-                columns[column], np.array(rows)[order], [values[k] for k in order.tolist()]
-            )
+Values = Sequence[str] | Callable[[np.ndarray, np.ndarray], pa.Array]
 
 
-def choose(values: Sequence[str], u: float) -> str:
-    """The value at fraction u of values."""
-    return values[min(int(u * len(values)), len(values) - 1)]
+@dataclass(frozen=True)
+class Case:
+    """A messy case of a source: the column it spoils and its values - literals (one picked per
+    row), or a function of (rows, uniforms) giving one value per row (a variant of the row's own
+    value, say)."""
+
+    name: str
+    column: str
+    values: Values
 
 
-def variant(pool: Pool, block: int, u: float) -> str:
-    """The value at fraction u of a pool's block."""
-    return pool.values[int(pool.pick_index(np.array([block]), np.array([u]))[0])]
-
-
-def messy_rows(
-    rng: CounterRandom, streams: tuple[int, int, int], keys: np.ndarray, rate: float, kinds: int
-) -> Iterator[tuple[int, int, float]]:
-    """(row, kind, u) of the rows with a messy case: a share ``rate`` of the keys, the kind and a
-    uniform to pick a value hashed from the key."""
+def apply_cases(
+    rng: CounterRandom,
+    streams: tuple[int, int, int],
+    keys: np.ndarray,
+    rate: float,
+    cases: Sequence[Case],
+    columns: dict[str, pa.Array],
+) -> np.ndarray:
+    """Give a share ``rate`` of the rows (keys) one case each, vectorised; returns the case of
+    each row (-1 for none)."""
+    kind = np.full(len(keys), -1, dtype=np.int64)
     if rate <= 0 or not len(keys):
-        return
+        return kind
     rows = np.nonzero(rng.uniform(streams[0], keys) < rate)[0]
-    kind = rng.below(streams[1], keys[rows], kinds)
+    if not len(rows):
+        return kind
+    kind[rows] = rng.below(streams[1], keys[rows], len(cases))
     u = rng.uniform(streams[2], keys[rows])
-    yield from zip(rows.tolist(), kind.tolist(), u.tolist(), strict=True)
+    by_column: dict[str, list[tuple[np.ndarray, pa.Array]]] = {}
+    for k, case in enumerate(cases):
+        hit = kind[rows] == k
+        if not hit.any():
+            continue
+        case_rows, case_u = rows[hit], u[hit]
+        if callable(case.values):
+            values = case.values(case_rows, case_u)
+        else:
+            values = Pool([list(case.values)]).pick(np.zeros(len(case_rows), dtype=np.int64), case_u)
+        by_column.setdefault(case.column, []).append((case_rows, values))
+    for column, parts in by_column.items():
+        all_rows = np.concatenate([r for r, _ in parts])
+        all_values = pa.concat_arrays([v.cast(pa.string()) for _, v in parts])
+        order = np.argsort(all_rows, kind="stable")
+        mask = np.zeros(len(keys), dtype=bool)
+        mask[all_rows] = True
+        columns[column] = pc.replace_with_mask(
+            columns[column], pa.array(mask), all_values.take(pa.array(order))
+        )
+    return kind
+
+
+def padded(
+    column: pa.Array, before: str = " ", after: str = "  "
+) -> Callable[[np.ndarray, np.ndarray], pa.Array]:
+    """Values of a case: the row's own value, padded."""
+    return lambda rows, _u: pc.binary_join_element_wise(before, column.take(pa.array(rows)), after, "")
+
+
+def variants_of(pool: Pool, block: np.ndarray) -> Callable[[np.ndarray, np.ndarray], pa.Array]:
+    """Values of a case: a value of the pool's block of each row (block[row])."""
+    return lambda rows, u: pool.pick(block[rows], u)

@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import ids
-from .cases import Edits, choose, messy_rows, variant
+from .cases import Case, apply_cases, padded, variants_of
 from .history import Epochs, Extract, epochs, pair, plan_extracts
 from .reference import LOYALTY_TIERS, REGION_WEIGHTS, REGIONS, SEGMENT_WEIGHTS
 from .rng import CounterRandom
@@ -208,7 +208,10 @@ INVALID_TIMESTAMPS: tuple[str, ...] = (
 )
 _BLANK_IDS: tuple[str, ...] = ("", " ", "\t", "  ")
 _TIER_VARIANTS = Pool([case_and_padding_variants(t) for t in LOYALTY_TIERS])
-_REGION_VARIANTS = Pool([[r.lower(), r.title(), f" {r}", f"{r} ", f" {r.lower()}\t"] for r in REGIONS])
+# Region variants by region index; a customer abroad has no region, and keeps none.
+_REGION_VARIANTS = Pool(
+    [[r.lower(), r.title(), f" {r}", f"{r} ", f" {r.lower()}\t"] for r in REGIONS] + [[""]]
+)
 UNKNOWN_REGIONS: tuple[str, ...] = ("DOM", "XX", "Idf-Ouest")
 
 
@@ -297,15 +300,21 @@ class CustomerModel:
     def tier_at(self, customers: np.ndarray, instant: np.ndarray) -> np.ndarray:
         return self.tier_in_epoch(customers, self.tier_epochs(customers).index(instant))
 
+    def region_in_epoch(self, customers: np.ndarray, epoch: np.ndarray) -> np.ndarray:
+        """Region index of a move epoch (most moves stay in the home region)."""
+        rng = self.rng
+        key = pair(customers, epoch)
+        home = rng.choice(_C_REGION_HOME, customers, REGION_WEIGHTS)
+        moved = rng.choice(_CA_REGION, key, REGION_WEIGHTS)
+        return np.where(rng.uniform(_CA_SAME_REGION, key) < 0.6, home, moved)
+
     def address_in_epoch(
         self, customers: np.ndarray, epoch: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(region index, len(REGIONS) abroad; city index; postal code) in a move epoch."""
         rng = self.rng
         key = pair(customers, epoch)
-        home = rng.choice(_C_REGION_HOME, customers, REGION_WEIGHTS)
-        moved = rng.choice(_CA_REGION, key, REGION_WEIGHTS)
-        region = np.where(rng.uniform(_CA_SAME_REGION, key) < 0.6, home, moved)
+        region = self.region_in_epoch(customers, epoch)
         city = _CITY_OFFSET_ARRAY[region] + rng.below(_CA_CITY, key, _CITY_COUNT_ARRAY[region])
         postal = _CITY_DEPARTMENT_ARRAY[city] * 1000 + 10 * rng.below(_CA_POSTAL, key, 100)
         abroad = self.abroad(customers)
@@ -317,12 +326,9 @@ class CustomerModel:
         return region, city, postal
 
     def region_at(self, customers: np.ndarray, instant: np.ndarray) -> np.ndarray:
-        """Region index at an instant: where the customer lives (abroad: the home region, where
-        they shop)."""
-        epoch = self.move_epochs(customers).index(instant)
-        region, _, _ = self.address_in_epoch(customers, epoch)
-        home = self.rng.choice(_C_REGION_HOME, customers, REGION_WEIGHTS)
-        return np.where(region == len(REGIONS), home, region)
+        """Region index where the customer lives at an instant (a customer abroad: the French
+        region of the epoch, where they shop; the CRM has no region for them)."""
+        return self.region_in_epoch(customers, self.move_epochs(customers).index(instant))
 
     def age_band_at(self, customers: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Age band index (AGE_BANDS) on a day."""
@@ -497,32 +503,19 @@ def _apply_messy(
     tier: np.ndarray,
     region: np.ndarray,
 ) -> None:
-    edits = Edits()
-    streams = (_C_MESSY, _C_MESSY_KIND, _C_MESSY_PICK)
-    for row, kind, u in messy_rows(rng, streams, key, 2.0 * batch.messy_rate, len(MESSY_CASES)):
-        name = MESSY_CASES[kind]
-        if name == "empty_id":
-            edits.add("customer_id", row, choose(_BLANK_IDS, u))
-        elif name == "padded_id":
-            edits.add("customer_id", row, f" {columns['customer_id'][row].as_py()}  ")
-        elif name == "invalid_updated_at":
-            edits.add("updated_at", row, choose(INVALID_TIMESTAMPS, u))
-        elif name == "empty_updated_at":
-            edits.add("updated_at", row, choose(_BLANK_IDS, u))
-        elif name == "tier_variant":
-            edits.add("loyalty_tier", row, variant(_TIER_VARIANTS, int(tier[row]), u))
-        elif name == "unknown_tier":
-            edits.add("loyalty_tier", row, choose(UNKNOWN_TIERS, u))
-        elif name == "invalid_birth_date":
-            edits.add("birth_date", row, choose(INVALID_DATES, u))
-        elif name == "invalid_customer_since":
-            edits.add("customer_since", row, choose(INVALID_DATES, u))
-        elif name == "region_variant" and region[row] < len(REGIONS):
-            edits.add("region", row, variant(_REGION_VARIANTS, int(region[row]), u))
-        elif name == "unknown_region":
-            edits.add("region", row, choose(UNKNOWN_REGIONS, u))
-        elif name == "empty_email":
-            edits.add("email", row, "")
-        elif name == "empty_phone":
-            edits.add("phone", row, "")
-    edits.apply(columns)
+    cases = (
+        Case("empty_id", "customer_id", _BLANK_IDS),
+        Case("padded_id", "customer_id", padded(columns["customer_id"])),
+        Case("invalid_updated_at", "updated_at", INVALID_TIMESTAMPS),
+        Case("empty_updated_at", "updated_at", _BLANK_IDS),
+        Case("tier_variant", "loyalty_tier", variants_of(_TIER_VARIANTS, tier)),
+        Case("unknown_tier", "loyalty_tier", UNKNOWN_TIERS),
+        Case("invalid_birth_date", "birth_date", INVALID_DATES),
+        Case("invalid_customer_since", "customer_since", INVALID_DATES),
+        Case("region_variant", "region", variants_of(_REGION_VARIANTS, region)),
+        Case("unknown_region", "region", UNKNOWN_REGIONS),
+        Case("empty_email", "email", ("",)),
+        Case("empty_phone", "phone", ("",)),
+    )
+    assert tuple(c.name for c in cases) == MESSY_CASES
+    apply_cases(rng, (_C_MESSY, _C_MESSY_KIND, _C_MESSY_PICK), key, 2.0 * batch.messy_rate, cases, columns)

@@ -8,7 +8,8 @@ agree on it, whatever period they cover.
 
 A batch of extracts covers its period: an initial snapshot (first batch only) dated 03:00 UTC the
 day before the period, then one extract per calendar month holding what changed in
-(``after``, ``until``].
+(``after``, ``until``]; the first window starts at the snapshot, or, in a later batch, at the
+period's start (where the earlier batch's last window ended).
 """
 
 from __future__ import annotations
@@ -77,11 +78,12 @@ def month_windows(period_start: int, period_end: int, after: int) -> list[tuple[
 
 
 def plan_extracts(period_start: int, period_end: int, snapshot: bool) -> list[Extract]:
-    """The extracts of a batch: the snapshot (when asked), then one per calendar month."""
+    """The extracts of a batch: the snapshot (when asked) and one per calendar month from it; a
+    batch without a snapshot starts where the earlier batch ended, at its period's start."""
     snapshot_at = period_start - 21 * US_PER_HOUR
     out: list[Extract] = []
     if snapshot:
         out.append(Extract(0, True, snapshot_at, snapshot_at))
-    for after, until in month_windows(period_start, period_end, snapshot_at):
+    for after, until in month_windows(period_start, period_end, snapshot_at if snapshot else period_start):
         out.append(Extract(len(out), False, after, until))
     return out

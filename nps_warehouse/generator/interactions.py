@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from . import ids
 from .agents import AGENTS
-from .cases import Edits, choose, messy_rows
+from .cases import Case, apply_cases
 from .customers import customer_of
 from .reference import CHAT, PHONE
 from .rng import CounterRandom
@@ -234,29 +234,17 @@ def _numbers(values: np.ndarray) -> pa.Array:
 def _apply_messy(
     rng: CounterRandom, s: ContactSettings, number: np.ndarray, columns: dict[str, pa.Array]
 ) -> None:
-    edits = Edits()
-    streams = (_I_MESSY, _I_MESSY_KIND, _I_MESSY_PICK)
-    for row, kind, u in messy_rows(rng, streams, number, 1.5 * s.messy_rate, len(MESSY_CASES)):
-        name = MESSY_CASES[kind]
-        if name == "empty_id":
-            edits.add("interaction_id", row, choose(_BLANKS, u))
-        elif name == "invalid_started_at":
-            edits.add("started_at", row, choose(INVALID_TIMESTAMPS, u))
-        elif name == "empty_started_at":
-            edits.add("started_at", row, choose(_BLANKS, u))
-        elif name == "invalid_wait":
-            edits.add("wait_seconds", row, choose(INVALID_NUMBERS, u))
-        elif name == "negative_wait":
-            edits.add("wait_seconds", row, choose(NEGATIVE_NUMBERS, u))
-        elif name == "invalid_handle":
-            edits.add("handle_seconds", row, choose(INVALID_NUMBERS + NEGATIVE_NUMBERS, u))
-        elif name == "invalid_transfers":
-            edits.add("transfers", row, choose(INVALID_TRANSFERS, u))
-        elif name == "invalid_boolean":
-            edits.add("is_first_contact_resolution", row, choose(INVALID_BOOLEANS, u))
-        elif name == "empty_customer":
-            edits.add("customer_id", row, "")
-        else:
-            assert name == "empty_agent"
-            edits.add("agent_id", row, "")
-    edits.apply(columns)
+    cases = (
+        Case("empty_id", "interaction_id", _BLANKS),
+        Case("invalid_started_at", "started_at", INVALID_TIMESTAMPS),
+        Case("empty_started_at", "started_at", _BLANKS),
+        Case("invalid_wait", "wait_seconds", INVALID_NUMBERS),
+        Case("negative_wait", "wait_seconds", NEGATIVE_NUMBERS),
+        Case("invalid_handle", "handle_seconds", INVALID_NUMBERS + NEGATIVE_NUMBERS),
+        Case("invalid_transfers", "transfers", INVALID_TRANSFERS),
+        Case("invalid_boolean", "is_first_contact_resolution", INVALID_BOOLEANS),
+        Case("empty_customer", "customer_id", ("",)),
+        Case("empty_agent", "agent_id", ("",)),
+    )
+    assert tuple(c.name for c in cases) == MESSY_CASES
+    apply_cases(rng, (_I_MESSY, _I_MESSY_KIND, _I_MESSY_PICK), number, s.messy_rate, cases, columns)

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import ids
-from .cases import Edits, choose, messy_rows, variant
+from .cases import Case, apply_cases, padded, variants_of
 from .customers import customer_of
 from .interactions import ChunkRows, settings
 from .reference import CHANNELS, SURVEYS_BY_CHANNEL
@@ -188,25 +188,15 @@ def _apply_messy(
     columns: dict[str, pa.Array],
     bounced: np.ndarray,
 ) -> None:
-    edits = Edits()
-    streams = (_V_MESSY, _V_MESSY_KIND, _V_MESSY_PICK)
-    for row, kind, u in messy_rows(rng, streams, number, 1.5 * messy_rate, len(MESSY_CASES)):
-        name = MESSY_CASES[kind]
-        if name == "empty_id":
-            edits.add("invitation_id", row, choose(_BLANKS, u))
-        elif name == "invalid_sent_at":
-            edits.add("sent_at", row, choose(INVALID_TIMESTAMPS, u))
-        elif name == "empty_sent_at":
-            edits.add("sent_at", row, choose(_BLANKS, u))
-        elif name == "unknown_status":
-            edits.add("delivery_status", row, choose(UNKNOWN_STATUSES, u))
-        elif name == "status_variant":
-            edits.add("delivery_status", row, variant(_STATUS_POOL, 2 + int(bounced[row]), u))
-        elif name == "empty_survey":
-            edits.add("survey_id", row, "")
-        elif name == "padded_survey":
-            edits.add("survey_id", row, f" {columns['survey_id'][row].as_py()} ")
-        else:
-            assert name == "empty_customer"
-            edits.add("customer_id", row, "")
-    edits.apply(columns)
+    cases = (
+        Case("empty_id", "invitation_id", _BLANKS),
+        Case("invalid_sent_at", "sent_at", INVALID_TIMESTAMPS),
+        Case("empty_sent_at", "sent_at", _BLANKS),
+        Case("unknown_status", "delivery_status", UNKNOWN_STATUSES),
+        Case("status_variant", "delivery_status", variants_of(_STATUS_POOL, 2 + bounced.astype(np.int64))),
+        Case("empty_survey", "survey_id", ("",)),
+        Case("padded_survey", "survey_id", padded(columns["survey_id"], " ", " ")),
+        Case("empty_customer", "customer_id", ("",)),
+    )
+    assert tuple(c.name for c in cases) == MESSY_CASES
+    apply_cases(rng, (_V_MESSY, _V_MESSY_KIND, _V_MESSY_PICK), number, messy_rate, cases, columns)

@@ -725,11 +725,12 @@ class ResponsePlan:
         """Rows with a CSAT / CES case: none on rows with another anomaly or on resubmissions."""
         slot = idx + self.spec.first_response
         has = self.rng.uniform(_R_METRIC, slot) < self.p_metric_case
-        if not has.any():
-            return has
-        messy, _ = _first_anomalies(self, slot)
-        is_resub, _, _ = self.resubmission(idx)
-        return has & ~messy & ~is_resub
+        rows = np.nonzero(has)[0]
+        if len(rows):
+            messy, _ = _first_anomalies(self, slot[rows])
+            is_resub, _, _ = self.resubmission(idx[rows])
+            has[rows] = ~messy & ~is_resub
+        return has
 
     # ---- time -----------------------------------------------------------------------------------
 
@@ -894,19 +895,20 @@ def _code_columns(plan: ResponsePlan, core: ResponseCore) -> list[pa.Array]:
     """touchpoint, brand and business_unit: empty unless the export carries them (mostly the
     store and delivery surveys'), then the survey's code, another valid code, a spelling variant
     or an unmapped value."""
-    rng, slot, number, n = plan.rng, core.slot, core.number, len(core.slot)
-    carries = rng.uniform(_N_CARRIES, number) < _CARRIES_CODES[core.survey]
-    code = _SURVEY_CODES[core.survey].copy()
+    rng, n = plan.rng, len(core.slot)
+    carries = np.nonzero(rng.uniform(_N_CARRIES, core.number) < _CARRIES_CODES[core.survey])[0]
+    slot, number, survey = core.slot[carries], core.number[carries], core.survey[carries]
+    code = _SURVEY_CODES[survey].copy()
     u_override = rng.uniform(_N_OVERRIDE, number)
     for column, (survey_id, value, share) in ((1, _BRAND_OVERRIDE), (2, _UNIT_OVERRIDE)):
         codes = (BRANDS, BUSINESS_UNITS)[column - 1]
-        hit = (core.survey == _SURVEY_INDEX[survey_id]) & (u_override < share)
+        hit = (survey == _SURVEY_INDEX[survey_id]) & (u_override < share)
         code[hit, column] = codes.index(value)
     columns = []
     for k, spec in enumerate((_TOUCHPOINT_COLUMN, _BRAND_COLUMN, _UNIT_COLUMN)):
-        present = carries & (rng.uniform(_R_CODE_PRESENT + k, slot) < _CODE_PRESENT[k])
+        present = rng.uniform(_R_CODE_PRESENT + k, slot) < _CODE_PRESENT[k]
         u_kind = rng.uniform(_R_CODE_KIND + k, slot)
-        block = np.where(
+        block_of_carried = np.where(
             ~present,
             spec.empty_block,
             np.where(
@@ -915,8 +917,11 @@ def _code_columns(plan: ResponsePlan, core: ResponseCore) -> list[pa.Array]:
                 np.where(u_kind < plan.code_thresholds[1], spec.variant_block + code[:, k], code[:, k]),
             ),
         )
-        columns.append(spec.pool.pick(block, rng.uniform(_R_CODE_PICK + k, slot)))
-    assert all(len(c) == n for c in columns)
+        block = np.full(n, spec.empty_block, dtype=np.int64)
+        block[carries] = block_of_carried
+        u_pick = np.zeros(n)
+        u_pick[carries] = rng.uniform(_R_CODE_PICK + k, slot)
+        columns.append(spec.pool.pick(block, u_pick))
     return columns
 
 
@@ -948,8 +953,8 @@ def build_chunk(
     latent = _latent(plan, core)
     score = _round_clip(latent, 0, 10)
     category = np.where(score <= 6, 0, np.where(score <= 8, 1, 2))
-    csat = _round_clip(0.45 * latent + 0.6 + 0.55 * rng.normal(_R_CSAT_NOISE, slot), 1, 5)
-    ces = _round_clip(0.55 * latent + 1.0 + core.contact_effort + 0.7 * rng.normal(_R_CES_NOISE, slot), 1, 7)
+    csat = _round_clip(0.45 * latent + 0.6 + 0.55 * rng.noise(_R_CSAT_NOISE, slot), 1, 5)
+    ces = _round_clip(0.55 * latent + 1.0 + core.contact_effort + 0.7 * rng.noise(_R_CES_NOISE, slot), 1, 7)
     csat_asked = rng.uniform(_N_CSAT_ASKED, number) < _CSAT_ASKED[core.survey]
     ces_asked = rng.uniform(_N_CES_ASKED, number) < _CES_ASKED[core.survey]
 

@@ -48,15 +48,18 @@ def case_and_padding_variants(code: str) -> list[str]:
     return [code.upper(), code.title(), f" {code}", f"{code} ", f"\t{code}", f" {code.upper()} ", f"{code}  "]
 
 
-_DIGIT_GROUPS = np.array([list(f"{k:04d}".encode("ascii")) for k in range(10_000)], dtype=np.uint8)
+# The four ASCII digits of 0000 .. 9999, each as one uint32 (so that a lookup moves 4 bytes).
+_DIGIT_GROUPS = np.frombuffer(b"".join(f"{k:04d}".encode("ascii") for k in range(10_000)), dtype=np.uint32)
 
 
 def digits(values: np.ndarray, width: int) -> np.ndarray:
     """ASCII digits of non-negative integers, zero-padded to width: uint8 matrix (n, width)."""
+    values = np.asarray(values, dtype=np.int64)
     groups = -(-width // 4)
-    parts = [_DIGIT_GROUPS[(values // 10 ** (4 * g)) % 10_000] for g in range(groups - 1, -1, -1)]
-    matrix = parts[0] if groups == 1 else np.concatenate(parts, axis=1)
-    return matrix[:, 4 * groups - width :]
+    packed = np.empty((len(values), groups), dtype=np.uint32)
+    for g in range(groups):
+        packed[:, groups - 1 - g] = _DIGIT_GROUPS[(values // 10 ** (4 * g)) % 10_000]
+    return packed.view(np.uint8)[:, 4 * groups - width :]
 
 
 def literal(n: int, text: str) -> np.ndarray:

@@ -46,6 +46,9 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "dim_date": ("date_day",),
     "rpt_response_audit": ("source_file", "source_row_number"),
     "rpt_unmapped_channels": ("raw_channel",),
+    "fct_cx_daily_by_dimension": ("response_date", "dimension_name", "dimension_value"),
+    "dim_survey": ("survey_id",),
+    "rpt_unmapped_codes": ("dimension_name", "code"),
 }
 
 

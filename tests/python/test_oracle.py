@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from nps_warehouse.contract import CX_DIMENSIONS
 from nps_warehouse.oracle import (
     MART_COLUMNS,
     REJECTION_REASONS,
@@ -53,7 +54,12 @@ MARTS = (
     "rpt_rejected_rows",
     "rpt_load_history",
     "rpt_unmapped_channels",
+    "fct_cx_daily_by_dimension",
+    "dim_survey",
+    "rpt_unmapped_codes",
 )
+STATUS = MART_COLUMNS["rpt_response_audit"].index("status")
+REASON = MART_COLUMNS["rpt_response_audit"].index("reason")
 
 _counter = iter(range(1, 10**9))
 
@@ -112,8 +118,10 @@ def only_reason(tmp_path: Path, **fields: str | None) -> str | None:
 
 
 def test_every_mart_is_computed_with_its_columns(tmp_path: Path) -> None:
-    marts = marts_of(tmp_path, [response(), response(channel="fax"), response(score="x")])
-    assert tuple(marts) == MARTS
+    marts = marts_of(
+        tmp_path, [response(), response(channel="fax"), response(score="x"), response(region="xx")]
+    )
+    assert tuple(marts) == tuple(MART_COLUMNS)
     assert set(MART_COLUMNS) == set(MARTS)
     for name, rows in marts.items():
         assert rows, name
@@ -131,11 +139,22 @@ def test_value_types_of_a_response(tmp_path: Path) -> None:
         "survey_id": "s1",
         "customer_id": "c1",
         "agent_id": "a1",
+        "interaction_id": None,
+        "invitation_id": None,
         "channel": "email",
         "region": "IDF",
         "segment": "consumer",
+        "survey_type": "unknown",
+        "touchpoint": "unknown",
+        "brand": "unknown",
+        "business_unit": "unknown",
+        "language": "unknown",
         "nps_score": 9,
         "nps_category": "promoter",
+        "csat_score": None,
+        "csat_category": None,
+        "ces_score": None,
+        "ces_category": None,
         "comment": "ok",
         "response_date": date(2024, 3, 10),
         "submitted_at": datetime(2024, 3, 10, 11, 34, 56, 500000),
@@ -285,9 +304,9 @@ def test_gzip_and_parquet_files(tmp_path: Path) -> None:
     marts = compute_marts(str(tmp_path), SEEDS)
     audit = {(Path(row[0]).name, row[1]): row for row in marts["rpt_response_audit"]}
     assert list(audit) == [("a.csv.gz", 1), ("b.parquet", 1), ("b.parquet", 2)]
-    assert audit["b.parquet", 1][-2:] == ("accepted", None)
+    assert audit["b.parquet", 1][STATUS : REASON + 1] == ("accepted", None)
     assert audit["b.parquet", 1][12] == "7"  # raw_score read as text
-    assert audit["b.parquet", 2][-2:] == ("rejected", "missing_response_id")
+    assert audit["b.parquet", 2][STATUS : REASON + 1] == ("rejected", "missing_response_id")
     g, p = responses_of(marts)
     assert (g["response_id"], g["nps_score"]) == ("g", 10)
     assert (p["response_id"], p["nps_score"], p["comment"]) == ("p", 7, None)
@@ -304,7 +323,7 @@ def test_audit_has_one_row_per_raw_row(tmp_path: Path) -> None:
     write_csv(tmp_path / "b.csv", rows[:4])
     audit = compute_marts(str(tmp_path), SEEDS)["rpt_response_audit"]
     assert len(audit) == len(rows) + 4
-    statuses = [row[-2] for row in audit]
+    statuses = [row[STATUS] for row in audit]
     assert statuses.count("rejected") == 2
     assert statuses.count("accepted") == 6  # 'dup' and the 5 others
     # 3 of the 4 'dup' rows and 1 of the 2 copies of the fourth row
@@ -499,7 +518,7 @@ def test_ties_go_to_the_later_file_then_the_later_row(tmp_path: Path) -> None:
         "a.csv",
         3,
     )
-    statuses = [row[-2] for row in marts["rpt_response_audit"]]
+    statuses = [row[STATUS] for row in marts["rpt_response_audit"]]
     assert statuses == [
         "superseded",
         "superseded",
@@ -1015,8 +1034,9 @@ def test_a_constant_finished_false_rejects_every_row(tmp_path: Path) -> None:
         tmp_path, "feeds: [{name: f, source: responses, path: in.csv, constants: {finished: false}}]"
     )
     marts = compute_marts("ignored", SEEDS, config=config)
-    assert [row[-1] for row in marts["rpt_response_audit"]] == ["unfinished_response"] * 2
-    assert [row[9] for row in marts["rpt_rejected_rows"]] == ["false", "false"]  # raw_finished
+    assert [row[REASON] for row in marts["rpt_response_audit"]] == ["unfinished_response"] * 2
+    finished = MART_COLUMNS["rpt_rejected_rows"].index("raw_finished")
+    assert [row[finished] for row in marts["rpt_rejected_rows"]] == ["false", "false"]
 
 
 def test_mapping_to_a_header_the_export_lacks(tmp_path: Path) -> None:
@@ -1111,7 +1131,10 @@ def test_feeds_meet_in_deduplication_and_paths_follow_the_config(
     ]
     assert [(row["accepted"], row["superseded"]) for row in history] == [(0, 1), (2, 0)]
     assert (
-        compute_marts("ignored", SEEDS, config=config)["fct_nps_responses"][0][13] == f"{tmp_path}/b/two.tsv"
+        compute_marts("ignored", SEEDS, config=config)["fct_nps_responses"][0][
+            MART_COLUMNS["fct_nps_responses"].index("source_file")
+        ]
+        == f"{tmp_path}/b/two.tsv"
     )
 
 
@@ -1363,6 +1386,9 @@ def test_rejected_rows(tmp_path: Path) -> None:
             first_id,
             " 2024-01-01 10:00 ",
             "11",
+            None,  # raw_csat_score
+            None,  # raw_ces_score
+            "invalid_score",  # metric_issues
             None,
             None,
             "UTC",
@@ -1375,6 +1401,9 @@ def test_rejected_rows(tmp_path: Path) -> None:
             None,
             " ",
             "2024-03-10T12:00:00Z",
+            None,
+            None,
+            None,
             None,
             None,
             None,
@@ -1410,3 +1439,137 @@ def test_parquet_feed_with_a_preset_and_extra_columns(tmp_path: Path) -> None:
         (source_file, 2): {"NPS": None, "Tags": "vip"},
     }
     assert [row[3] for row in marts["rpt_rejected_rows"]] == ["missing_score"]
+
+
+# ------------------------------------------------------------- CSAT, CES and programmes
+
+PROGRAMME_COLUMNS = (
+    *RESPONSE_COLUMNS,
+    "touchpoint",
+    "brand",
+    "business_unit",
+    "language",
+    "csat_score",
+    "ces_score",
+)
+
+
+def programme_marts(tmp_path: Path, rows: list[dict[str, str | None]]) -> dict:
+    return compute_marts(write_csv(tmp_path / "in.csv", rows, PROGRAMME_COLUMNS), SEEDS)
+
+
+@pytest.mark.parametrize(
+    ("score", "csat", "ces", "reason", "issues"),
+    [
+        ("9", None, None, None, None),
+        (None, "4", None, None, None),
+        (None, None, "05", None, None),
+        ("9", "6", "0", None, "invalid_csat_score, invalid_ces_score"),
+        ("11", "5.0", None, None, "invalid_score"),
+        ("x", "4.5", "8", "invalid_score", "invalid_score, invalid_csat_score, invalid_ces_score"),
+        (None, " ", None, "missing_score", None),
+        (None, "0", None, "invalid_score", "invalid_csat_score"),
+    ],
+)
+def test_a_response_needs_one_valid_metric(tmp_path, score, csat, ces, reason, issues) -> None:
+    marts = programme_marts(tmp_path, [response(score=score, csat_score=csat, ces_score=ces)])
+    (audit,) = as_dicts(marts, "rpt_response_audit")
+    assert (audit["reason"], audit["metric_issues"]) == (reason, issues)
+    assert len(marts["fct_nps_responses"]) == (reason is None)
+
+
+def test_metric_categories_at_every_boundary(tmp_path: Path) -> None:
+    rows = [
+        response(score=None, csat_score=str(csat), ces_score=str(ces))
+        for csat, ces in zip((1, 2, 3, 4, 5, 5, 5), (1, 3, 4, 5, 7, 6, 2), strict=True)
+    ]
+    marts = programme_marts(tmp_path, rows)
+    got = [
+        (row["csat_score"], row["csat_category"], row["ces_score"], row["ces_category"])
+        for row in responses_of(marts)
+    ]
+    assert sorted(got) == sorted(
+        [
+            (1, "dissatisfied", 1, "difficult"),
+            (2, "dissatisfied", 3, "difficult"),
+            (3, "neutral", 4, "neutral"),
+            (4, "satisfied", 5, "easy"),
+            (5, "satisfied", 7, "easy"),
+            (5, "satisfied", 6, "easy"),
+            (5, "satisfied", 2, "difficult"),
+        ]
+    )
+    # responses without an NPS score are not in the NPS marts
+    assert marts["fct_nps_daily"] == [] and marts["fct_nps_daily_overall"] == []
+
+
+def test_survey_programme_from_the_seed_and_the_response(tmp_path: Path) -> None:
+    marts = programme_marts(
+        tmp_path,
+        [
+            response(response_id="a", survey_id="TNPS-STORE"),
+            response(response_id="b", survey_id=" TNPS-STORE ", touchpoint=" Delivery", brand="Acme"),
+            response(response_id="c", survey_id="NOPE", language=" FR "),
+            response(response_id="d", survey_id=None, business_unit="retail"),
+        ],
+    )
+    got = {
+        row["response_id"]: (
+            row["survey_type"],
+            row["touchpoint"],
+            row["brand"],
+            row["business_unit"],
+            row["language"],
+        )
+        for row in responses_of(marts)
+    }
+    assert got == {
+        "a": ("transactional", "store", "nova", "retail", "unknown"),
+        "b": ("transactional", "delivery", "acme", "retail", "unknown"),
+        "c": ("unknown", "unknown", "unknown", "unknown", "fr"),
+        "d": ("unknown", "unknown", "unknown", "retail", "unknown"),
+    }
+    surveys = {row[0]: row for row in marts["dim_survey"]}
+    assert surveys["NOPE"] == ("NOPE", "NOPE", "unknown", "unknown", "unknown", "unknown", False)
+    assert surveys["unknown"][-1] is False and surveys["TNPS-STORE"][-1] is True
+    assert [row[:3] for row in marts["rpt_unmapped_codes"]] == [("brand", "acme", 1)]
+
+
+def test_cube_counts_every_response_once_per_dimension(tmp_path: Path) -> None:
+    marts = programme_marts(
+        tmp_path,
+        [
+            response(score="10", csat_score="5"),
+            response(score="3", csat_score="4", ces_score="6"),
+            response(score=None, csat_score="2", ces_score="1", channel="sms", region=None),
+        ],
+    )
+    cube = {(row[1], row[2]): row[3:] for row in marts["fct_cx_daily_by_dimension"]}
+    overall = cube["overall", "all"]
+    assert overall == (
+        3,
+        2,
+        1,
+        0,
+        1,
+        Decimal("0.00"),
+        3,
+        2,
+        11,
+        45,
+        Decimal("66.67"),
+        Decimal("3.67"),
+        2,
+        1,
+        1,
+        7,
+        37,
+        Decimal("50.00"),
+        Decimal("3.50"),
+    )
+    assert cube["channel", "sms"][:6] == (1, 0, 0, 0, 0, None)
+    assert cube["region", "unknown"][0] == 1
+    names = {name for name, _ in cube}
+    assert names == set(CX_DIMENSIONS)
+    for name in CX_DIMENSIONS:
+        assert sum(measures[0] for (other, _), measures in cube.items() if other == name) == 3

@@ -50,7 +50,8 @@ def test_every_rule_is_exercised(messy_build):
     reasons = {row[AUDIT["reason"]] for row in audit if row[AUDIT["status"]] == "rejected"}
     assert reasons == {"missing_response_id", "invalid_submitted_at", "missing_score", "invalid_score"}
     assert {row[AUDIT["status"]] for row in audit} == STATUSES
-    channels = {row[4] for row in messy_build.marts["fct_nps_responses"]}
+    channel = MART_COLUMNS["fct_nps_responses"].index("channel")
+    channels = {row[channel] for row in messy_build.marts["fct_nps_responses"]}
     assert {"email", "sms", "phone", "web", "chat", "whatsapp", "in_app", "other", "unknown"} <= channels
     assert messy_build.marts["rpt_unmapped_channels"], "unmapped channel values are listed"
     # far more than 5 % of these rows are rejected: the gate warns without failing the build
@@ -207,7 +208,17 @@ def test_byte_order_mark_and_crlf_line_endings_match_oracle(tmp_path):
     marts = read_marts(tmp_path / "nps.duckdb")
     assert marts == compute_marts(str(landing), SEEDS_DIR)
     (response,) = marts["fct_nps_responses"]
-    assert response[4:10] == ("phone", "IDF", "smb", 8, "passive", 'Ligne 1\r\nLigne 2, "fin"')
+    published = dict(zip(MART_COLUMNS["fct_nps_responses"], response, strict=True))
+    assert [
+        published[name] for name in ("channel", "region", "segment", "nps_score", "nps_category", "comment")
+    ] == [
+        "phone",
+        "IDF",
+        "smb",
+        8,
+        "passive",
+        'Ligne 1\r\nLigne 2, "fin"',
+    ]
 
 
 def test_rows_not_matching_the_header_fail_and_keep_the_last_good_marts(build_factory, tmp_path):

@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from nps_warehouse.contract import MART_COLUMNS, MART_LOAD_COLUMNS, MART_SCHEMAS, REJECTION_REASONS
+from nps_warehouse.contract import (
+    CX_DIMENSIONS,
+    CX_MEASURES,
+    MART_COLUMNS,
+    MART_LOAD_COLUMNS,
+    MART_SCHEMAS,
+    REJECTION_REASONS,
+)
 from nps_warehouse.engines import EngineUnavailableError, read_relations, target_name
 
 if TYPE_CHECKING:
@@ -81,7 +88,23 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "rpt_rejected_rows": ("source_file", "source_row_number"),
     "rpt_load_history": ("source_file",),
     "rpt_unmapped_channels": ("raw_channel",),
+    "fct_cx_daily_by_dimension": ("response_date", "dimension_name", "dimension_value"),
+    "dim_survey": ("survey_id",),
+    "rpt_unmapped_codes": ("dimension_name", "code"),
 }
+
+#: The scores of the cube, recomputed from its measures: (numerator, denominator, scale).
+CX_SCORES: dict[str, tuple[str, str, int]] = {
+    "csat_pct": ("csat_satisfied", "csat_responses", 100),
+    "csat_mean": ("csat_score_sum", "csat_responses", 1),
+    "ces_easy_pct": ("ces_easy", "ces_responses", 100),
+    "ces_mean": ("ces_score_sum", "ces_responses", 1),
+}
+#: The metric scales (lowest, highest) and category sets of fct_nps_responses.
+METRIC_SCALES: dict[str, tuple[int, int]] = {"nps_score": (0, 10), "csat_score": (1, 5), "ces_score": (1, 7)}
+CSAT_CATEGORIES: tuple[str, ...] = ("satisfied", "neutral", "dissatisfied")
+CES_CATEGORIES: tuple[str, ...] = ("easy", "neutral", "difficult")
+SURVEY_TYPES: tuple[str, ...] = ("relationship", "transactional", "unknown")
 
 #: Other columns that must never be null (beyond the grain).
 _NOT_NULL: dict[str, tuple[str, ...]] = {
@@ -89,8 +112,11 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
         "channel",
         "region",
         "segment",
-        "nps_score",
-        "nps_category",
+        "survey_type",
+        "touchpoint",
+        "brand",
+        "business_unit",
+        "language",
         "response_date",
         "submitted_at",
         "source_file",
@@ -120,6 +146,10 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
         "first_response_date",
         "last_response_date",
     ),
+    # every measure; the scores are null where their metric has no response
+    "fct_cx_daily_by_dimension": tuple(column for column in CX_MEASURES if column not in ("nps", *CX_SCORES)),
+    "dim_survey": MART_COLUMNS["dim_survey"][1:],
+    "rpt_unmapped_codes": ("responses", "first_response_date", "last_response_date"),
 }
 
 DAILY_MARTS: tuple[str, ...] = (
@@ -152,6 +182,8 @@ NON_EMPTY_MARTS: tuple[str, ...] = (
     "fct_nps_responses",
     *("fct_nps_daily", "fct_nps_daily_by_channel", "fct_nps_daily_by_region"),
     *("fct_nps_daily_by_segment", "fct_nps_daily_overall", "dim_date"),
+    "fct_cx_daily_by_dimension",
+    "dim_survey",
     "rpt_response_audit",
     "rpt_load_history",
 )
@@ -342,6 +374,26 @@ def expected_nps(promoters: Any, detractors: Any, responses: Any) -> Decimal | N
     return Decimal(-quotient if numerator < 0 else quotient).scaleb(-2)
 
 
+def _with_nps_score(responses: pd.DataFrame) -> int:
+    """The rows of fct_nps_responses that carry an NPS score (those the NPS marts count)."""
+    if "nps_score" not in responses.columns:
+        return len(responses)
+    return int(responses["nps_score"].notna().sum())
+
+
+def expected_ratio(numerator: Any, denominator: Any, scale: int) -> Decimal | None:
+    """``scale * numerator / denominator`` rounded half away from zero to 2 places, exactly;
+    None when an input is missing or the denominator is not positive."""
+    values = [_as_int(value) for value in (numerator, denominator)]
+    if values[0] is None or values[1] is None or values[1] <= 0:
+        return None
+    hundredths = 100 * scale * values[0]
+    quotient, remainder = divmod(abs(hundredths), values[1])
+    if 2 * remainder >= values[1]:
+        quotient += 1
+    return Decimal(-quotient if hundredths < 0 else quotient).scaleb(-2)
+
+
 def _is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -478,30 +530,29 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
             exps.append(gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} is not null"))
 
     if mart == "fct_nps_responses":
-        if has("nps_score"):
-            exps.append(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="nps_score",
-                    min_value=0,
-                    max_value=10,
-                    description="nps_score between 0 and 10",
+        for column, (lowest, highest) in METRIC_SCALES.items():
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column=column,
+                        value_set=list(range(lowest, highest + 1)),
+                        description=f"{column} (when set) is a whole number {lowest}-{highest}",
+                    )
                 )
-            )
-            exps.append(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column="nps_score",
-                    value_set=list(range(11)),
-                    description="nps_score is a whole number 0-10",
+        for column, categories in (
+            ("nps_category", NPS_CATEGORIES),
+            ("csat_category", CSAT_CATEGORIES),
+            ("ces_category", CES_CATEGORIES),
+            ("survey_type", SURVEY_TYPES),
+        ):
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column=column,
+                        value_set=list(categories),
+                        description=f"{column} (when set) in {{{', '.join(categories)}}}",
+                    )
                 )
-            )
-        if has("nps_category"):
-            exps.append(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column="nps_category",
-                    value_set=list(NPS_CATEGORIES),
-                    description=f"nps_category in {{{', '.join(NPS_CATEGORIES)}}}",
-                )
-            )
         for column, dim in (
             ("channel", "dim_channel"),
             ("region", "dim_region"),
@@ -561,15 +612,82 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                 )
             )
         if mart in ("fct_nps_daily", "fct_nps_daily_overall") and has("responses"):
-            accepted = len(frames["fct_nps_responses"])
+            accepted = _with_nps_score(frames["fct_nps_responses"])
             exps.append(
                 gxe.ExpectColumnSumToBeBetween(
                     column="responses",
                     min_value=accepted,
                     max_value=accepted,
-                    description=f"total responses equal the row count of fct_nps_responses ({accepted})",
+                    description=(
+                        f"total responses equal the rows of fct_nps_responses with an nps_score ({accepted})"
+                    ),
                 )
             )
+
+    if mart == "fct_cx_daily_by_dimension":
+        if has("dimension_name"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="dimension_name",
+                    value_set=list(CX_DIMENSIONS),
+                    description=f"dimension_name in {{{', '.join(CX_DIMENSIONS)}}}",
+                )
+            )
+        if has("responses"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="responses", min_value=1, description="responses >= 1"
+                )
+            )
+            accepted = len(frames["fct_nps_responses"])
+            total = accepted * len(CX_DIMENSIONS)
+            exps.append(
+                gxe.ExpectColumnSumToBeBetween(
+                    column="responses",
+                    min_value=total,
+                    max_value=total,
+                    description=(
+                        f"total responses equal the rows of fct_nps_responses ({accepted}) once per "
+                        f"dimension ({len(CX_DIMENSIONS)})"
+                    ),
+                )
+            )
+        for column in MART_COLUMNS[mart][3:]:
+            if has(column) and column != "nps":
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=column, min_value=0, description=f"{column} >= 0"
+                    )
+                )
+        if has("nps"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="nps", min_value=-100, max_value=100, description="nps between -100 and 100"
+                )
+            )
+
+    if mart == "dim_survey":
+        if has("survey_type"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="survey_type",
+                    value_set=list(SURVEY_TYPES),
+                    description=f"survey_type in {{{', '.join(SURVEY_TYPES)}}}",
+                )
+            )
+        if has("is_reference_survey"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="is_reference_survey",
+                    value_set=[True, False],
+                    description="is_reference_survey is a boolean",
+                )
+            )
+
+    if mart == "rpt_unmapped_codes" and has("responses"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeBetween(column="responses", min_value=1, description="responses >= 1")
+        )
 
     if mart == "dim_channel":
         if has("channel"):
@@ -696,7 +814,8 @@ def _derived_fct_responses(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     expected[(score >= 9) & (score <= 10)] = "promoter"
     frame["chk_expected_category"] = expected
     frame["chk_category_matches_score"] = [
-        not _is_missing(actual) and not _is_missing(wanted) and actual == wanted
+        (_is_missing(actual) and _is_missing(wanted))
+        or (not _is_missing(actual) and not _is_missing(wanted) and actual == wanted)
         for actual, wanted in zip(frame["nps_category"], expected, strict=True)
     ]
     return _Batch(
@@ -707,7 +826,8 @@ def _derived_fct_responses(frames: Mapping[str, pd.DataFrame]) -> _Batch:
                 column="chk_category_matches_score",
                 value_set=[True],
                 description=(
-                    "nps_category consistent with nps_score (9-10 promoter, 7-8 passive, 0-6 detractor)"
+                    "nps_category consistent with nps_score (9-10 promoter, 7-8 passive, 0-6 detractor; "
+                    "null without a score)"
                 ),
             )
         ],
@@ -783,7 +903,10 @@ def _reconcile_daily(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
         )
     index_columns = ["response_date", "responses_in_mart", "responses_in_overall"]
     if mart == "fct_nps_daily":
-        accepted = pd.DataFrame({"response_date": _as_day(frames["fct_nps_responses"]["response_date"])})
+        responses = frames["fct_nps_responses"]
+        if "nps_score" in responses.columns:
+            responses = responses[responses["nps_score"].notna()]
+        accepted = pd.DataFrame({"response_date": _as_day(responses["response_date"])})
         per_day = (
             accepted.groupby("response_date", dropna=False).size().rename("responses_in_fct_nps_responses")
         )
@@ -795,7 +918,7 @@ def _reconcile_daily(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
             gxe.ExpectColumnValuesToBeInSet(
                 column="chk_responses_gap_vs_fct_nps_responses",
                 value_set=[0],
-                description="per day, total responses equal the rows of fct_nps_responses",
+                description="per day, total responses equal the rows of fct_nps_responses with an nps_score",
             )
         )
         index_columns.append("responses_in_fct_nps_responses")
@@ -928,6 +1051,84 @@ def _derived_audit(frames: Mapping[str, pd.DataFrame]) -> _Batch:
             ),
         ],
         ["source_file", "source_row_number", "response_id", "status", "reason"],
+    )
+
+
+def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_cx_daily_by_dimension: counts add up, every score recomputed from its measures, and
+    each dimension's cells of a day add up to the day's overall cell."""
+    gxe = _gxe()
+    frame = frames["fct_cx_daily_by_dimension"].copy()
+    number = {column: _numeric(frame[column]) for column in CX_MEASURES if column not in ("nps", *CX_SCORES)}
+    frame["chk_nps_counts_gap"] = number["nps_responses"] - (
+        number["promoters"] + number["passives"] + number["detractors"]
+    )
+    frame["chk_metrics_within_responses"] = (
+        (number["nps_responses"] <= number["responses"])
+        & (number["csat_responses"] <= number["responses"])
+        & (number["ces_responses"] <= number["responses"])
+        & (number["csat_satisfied"] <= number["csat_responses"])
+        & (number["ces_easy"] + number["ces_difficult"] <= number["ces_responses"])
+    ).astype(bool)
+
+    def matches(actual: Any, expected: Decimal | None) -> bool:
+        value = as_decimal(actual)
+        return value == expected if expected is not None else value is None
+
+    frame["chk_nps_recomputed"] = [
+        matches(actual, expected_nps(p, d, n) if _as_int(n) else None)
+        for actual, p, d, n in zip(
+            frame["nps"], frame["promoters"], frame["detractors"], frame["nps_responses"], strict=True
+        )
+    ]
+    for score, (numerator, denominator, scale) in CX_SCORES.items():
+        frame[f"chk_{score}_recomputed"] = [
+            matches(actual, expected_ratio(top, bottom, scale))
+            for actual, top, bottom in zip(frame[score], frame[numerator], frame[denominator], strict=True)
+        ]
+    day = _as_day(frame["response_date"])
+    overall = frame["dimension_name"] == "overall"
+    totals = pd.DataFrame({"response_date": day, "dimension_name": frame["dimension_name"]})
+    for column in number:
+        totals[column] = number[column]
+    per_dimension = totals.groupby(["response_date", "dimension_name"], dropna=False).sum()
+    overall_per_day = (
+        totals[overall.fillna(False)].drop(columns="dimension_name").groupby("response_date").sum()
+    )
+    gaps = per_dimension.sub(overall_per_day, level="response_date").abs().sum(axis=1)
+    frame["chk_dimension_adds_up_to_overall"] = [
+        gaps.get((d, name), 1) == 0 for d, name in zip(day, frame["dimension_name"], strict=True)
+    ]
+    checks = [
+        ("chk_nps_counts_gap", [0], "promoters + passives + detractors = nps_responses"),
+        (
+            "chk_metrics_within_responses",
+            [True],
+            "no metric counts more responses than the cell; satisfied, easy and difficult within theirs",
+        ),
+        ("chk_nps_recomputed", [True], "nps recomputed from the counts (null without NPS responses)"),
+        *(
+            (
+                f"chk_{score}_recomputed",
+                [True],
+                f"{score} recomputed from its measures, rounded half away from zero",
+            )
+            for score in CX_SCORES
+        ),
+        (
+            "chk_dimension_adds_up_to_overall",
+            [True],
+            "per day, each dimension's cells add up to the overall cell, measure by measure",
+        ),
+    ]
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values, description=description)
+            for column, values, description in checks
+        ],
+        list(MART_GRAIN["fct_cx_daily_by_dimension"]),
     )
 
 
@@ -1082,6 +1283,14 @@ def _derived_builders(
                     "fct_nps_responses": ("response_id",),
                 },
                 _derived_load_history,
+            )
+        )
+    if mart == "fct_cx_daily_by_dimension":
+        builders.append(
+            (
+                "counts add up, scores recomputed, dimensions add up to overall",
+                {mart: MART_COLUMNS[mart]},
+                _derived_cube,
             )
         )
     if mart == "rpt_unmapped_channels":

@@ -1,6 +1,13 @@
 {#- Codes of the free-text dimensions that their seed does not list, from the daily cube (so it
     costs the cube's rows, not the responses'). A code is kept as read in the marts; this report
     is where a typo or an injected value shows before it passes for a new region. -#}
+{#- The dimensions with a code list: region and segment (their own seeds), and those of
+    nps_codes the cube has. -#}
+{%- set coded_dimensions = ['region', 'segment'] -%}
+{%- for name in cx_code_dimensions() if name in cx_dimensions() -%}
+    {%- do coded_dimensions.append(name) -%}
+{%- endfor %}
+
 with
 
 cube as (
@@ -50,13 +57,7 @@ coded_cells as (
 
     select * from cube
     where
-        dimension_name in (
-            {{ nps_literal('dimension', 'region') }},
-            {{ nps_literal('dimension', 'segment') }},
-            {%- for name in cx_code_dimensions() if name in cx_dimensions() %}
-            {{ nps_literal('dimension', name) }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        )
+        dimension_name in ({{ nps_literal_list(coded_dimensions) }})
         and dimension_value != {{ nps_literal('placeholder', 'unknown') }}
 
 ),

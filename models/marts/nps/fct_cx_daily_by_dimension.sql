@@ -43,7 +43,8 @@ grouped as (
         max(loaded_at) as loaded_at
 
     from keyed
-    group by {{ cx_dimension_grouping_sets() }}
+    -- sqlfluff's DuckDB dialect does not parse grouping sets (DuckDB, PostgreSQL and Spark do)
+    group by {{ cx_dimension_grouping_sets() }}  -- noqa: PRS
 
 ),
 

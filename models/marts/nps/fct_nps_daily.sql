@@ -19,11 +19,10 @@ responses as (
 
     -- the NPS cube counts the responses that gave an NPS score (some gave only CSAT or CES)
     select * from {{ ref('fct_nps_responses') }}
-    where
-        nps_score is not null
-        {% if is_incremental() -%}
+    where nps_score is not null
+    {% if is_incremental() -%}
         and {{ nps_in_touched_response_dates('response_date', this) }}
-        {%- endif %}
+    {%- endif %}
 
 ),
 

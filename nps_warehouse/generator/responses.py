@@ -20,10 +20,16 @@ Design
   and an intraday profile, so files split in row order cover consecutive periods (apart from
   stale copies and timestamps written without seconds, timestamps follow the row order).
 * **Realistic scores.**  A latent score depends on the channel (in-app and chat higher, phone/IVR
-  lower), the segment, the region, the agent, a yearly trend, weekly seasonality and a two-week
-  phone/chat incident in September 2026, plus noise and a share of angry customers.  CSAT and
-  CES are read off the same latent with their own noise.  Only additions and multiplications are
-  used, so the scores are the same on every platform.
+  lower), the segment, the region, the customer's loyalty tier and age band at the time of the
+  response (customers.py), the agent and its team at that time (agents.py: a few agents and
+  team_d clearly worse), the contact-centre interaction's wait, transfers and first-contact
+  resolution (interactions.py), a yearly trend, weekly seasonality and a two-week phone/chat
+  incident in September 2026, plus noise and a share of angry customers.  CSAT and CES are read
+  off the same latent with their own noise (CES also follows the interaction's effort).  Only
+  additions and multiplications are used, so the scores are the same on every platform.
+* **Who.**  A response number fixes its customer (customers.py: the customer universe grows with
+  the response numbers), channel, survey, agent (any of agents.AGENTS), interaction and
+  invitation (ids.py); the region written is where the customer lives at the time.
 * **Messiness.**  ``messy_rate`` is the share of rows with an anomaly in ``response_id``,
   ``submitted_at`` or ``score`` (valid but unusual spellings as well as invalid values, sometimes
   several at once); about half as many rows again get a case of the three metrics (an unusual
@@ -264,9 +270,9 @@ _COMMENT_PROBABILITY = np.array([0.7, 0.4, 0.5])
 
 # Stream ids (rng.py lists the ranges): one per independent draw.
 _S_JITTER, _S_RESUB, _S_RESUB_KIND, _S_LAG_MODE, _S_LAG, _S_RANGE, _S_STALE, _S_TIE_FMT = range(1, 9)
-_N_CUSTOMER, _N_CHANNEL, _N_SURVEY, _N_AGENT, _N_AGENT_PRESENT = range(20, 25)
-_C_REGION, _C_SEGMENT, _C_LANG = range(30, 33)
-_A_EFFECT = 40
+# 20 (the customer of a response number), 30-32 (a customer's home region, segment, language)
+# and 40 (an agent's own effect) are drawn in customers.py and agents.py.
+_N_CHANNEL, _N_SURVEY, _N_AGENT, _N_AGENT_PRESENT = range(21, 25)
 _R_NOISE, _R_ANGRY, _R_ANGRY_NOISE, _R_COMMENT_HAS, _R_COMMENT_SHAPE, _R_COMMENT_PICK = range(50, 56)
 _R_COMMENT_DECOR = 58
 _R_TS_FMT, _R_TS_PICK, _R_CH_KIND, _R_CH_PICK, _R_REG_KIND, _R_REG_PICK, _R_SEG_KIND = range(60, 67)

@@ -5,16 +5,16 @@ recomputed on its own: the output does not depend on the chunk size, a later bat
 an earlier batch's customer, and memory does not grow with the row count.
 
 Stream ids are small integers, unique across the generator's modules (each module owns a range,
-listed below), and below 1000 (``normal`` uses ``stream + 1000 k``):
+listed below), and below 1000: a stream's further draws on the same keys use ``stream + 1000 k``
+(``normal``, ``noise``, the second pick of a value):
 
 =========  =====================
-  1 - 99   responses (historical ids, kept so that the responses keep their values)
+  1 - 99   responses (historical ids; 20, 30-32 and 40 drawn by customers.py and agents.py)
 100 - 199  responses: the CX programme columns
 200 - 299  customers
 300 - 399  agents
 400 - 499  interactions
 500 - 599  invitations
-600 - 699  the other sources' messy cases
 =========  =====================
 """
 

@@ -1,7 +1,8 @@
 """Independent oracle of the NPS marts.
 
 This package recomputes, from the landing files (per the landing config's feeds, or the
-implicit feed ``default`` of ``NPS_RAW_RESPONSES``) and the seeds, every row of every mart,
+implicit feed ``default`` of ``NPS_RAW_RESPONSES`` and a feed per other source of
+``NPS_RAW_<SOURCE>``) and the seeds, every row of every mart,
 following the README sections "Landing contract", "Landing config (`landing.yml`)" and
 "Validation and normalisation rules" to the letter. It deliberately shares nothing with the
 dbt project or the loader (``nps_warehouse.landing``): no DuckDB, no SQL, only the Python
@@ -14,6 +15,10 @@ One module per job:
 * :mod:`.files` - finding the files (like DuckDB's ``glob()``) and reading their rows;
 * :mod:`.timestamps` - ISO-8601, strftime-like formats, local times in a zone;
 * :mod:`.responses` - the rules, the normalisation, the seeds;
+* :mod:`.customers`, :mod:`.agents`, :mod:`.interactions`, :mod:`.invitations` - the rules of
+  the CX programme's other sources, their dimensions and reports;
+* :mod:`.programme` - what those sources share (checking, settling, versions, bands) and the
+  attributes of a response at the time it was given;
 * :mod:`.marts` - the marts.
 """
 
@@ -21,8 +26,23 @@ from __future__ import annotations
 
 from nps_warehouse.contract import MART_COLUMNS, REJECTION_REASONS, RESPONSE_COLUMNS, RESPONSE_RAW_COLUMNS
 from nps_warehouse.oracle.errors import LandingConfigError, LandingError, MissingColumnsError
-from nps_warehouse.oracle.feeds import PRESETS, Feed, implicit_feed, load_landing_config
-from nps_warehouse.oracle.files import LandingFile, RawRow, read_landing_file, resolve_landing_files
+from nps_warehouse.oracle.feeds import (
+    PRESETS,
+    Feed,
+    implicit_feed,
+    implicit_feeds,
+    implicit_source_paths,
+    load_landing_config,
+)
+from nps_warehouse.oracle.files import (
+    LandingFile,
+    RawRow,
+    SourceFile,
+    SourceRow,
+    read_landing_file,
+    read_source_file,
+    resolve_landing_files,
+)
 from nps_warehouse.oracle.marts import compute_extra_columns, compute_marts, landing_files
 from nps_warehouse.oracle.responses import (
     channel_key,
@@ -49,10 +69,14 @@ __all__ = [
     "LandingFile",
     "MissingColumnsError",
     "RawRow",
+    "SourceFile",
+    "SourceRow",
     "channel_key",
     "compute_extra_columns",
     "compute_marts",
     "implicit_feed",
+    "implicit_feeds",
+    "implicit_source_paths",
     "landing_files",
     "load_landing_config",
     "load_seeds",
@@ -63,6 +87,7 @@ __all__ = [
     "parse_score",
     "parse_submitted_at",
     "read_landing_file",
+    "read_source_file",
     "rejection_reason",
     "resolve_landing_files",
     "trim",

@@ -16,11 +16,16 @@ from typing import Any
 
 import yaml
 
-from nps_warehouse.contract import RESPONSE_RAW_COLUMNS, SOURCE_CONTRACTS
+from nps_warehouse.contract import PROGRAMME_SOURCES, SOURCE_CONTRACTS
 from nps_warehouse.oracle.errors import LandingConfigError
 from nps_warehouse.oracle.timestamps import DEFAULT_FORMATS, check_formats, time_zone
 
 DEFAULT_FEED_NAME = "default"
+
+#: The responses read when ``NPS_RAW_RESPONSES`` is unset: the demo data, whose sub-folders hold
+#: the other sources (``data/demo/customers``, ...).
+DEMO_RAW_SPEC = "data/demo"
+RESPONSES_ENVIRONMENT = "NPS_RAW_RESPONSES"
 
 #: The presets, as the README's "Presets" table describes them.
 PRESETS: dict[str, dict[str, Any]] = {
@@ -131,6 +136,44 @@ def implicit_feed(raw_spec: str) -> Feed:
     return Feed(name=DEFAULT_FEED_NAME, path=raw_spec, implicit=True)
 
 
+def source_environment(source: str) -> str:
+    """The variable naming the files of ``source`` without a landing config (NPS_RAW_CUSTOMERS)."""
+    return f"NPS_RAW_{source.upper()}"
+
+
+def implicit_source_paths(raw_spec: str | None, sources: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The path of each source other than responses without a landing config.
+
+    ``sources`` given: exactly those paths (a source it leaves out has no file). Else, for each
+    source, ``NPS_RAW_<SOURCE>`` when set (and not blank); else, when the responses are the
+    demo's (``NPS_RAW_RESPONSES`` unset and ``raw_spec`` is ``data/demo``), the demo's folder of
+    the source (``data/demo/customers``); else none.
+    """
+    if sources is not None:
+        strays = sorted(set(sources) - set(PROGRAMME_SOURCES))
+        if strays:
+            raise ValueError(f"not a source besides responses: {', '.join(strays)}")
+        return {source: sources[source] for source in PROGRAMME_SOURCES if sources.get(source)}
+    demo = os.environ.get(RESPONSES_ENVIRONMENT) is None and raw_spec == DEMO_RAW_SPEC
+    paths: dict[str, str] = {}
+    for source in PROGRAMME_SOURCES:
+        path = os.environ.get(source_environment(source), "").strip()
+        if not path and demo:
+            path = f"{DEMO_RAW_SPEC}/{source}"
+        if path:
+            paths[source] = path
+    return paths
+
+
+def implicit_feeds(raw_spec: str, sources: Mapping[str, str] | None = None) -> list[Feed]:
+    """The feeds without a landing config: ``default`` of ``raw_spec`` (the responses), and one
+    feed per other source with a path (:func:`implicit_source_paths`), named after the source."""
+    feeds = [implicit_feed(raw_spec)]
+    for source, path in implicit_source_paths(raw_spec, sources).items():
+        feeds.append(Feed(name=source, path=path, source=source))
+    return feeds
+
+
 def load_landing_config(config_path: str | os.PathLike[str]) -> list[Feed]:
     """The feeds of the landing config at ``config_path``; a config error raises."""
     config_path = os.fspath(config_path)
@@ -175,8 +218,9 @@ def _feed(entry: Any, folder: str, where: str) -> Feed:
         raise LandingConfigError(f"{where}: unknown preset {preset!r}")
     settings = {**(PRESETS[preset] if preset else {}), **entry}
 
-    own_columns = _mapping(entry.get("columns"), where, "columns")
-    constants = _mapping(entry.get("constants"), where, "constants")
+    contract_columns = SOURCE_CONTRACTS[entry["source"]].columns
+    own_columns = _mapping(entry.get("columns"), where, "columns", contract_columns)
+    constants = _mapping(entry.get("constants"), where, "constants", contract_columns)
     both = sorted(set(own_columns) & set(constants))
     if both:
         raise LandingConfigError(f"{where}: column(s) both mapped and constant: {', '.join(both)}")
@@ -239,7 +283,7 @@ def _feed_path(folder: str, path: str) -> str:
     return os.path.join(folder, path)
 
 
-def _mapping(value: Any, where: str, key: str) -> dict[str, str | None]:
+def _mapping(value: Any, where: str, key: str, columns: tuple[str, ...]) -> dict[str, str | None]:
     """``columns`` or ``constants``: contract column -> text (None for null or empty)."""
     if value is None:
         return {}
@@ -247,7 +291,7 @@ def _mapping(value: Any, where: str, key: str) -> dict[str, str | None]:
         raise LandingConfigError(f"{where}: '{key}' is a mapping of contract columns")
     mapping: dict[str, str | None] = {}
     for column, item in value.items():
-        if column not in RESPONSE_RAW_COLUMNS:
+        if column not in columns:
             raise LandingConfigError(f"{where}: '{key}' names {column!r}, not a contract column")
         mapping[column] = _scalar_text(item, f"{where}: {key}.{column}")
     return mapping

@@ -23,12 +23,21 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from nps_warehouse.contract import RESPONSE_RAW_COLUMNS, SOURCE_CONTRACTS
+from nps_warehouse.contract import RESPONSE_RAW_COLUMNS, SOURCE_CONTRACTS, SourceContract
 from nps_warehouse.oracle.errors import LandingConfigError, LandingError, MissingColumnsError
 from nps_warehouse.oracle.feeds import Feed
 from nps_warehouse.oracle.timestamps import time_zone
 
 _CONTRACT = SOURCE_CONTRACTS["responses"]
+
+#: The timestamp column of each source whose zone a ``qualtrics`` export names in its header.
+TIMESTAMP_COLUMNS: dict[str, str] = {
+    "responses": "submitted_at",
+    "customers": "updated_at",
+    "agents": "updated_at",
+    "interactions": "started_at",
+    "invitations": "sent_at",
+}
 
 # ---------------------------------------------------------- finding the landing files
 
@@ -203,34 +212,85 @@ class LandingFile:
     rows: tuple[RawRow, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One data row of a landing file of a source other than responses (customers, agents,
+    ...): its contract columns as read (None when empty), readable by name like a
+    :class:`RawRow`'s (``row.customer_id``), then its lineage."""
+
+    source: str
+    source_file: str
+    source_row_number: int
+    #: the source's contract columns, in contract order
+    values: tuple[str | None, ...]
+    feed_name: str
+    #: the zone the row's timestamps without an offset are read in
+    source_timezone: str = "UTC"
+    #: (header as written, value) of every column no contract column reads, in file order
+    extra_columns: tuple[tuple[str, str | None], ...] = ()
+
+    def __getattr__(self, name: str) -> str | None:
+        try:
+            columns = SOURCE_CONTRACTS[object.__getattribute__(self, "source")].columns
+        except (AttributeError, KeyError):
+            raise AttributeError(name) from None
+        if name not in columns:
+            raise AttributeError(f"{name!r} is not a column of the source {self.source!r}")
+        return self.values[columns.index(name)]
+
+    @classmethod
+    def of(
+        cls,
+        source: str,
+        source_file: str,
+        source_row_number: int,
+        *,
+        feed_name: str = "default",
+        source_timezone: str = "UTC",
+        **values: str | None,
+    ) -> SourceRow:
+        """A row of ``source`` with the given contract columns (the others None)."""
+        columns = SOURCE_CONTRACTS[source].columns
+        strays = sorted(set(values) - set(columns))
+        if strays:
+            raise ValueError(f"{strays} are not columns of the source {source!r}")
+        return cls(
+            source,
+            source_file,
+            source_row_number,
+            tuple(values.get(column) for column in columns),
+            feed_name,
+            source_timezone,
+        )
+
+    def raw_values(self) -> tuple[str | None, ...]:
+        """The contract columns in order: the ``raw_*`` columns of the source's audit."""
+        return self.values
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One landing file of a feed of a source other than responses, read whole."""
+
+    path: str
+    feed: Feed
+    fingerprint: str
+    size: int
+    source_timezone: str
+    missing_columns: tuple[str, ...]
+    rows: tuple[SourceRow, ...]
+
+
 # ----------------------------------------------------------------------- reading
 
 
 def read_landing_file(path: str, feed: Feed) -> LandingFile:
-    """Every data row of the landing file ``path`` of ``feed``; the format follows the name."""
-    with open(path, "rb") as handle:
-        content = handle.read()
-    if path.lower().endswith(".parquet"):
-        header_rows, records = [_parquet_names(path)], _read_parquet(path)
-    else:
-        header_rows, records = _read_text(path, content, feed)
-    names = header_rows[0]
-    positions, missing = _column_positions(path, feed, names)
-    read_positions = {position for position in positions.values() if position is not None}
-    extra_positions = [position for position in range(len(names)) if position not in read_positions]
-    extra_keys = _extra_keys([names[position] for position in extra_positions])
-    zone = _source_timezone(path, feed, header_rows, positions.get("submitted_at"))
-
-    rows = []
-    for row_number, record in enumerate(records, start=1):
-        values = [
-            feed.constants[column] if column in feed.constants else _field(record, positions[column])
-            for column in RESPONSE_RAW_COLUMNS
-        ]
-        extras = tuple(
-            (key, _field(record, position)) for key, position in zip(extra_keys, extra_positions, strict=True)
-        )
-        rows.append(RawRow(path, row_number, *values, feed.name, zone, extras))
+    """Every data row of the landing file ``path`` of ``feed`` (a responses feed); the format
+    follows the name."""
+    content, zone, missing, records = _read_records(path, feed, _CONTRACT)
+    rows = tuple(
+        RawRow(path, row_number, *values, feed.name, zone, extras) for row_number, values, extras in records
+    )
     return LandingFile(
         path=path,
         feed=feed,
@@ -238,8 +298,63 @@ def read_landing_file(path: str, feed: Feed) -> LandingFile:
         size=os.stat(path).st_size,
         source_timezone=zone,
         missing_columns=missing,
-        rows=tuple(rows),
+        rows=rows,
     )
+
+
+def read_source_file(path: str, feed: Feed) -> SourceFile:
+    """Every data row of the landing file ``path`` of ``feed``, a feed of a source other than
+    responses: read as a responses file is (encoding, delimiter, header rows, header mapping,
+    constants, time zone), the columns being those of the source's contract."""
+    content, zone, missing, records = _read_records(path, feed, SOURCE_CONTRACTS[feed.source])
+    rows = tuple(
+        SourceRow(feed.source, path, row_number, tuple(values), feed.name, zone, extras)
+        for row_number, values, extras in records
+    )
+    return SourceFile(
+        path=path,
+        feed=feed,
+        fingerprint=hashlib.sha256(content).hexdigest(),
+        size=os.stat(path).st_size,
+        source_timezone=zone,
+        missing_columns=missing,
+        rows=rows,
+    )
+
+
+_Record = tuple[int, list[str | None], tuple[tuple[str, str | None], ...]]
+
+
+def _read_records(
+    path: str, feed: Feed, contract: SourceContract
+) -> tuple[bytes, str, tuple[str, ...], list[_Record]]:
+    """The file's bytes, the zone of its naive timestamps, the contract columns it lacks, and
+    (row number, contract values, extra columns) of every data row."""
+    with open(path, "rb") as handle:
+        content = handle.read()
+    if path.lower().endswith(".parquet"):
+        header_rows, records = [_parquet_names(path)], _read_parquet(path)
+    else:
+        header_rows, records = _read_text(path, content, feed)
+    names = header_rows[0]
+    positions, missing = _column_positions(path, feed, names, contract)
+    read_positions = {position for position in positions.values() if position is not None}
+    extra_positions = [position for position in range(len(names)) if position not in read_positions]
+    extra_keys = _extra_keys([names[position] for position in extra_positions])
+    zone_column = TIMESTAMP_COLUMNS.get(contract.name, "submitted_at")
+    zone = _source_timezone(path, feed, header_rows, positions.get(zone_column), zone_column)
+
+    rows: list[_Record] = []
+    for row_number, record in enumerate(records, start=1):
+        values = [
+            feed.constants[column] if column in feed.constants else _field(record, positions[column])
+            for column in contract.columns
+        ]
+        extras = tuple(
+            (key, _field(record, position)) for key, position in zip(extra_keys, extra_positions, strict=True)
+        )
+        rows.append((row_number, values, extras))
+    return content, zone, missing, rows
 
 
 def _field(record: list[str | None], position: int | None) -> str | None:
@@ -249,7 +364,7 @@ def _field(record: list[str | None], position: int | None) -> str | None:
 
 
 def _column_positions(
-    path: str, feed: Feed, names: list[str]
+    path: str, feed: Feed, names: list[str], contract: SourceContract = _CONTRACT
 ) -> tuple[dict[str, int | None], tuple[str, ...]]:
     """Position of each contract column's header among ``names`` (None: not read from the file),
     and the contract columns the file lacks. A lacking required column, or a header the feed
@@ -261,22 +376,22 @@ def _column_positions(
     missing: list[str] = []
     refused: list[str] = []
     looked_for: dict[str, str] = {}
-    for column in RESPONSE_RAW_COLUMNS:
+    for column in contract.columns:
         positions[column] = None
         if column in feed.constants:
             continue
         header = feed.header_of(column)
         if header is None:  # mapped to null: the export has no such column
-            if column in _CONTRACT.required:
+            if column in contract.required:
                 refused.append(column)
             continue
         positions[column] = first_position.get(header.strip().lower())
         if positions[column] is not None:
             continue
         looked_for[column] = header
-        if column in _CONTRACT.required or column in feed.own_columns:
+        if column in contract.required or column in feed.own_columns:
             refused.append(column)
-        elif column not in _CONTRACT.quietly_optional or column in feed.preset_columns:
+        elif column not in contract.quietly_optional or column in feed.preset_columns:
             missing.append(column)
     if refused:
         raise MissingColumnsError(path, refused, feed_name=feed.name, headers=names, looked_for=looked_for)
@@ -294,7 +409,11 @@ def _extra_keys(headers: list[str]) -> list[str]:
 
 
 def _source_timezone(
-    path: str, feed: Feed, header_rows: list[list[str]], submitted_at_position: int | None
+    path: str,
+    feed: Feed,
+    header_rows: list[list[str]],
+    timestamp_position: int | None,
+    timestamp_column: str = "submitted_at",
 ) -> str:
     """The zone of the file's timestamps without an offset."""
     if feed.timezone is not None:
@@ -303,9 +422,9 @@ def _source_timezone(
         return "UTC"
     # Qualtrics: the last header row holds {"ImportId": ..., "timeZone": ...} per column.
     cell = None
-    if submitted_at_position is not None and len(header_rows) > 1:
+    if timestamp_position is not None and len(header_rows) > 1:
         last = header_rows[-1]
-        cell = last[submitted_at_position] if submitted_at_position < len(last) else None
+        cell = last[timestamp_position] if timestamp_position < len(last) else None
     try:
         zone = json.loads(cell or "").get("timeZone")
     except (ValueError, AttributeError):
@@ -313,7 +432,7 @@ def _source_timezone(
     if not isinstance(zone, str) or not zone:
         raise LandingError(
             f"feed {feed.name!r}: {path!r}: the header rows do not name the time zone of "
-            f'submitted_at ({{"ImportId": ..., "timeZone": ...}}); set \'timezone\''
+            f'{timestamp_column} ({{"ImportId": ..., "timeZone": ...}}); set \'timezone\''
         )
     try:
         time_zone(zone)

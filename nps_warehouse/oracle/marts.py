@@ -16,9 +16,27 @@ from datetime import UTC, date, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, REJECTION_REASONS
-from nps_warehouse.oracle.feeds import Feed, implicit_feed, load_landing_config
-from nps_warehouse.oracle.files import LandingFile, RawRow, feed_files, read_landing_file
+from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, PROGRAMME_SOURCES
+from nps_warehouse.oracle import agents, customers, interactions, invitations
+from nps_warehouse.oracle.feeds import Feed, implicit_feeds, load_landing_config
+from nps_warehouse.oracle.files import (
+    LandingFile,
+    RawRow,
+    SourceFile,
+    SourceRow,
+    feed_files,
+    read_landing_file,
+    read_source_file,
+)
+from nps_warehouse.oracle.programme import (
+    Programme,
+    build_versions,
+    cx_response_values,
+    fct_cx_responses,
+    load_bands,
+    response_attributes,
+    settle,
+)
 from nps_warehouse.oracle.responses import (
     ACCEPTED,
     OTHER,
@@ -44,11 +62,28 @@ Row = tuple[Any, ...]
 SOURCE_NAME = "responses"
 
 
-def landing_files(raw_spec: str, *, config: str | os.PathLike[str] | None = None) -> list[LandingFile]:
-    """Every landing file, read whole: the feeds of ``config``, else the implicit feed of
-    ``raw_spec``; sorted by ``source_file``."""
-    feeds: list[Feed] = load_landing_config(config) if config is not None else [implicit_feed(raw_spec)]
-    return [read_landing_file(path, feed) for feed, path in feed_files(feeds)]
+def _located_files(
+    raw_spec: str, config: str | os.PathLike[str] | None, sources: dict[str, str] | None
+) -> list[tuple[Feed, str]]:
+    """Every (feed, file): the feeds of ``config``, else the implicit feeds (``default`` of
+    ``raw_spec``, and one per other source of ``sources`` or the environment)."""
+    feeds = load_landing_config(config) if config is not None else implicit_feeds(raw_spec, sources)
+    return feed_files(feeds)
+
+
+def landing_files(
+    raw_spec: str,
+    *,
+    config: str | os.PathLike[str] | None = None,
+    sources: dict[str, str] | None = None,
+) -> list[LandingFile]:
+    """Every landing file of responses, read whole: the feeds of ``config``, else the implicit
+    feed of ``raw_spec``; sorted by ``source_file``."""
+    return [
+        read_landing_file(path, feed)
+        for feed, path in _located_files(raw_spec, config, sources)
+        if feed.source == SOURCE_NAME
+    ]
 
 
 def compute_extra_columns(
@@ -76,16 +111,26 @@ def compute_marts(
     reporting_timezone: str = "UTC",
     *,
     config: str | os.PathLike[str] | None = None,
+    sources: dict[str, str] | None = None,
 ) -> dict[str, list[Row]]:
     """Every mart, recomputed from the landing files and the seeds.
 
-    With ``config`` (the path of a ``landing.yml``) the files are those of its feeds and
-    ``raw_spec`` is ignored; else the implicit feed ``default`` reads the files of
-    ``raw_spec``. Returns ``{mart name: rows}`` for every mart of :data:`MART_COLUMNS`.
+    With ``config`` (the path of a ``landing.yml``) the files are those of its feeds (of every
+    source) and ``raw_spec`` and ``sources`` are ignored. Else the implicit feed ``default``
+    reads the responses of ``raw_spec``, and each other source (customers, agents,
+    interactions, invitations) the path ``sources`` gives it; without ``sources``, the files of
+    ``NPS_RAW_<SOURCE>``, or with the demo responses (``NPS_RAW_RESPONSES`` unset and
+    ``raw_spec`` ``data/demo``) the demo's folder of the source. Returns ``{mart name: rows}``
+    for every mart of :data:`MART_COLUMNS`.
     """
     seeds = load_seeds(seeds_dir)
     reporting_tz: tzinfo = UTC if reporting_timezone == "UTC" else time_zone(reporting_timezone)
-    files = landing_files(raw_spec, config=config)
+    located = _located_files(raw_spec, config, sources)
+    files = [read_landing_file(path, feed) for feed, path in located if feed.source == SOURCE_NAME]
+    source_files = {
+        source: [read_source_file(path, feed) for feed, path in located if feed.source == source]
+        for source in PROGRAMME_SOURCES
+    }
 
     verdicts: list[_Verdict] = []
     issues: list[str | None] = []
@@ -112,7 +157,18 @@ def compute_marts(
     statuses = [_status(verdict, accepted) for verdict in verdicts]
     responses = sorted(winners.values(), key=lambda response: response.response_id)
     nps_responses = [response for response in responses if response.nps_score is not None]
-    cube = _cx_daily_by_dimension(responses)
+    programme_marts, programme, sent = _programme(source_files, seeds, seeds_dir)
+    values = [
+        cx_response_values(response, response_attributes(response, programme)) for response in responses
+    ]
+    programme_marts["fct_cx_responses"] = fct_cx_responses(values)
+    programme_marts["fct_invitations_daily"] = invitations.fct_invitations_daily(
+        sent, responses, reporting_tz
+    )
+    programme_marts["rpt_unknown_invitations"] = invitations.rpt_unknown_invitations(
+        responses, {invitation.invitation_id for invitation in sent}
+    )
+    cube = _cx_daily_by_dimension(responses, values)
     marts = {
         "fct_nps_responses": [response.as_row() for response in responses],
         "fct_nps_daily": _daily(nps_responses, ("response_date", "channel", "region", "segment")),
@@ -130,9 +186,57 @@ def compute_marts(
         "rpt_rejected_rows": _rejected_rows(verdicts, issues),
         "rpt_load_history": _load_history(files, verdicts, statuses),
         "rpt_unmapped_channels": _unmapped_channels(responses),
-        "rpt_unmapped_codes": _unmapped_codes(responses, seeds),
+        "rpt_unmapped_codes": _unmapped_codes(responses, values, seeds),
+        **programme_marts,
     }
     return {mart: marts[mart] for mart in MART_COLUMNS}
+
+
+def _programme(
+    source_files: dict[str, list[SourceFile]], seeds: Seeds, seeds_dir: str | Path
+) -> tuple[dict[str, list[Row]], Programme, list[invitations.Invitation]]:
+    """The audits and dimensions of the other sources, what a response is joined to, and the
+    accepted invitations."""
+
+    def rows(source: str) -> Iterable[tuple[SourceRow, Feed]]:
+        return ((row, landed.feed) for landed in source_files[source] for row in landed.rows)
+
+    settled_customers = settle(
+        (customers.check(row, feed.timestamp_formats) for row, feed in rows("customers")), customers.group
+    )
+    settled_agents = settle(
+        (agents.check(row, feed.timestamp_formats) for row, feed in rows("agents")), agents.group
+    )
+    settled_interactions = settle(
+        (interactions.check(row, feed.timestamp_formats) for row, feed in rows("interactions")),
+        interactions.group,
+    )
+    settled_invitations = settle(
+        (
+            invitations.check(row, seeds.channel_by_key, feed.timestamp_formats)
+            for row, feed in rows("invitations")
+        ),
+        invitations.group,
+    )
+    customer_versions = build_versions(settled_customers.accepted)
+    agent_versions = build_versions(settled_agents.accepted)
+    marts: dict[str, list[Row]] = {
+        "dim_customer": customers.dim_customer(customer_versions),
+        "dim_customer_history": customers.dim_customer_history(customer_versions),
+        "dim_agent": agents.dim_agent(agent_versions),
+        "dim_agent_history": agents.dim_agent_history(agent_versions),
+        "rpt_customer_audit": settled_customers.audit,
+        "rpt_agent_audit": settled_agents.audit,
+        "rpt_interaction_audit": settled_interactions.audit,
+        "rpt_invitation_audit": settled_invitations.audit,
+    }
+    programme = Programme(
+        customers=customer_versions,
+        agents=agent_versions,
+        interactions={record.interaction_id: record for record in settled_interactions.accepted},
+        bands=load_bands(seeds_dir),
+    )
+    return marts, programme, settled_invitations.accepted
 
 
 def _status(verdict: _Verdict, accepted: set[tuple[str, int]]) -> str:
@@ -188,6 +292,14 @@ def _rejected_rows(verdicts: list[_Verdict], issues: list[str | None]) -> list[R
     return _sorted(rows, 2)
 
 
+#: The reasons of the rejected_<reason> columns of rpt_load_history, as the contract lists them.
+_LOAD_HISTORY_REASONS = tuple(
+    column.removeprefix("rejected_")
+    for column in MART_COLUMNS["rpt_load_history"]
+    if column.startswith("rejected_")
+)
+
+
 def _load_history(files: list[LandingFile], verdicts: list[_Verdict], statuses: list[str]) -> list[Row]:
     outcomes: dict[str, Counter[str]] = {landed.path: Counter() for landed in files}
     for verdict, status in zip(verdicts, statuses, strict=True):
@@ -212,7 +324,7 @@ def _load_history(files: list[LandingFile], verdicts: list[_Verdict], statuses: 
                 counts[REJECTED],
                 counts[SUPERSEDED],
                 0,  # pending: only while a build has stopped between reading and publishing
-                *(counts[reason] for reason in REJECTION_REASONS),
+                *(counts[reason] for reason in _LOAD_HISTORY_REASONS),
             )
         )
     return sorted(rows, key=lambda row: row[2])
@@ -243,12 +355,18 @@ def _daily(responses: Iterable[Response], grain: tuple[str, ...]) -> list[Row]:
     return _sorted(rows, len(grain))
 
 
-def _cx_daily_by_dimension(responses: list[Response]) -> list[Row]:
-    """fct_cx_daily_by_dimension: every response counted once per dimension, by day."""
+def _dimension_value(response: Response, values: dict[str, Any], column: str) -> Any:
+    """The value of ``column`` for a response: its fct_cx_responses column, else its own."""
+    return values[column] if column in values else getattr(response, column)
+
+
+def _cx_daily_by_dimension(responses: list[Response], values: list[dict[str, Any]]) -> list[Row]:
+    """fct_cx_daily_by_dimension: every response counted once per dimension, by day; the
+    dimensions read the response's row of fct_cx_responses (``values``, one per response)."""
     cells: dict[tuple[date, str, str], list[Response]] = {}
-    for response in responses:
+    for response, response_values in zip(responses, values, strict=True):
         for name, column in CX_DIMENSIONS.items():
-            value = "all" if column is None else getattr(response, column)
+            value = "all" if column is None else _dimension_value(response, response_values, column)
             key = (response.response_date, name, UNKNOWN if value is None else str(value))
             cells.setdefault(key, []).append(response)
     return _sorted(((*key, *cx_measures(members)) for key, members in cells.items()), 3)
@@ -309,19 +427,30 @@ def _dim_survey(responses: list[Response], seeds: Seeds) -> list[Row]:
     return _sorted(rows, 1)
 
 
-def _known_codes(seeds: Seeds) -> dict[str, set[str]]:
-    """The coded dimensions rpt_unmapped_codes checks, and the codes their seeds list."""
-    known = {"region": set(seeds.regions), "segment": set(seeds.segments)}
+#: Attributes of fct_cx_responses whose codes nps_codes lists: checked when the cube has them.
+_PROGRAMME_CODED_DIMENSIONS = ("loyalty_tier", "team", "site")
+
+
+def _known_codes(seeds: Seeds) -> dict[str, tuple[str, set[str]]]:
+    """The coded dimensions rpt_unmapped_codes checks: the column each reads, and the codes
+    their seeds list."""
+    known = {"region": ("region", set(seeds.regions)), "segment": ("segment", set(seeds.segments))}
     for dimension in ("touchpoint", "brand", "business_unit"):
-        known[dimension] = seeds.codes.get(dimension, set())
+        known[dimension] = (dimension, seeds.codes.get(dimension, set()))
+    for dimension in _PROGRAMME_CODED_DIMENSIONS:
+        column = CX_DIMENSIONS.get(dimension)
+        if column is not None:
+            known[dimension] = (column, seeds.codes.get(dimension, set()))
     return known
 
 
-def _unmapped_codes(responses: list[Response], seeds: Seeds) -> list[Row]:
+def _unmapped_codes(responses: list[Response], values: list[dict[str, Any]], seeds: Seeds) -> list[Row]:
     dates: dict[tuple[str, str], list[date]] = {}
-    for dimension, known in _known_codes(seeds).items():
-        for response in responses:
-            code = getattr(response, dimension)
+    for dimension, (column, known) in _known_codes(seeds).items():
+        for response, response_values in zip(responses, values, strict=True):
+            code = _dimension_value(response, response_values, column)
+            if code is None:
+                continue
             if code != UNKNOWN and code not in known:
                 dates.setdefault((dimension, code), []).append(response.response_date)
     rows = [(*key, len(days), min(days), max(days)) for key, days in dates.items()]

@@ -87,13 +87,26 @@ def landing_files(
 
 
 def compute_extra_columns(
-    raw_spec: str, *, config: str | os.PathLike[str] | None = None
+    raw_spec: str,
+    *,
+    config: str | os.PathLike[str] | None = None,
+    sources: dict[str, str] | None = None,
+    source: str = SOURCE_NAME,
 ) -> dict[tuple[str, int], dict[str, str | None]]:
-    """The ``extra_columns`` JSON object of every raw row, by (source_file, source_row_number)."""
+    """The ``extra_columns`` JSON object of every raw row of ``source`` (responses unless told),
+    by (source_file, source_row_number)."""
+    if source == SOURCE_NAME:
+        landed: list[LandingFile] | list[SourceFile] = landing_files(raw_spec, config=config, sources=sources)
+    else:
+        landed = [
+            read_source_file(path, feed)
+            for feed, path in _located_files(raw_spec, config, sources)
+            if feed.source == source
+        ]
     return {
         (row.source_file, row.source_row_number): dict(row.extra_columns)
-        for landed in landing_files(raw_spec, config=config)
-        for row in landed.rows
+        for landed_file in landed
+        for row in landed_file.rows
     }
 
 

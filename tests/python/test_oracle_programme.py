@@ -901,3 +901,21 @@ def test_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     # a response's attributes are known for most responses
     tiers = [row[MART_COLUMNS["fct_cx_responses"].index("loyalty_tier")] for row in marts["fct_cx_responses"]]
     assert sum(tier != "unknown" for tier in tiers) > 0.9 * len(tiers)
+
+
+def test_extra_columns_of_a_source(tmp_path: Path) -> None:
+    from nps_warehouse.oracle import compute_extra_columns
+
+    raw = write(tmp_path / "responses.csv", RESPONSE_HEADER, [response("r1", "2026-01-10T08:00:00Z")])
+    agents_file = write(
+        tmp_path / "agents.csv",
+        ("agent_id", "updated_at", "Shift", "team"),
+        [{"agent_id": "A1", "Shift": "night"}],
+    )
+    sources = {"agents": agents_file}
+    assert compute_extra_columns(raw, sources=sources, source="agents") == {
+        (agents_file, 1): {"Shift": "night"}
+    }
+    assert compute_extra_columns(raw, sources=sources) == {(raw, 1): {}}
+    (row,) = as_dicts(compute_marts(raw, SEEDS, sources=sources), "rpt_agent_audit")
+    assert (row["raw_team"], row["raw_agent_name"], row["reason"]) == (None, None, "invalid_updated_at")

@@ -70,7 +70,56 @@ SOURCE_CONTRACTS: dict[str, SourceContract] = {
         required=("response_id", "submitted_at", "score"),
         quietly_optional=("language", "response_type", "finished", *RESPONSE_PROGRAMME_COLUMNS),
     ),
+    "customers": SourceContract(
+        name="customers",
+        raw_table="raw_customers",
+        columns=(
+            "customer_id",
+            "updated_at",
+            "birth_date",
+            "loyalty_tier",
+            "country_code",
+            "region",
+            "city",
+            "postal_code",
+            "customer_since",
+            "email",
+            "phone",
+        ),
+        required=("customer_id", "updated_at"),
+    ),
+    "agents": SourceContract(
+        name="agents",
+        raw_table="raw_agents",
+        columns=("agent_id", "updated_at", "agent_name", "team", "site", "manager_id", "hired_on"),
+        required=("agent_id", "updated_at"),
+    ),
+    "interactions": SourceContract(
+        name="interactions",
+        raw_table="raw_interactions",
+        columns=(
+            "interaction_id",
+            "customer_id",
+            "agent_id",
+            "channel",
+            "started_at",
+            "wait_seconds",
+            "handle_seconds",
+            "transfers",
+            "is_first_contact_resolution",
+        ),
+        required=("interaction_id",),
+    ),
+    "invitations": SourceContract(
+        name="invitations",
+        raw_table="raw_invitations",
+        columns=("invitation_id", "sent_at", "survey_id", "customer_id", "channel", "delivery_status"),
+        required=("invitation_id", "sent_at"),
+    ),
 }
+
+#: The sources besides responses, in the order the warehouse joins them to a response.
+PROGRAMME_SOURCES: tuple[str, ...] = ("customers", "agents", "interactions", "invitations")
 
 #: The raw columns of responses, in order (the ``raw_*`` columns of the audit follow it).
 RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
@@ -90,6 +139,16 @@ CX_DIMENSIONS: dict[str, str | None] = {
     "brand": "brand",
     "business_unit": "business_unit",
     "language": "language",
+    "age_band": "age_band",
+    "tenure_band": "tenure_band",
+    "loyalty_tier": "loyalty_tier",
+    "customer_country": "customer_country",
+    "team": "team",
+    "site": "site",
+    "agent": "agent_id",
+    "wait_time_band": "wait_time_band",
+    "transfers_band": "transfers_band",
+    "first_contact_resolution": "first_contact_resolution",
 }
 
 #: The measures and scores of fct_cx_daily_by_dimension, in column order.
@@ -115,6 +174,38 @@ CX_MEASURES: tuple[str, ...] = (
     "ces_mean",
 )
 
+#: Rejection reasons of the other sources, in rule order: a row without its id (or, where the
+#: contract requires one, without a valid timestamp) cannot be placed in the source's history.
+SOURCE_REJECTION_REASONS: dict[str, tuple[str, ...]] = {
+    "customers": ("missing_customer_id", "invalid_updated_at"),
+    "agents": ("missing_agent_id", "invalid_updated_at"),
+    "interactions": ("missing_interaction_id",),
+    "invitations": ("missing_invitation_id", "invalid_sent_at"),
+}
+
+#: Attributes of the other sources that are nulled, not rejected, when invalid, and what the
+#: audit's attribute_issues says of each.
+SOURCE_ATTRIBUTE_ISSUES: dict[str, dict[str, str]] = {
+    "customers": {"birth_date": "invalid_birth_date", "customer_since": "invalid_customer_since"},
+    "agents": {"hired_on": "invalid_hired_on"},
+    "interactions": {
+        "started_at": "invalid_started_at",
+        "wait_seconds": "invalid_wait_seconds",
+        "handle_seconds": "invalid_handle_seconds",
+        "transfers": "invalid_transfers",
+        "is_first_contact_resolution": "invalid_is_first_contact_resolution",
+    },
+    "invitations": {},
+}
+
+#: The id column of each source's rows.
+SOURCE_KEYS: dict[str, str] = {
+    "customers": "customer_id",
+    "agents": "agent_id",
+    "interactions": "interaction_id",
+    "invitations": "invitation_id",
+}
+
 #: Rejection reasons, in rule order (the README, Validation and normalisation rules).
 REJECTION_REASONS: tuple[str, ...] = (
     "test_response",
@@ -123,6 +214,12 @@ REJECTION_REASONS: tuple[str, ...] = (
     "invalid_submitted_at",
     "missing_score",
     "invalid_score",
+)
+
+#: Every rejection reason of every source, once, responses' first (the rejected_<reason>
+#: columns of rpt_load_history).
+LOAD_HISTORY_REASONS: tuple[str, ...] = tuple(
+    dict.fromkeys((*REJECTION_REASONS, *(r for reasons in SOURCE_REJECTION_REASONS.values() for r in reasons)))
 )
 
 #: Column names of every mart, in the order of the README "Marts" table.
@@ -226,7 +323,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "rejected",
         "superseded",
         "pending",
-        *(f"rejected_{reason}" for reason in REJECTION_REASONS),
+        *(f"rejected_{reason}" for reason in LOAD_HISTORY_REASONS),
     ),
     "rpt_unmapped_channels": (
         "raw_channel",
@@ -242,6 +339,105 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "first_response_date",
         "last_response_date",
     ),
+    "fct_cx_responses": (
+        "response_id",
+        "survey_id",
+        "customer_id",
+        "agent_id",
+        "interaction_id",
+        "invitation_id",
+        "channel",
+        "region",
+        "segment",
+        "survey_type",
+        "touchpoint",
+        "brand",
+        "business_unit",
+        "language",
+        "age_band",
+        "tenure_band",
+        "loyalty_tier",
+        "customer_country",
+        "team",
+        "site",
+        "wait_time_band",
+        "transfers_band",
+        "first_contact_resolution",
+        "nps_score",
+        "nps_category",
+        "csat_score",
+        "csat_category",
+        "ces_score",
+        "ces_category",
+        "response_date",
+        "submitted_at",
+    ),
+    "dim_customer": (
+        "customer_id",
+        "loyalty_tier",
+        "customer_country",
+        "region",
+        "customer_since",
+        "versions",
+        "first_updated_at",
+        "updated_at",
+    ),
+    "dim_customer_history": (
+        "customer_id",
+        "version_number",
+        "loyalty_tier",
+        "customer_country",
+        "region",
+        "customer_since",
+        "is_current",
+        "valid_from",
+        "valid_to",
+    ),
+    "dim_agent": (
+        "agent_id",
+        "team",
+        "site",
+        "manager_id",
+        "hired_on",
+        "versions",
+        "first_updated_at",
+        "updated_at",
+    ),
+    "dim_agent_history": (
+        "agent_id",
+        "version_number",
+        "team",
+        "site",
+        "manager_id",
+        "hired_on",
+        "is_current",
+        "valid_from",
+        "valid_to",
+    ),
+    "fct_invitations_daily": (
+        "sent_date",
+        "survey_id",
+        "channel",
+        "invitations",
+        "bounced",
+        "answered",
+        "response_rate",
+        "median_hours_to_answer",
+    ),
+    "rpt_unknown_invitations": ("response_id", "invitation_id", "response_date", "feed_name", "source_file"),
+    **{
+        f"rpt_{source[:-1]}_audit": (
+            "source_file",
+            "source_row_number",
+            SOURCE_KEYS[source],
+            "feed_name",
+            *(f"raw_{column}" for column in SOURCE_CONTRACTS[source].columns),
+            "status",
+            "reason",
+            "attribute_issues",
+        )
+        for source in PROGRAMME_SOURCES
+    },
 }
 
 #: Load metadata the incremental marts carry after their data columns: the merge key and when
@@ -251,6 +447,7 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_nps_responses": ("response_key", "loaded_at"),
     "fct_nps_daily": ("loaded_at",),
     "fct_cx_daily_by_dimension": ("loaded_at",),
+    "fct_cx_responses": ("loaded_at",),
     "rpt_response_audit": ("load_id", "loaded_at"),
     "rpt_rejected_rows": ("load_id", "loaded_at"),
     "rpt_load_history": ("load_id", "loaded_at", "staged_at"),

@@ -41,7 +41,7 @@
 {%- endmacro %}
 
 {#- The dimensions of fct_cx_daily_by_dimension, in order: dimension_name -> the column of
-    fct_nps_responses whose value is dimension_value (overall: every response, value all). -#}
+    fct_cx_responses whose value is dimension_value (overall: every response, value all). -#}
 {% macro cx_dimensions() -%}
     {{ return({
         'overall': none,
@@ -54,7 +54,56 @@
         'brand': 'brand',
         'business_unit': 'business_unit',
         'language': 'language',
+        'age_band': 'age_band',
+        'tenure_band': 'tenure_band',
+        'loyalty_tier': 'loyalty_tier',
+        'customer_country': 'customer_country',
+        'team': 'team',
+        'site': 'site',
+        'agent': 'agent_id',
+        'wait_time_band': 'wait_time_band',
+        'transfers_band': 'transfers_band',
+        'first_contact_resolution': 'first_contact_resolution',
     }) }}
+{%- endmacro %}
+
+{#- The rejection reasons of the programme's other sources, in rule order: a row without its id
+    (or without the timestamp that places it in its history) cannot be used. -#}
+{% macro cx_source_rejection_reasons() -%}
+    {{ return({
+        'customers': ['missing_customer_id', 'invalid_updated_at'],
+        'agents': ['missing_agent_id', 'invalid_updated_at'],
+        'interactions': ['missing_interaction_id'],
+        'invitations': ['missing_invitation_id', 'invalid_sent_at'],
+    }) }}
+{%- endmacro %}
+
+{#- Every rejection reason of every source, once, responses' first: the rejected_<reason> columns
+    of rpt_load_history. -#}
+{% macro cx_load_history_reasons() -%}
+    {%- set reasons = nps_rejection_reasons() | list -%}
+    {%- for source_reasons in cx_source_rejection_reasons().values() -%}
+        {%- for reason in source_reasons if reason not in reasons -%}
+            {%- do reasons.append(reason) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(reasons) }}
+{%- endmacro %}
+
+{#- The kinds of band of the seed nps_bands, each the attribute of a response it bands. -#}
+{% macro cx_band_types() -%}
+    {{ return(['age_band', 'tenure_band', 'wait_time_band', 'transfers_band']) }}
+{%- endmacro %}
+
+{#- first_contact_resolution of a response: its interaction resolved the contact or not, or
+    unknown (no interaction, or no valid answer). -#}
+{% macro cx_resolution_values() -%}
+    {{ return(['yes', 'no', 'unknown']) }}
+{%- endmacro %}
+
+{#- The delivery status of a bounced invitation (trimmed, lower-cased). -#}
+{% macro cx_bounced_status() -%}
+    {{ return('bounced') }}
 {%- endmacro %}
 
 {#- The free-text code lists of seed nps_codes; a value outside its list is kept as read and
@@ -126,6 +175,8 @@
         'metric_issue': cx_metric_issues().values() | list,
         'survey_type': cx_survey_types(),
         'dimension': cx_dimensions().keys() | list,
+        'source_reason': cx_source_rejection_reasons().values() | sum(start=[]) | unique | list,
+        'resolution': cx_resolution_values(),
     }[kind] -%}
     {%- if value not in allowed -%}
         {{ exceptions.raise_compiler_error("Unknown NPS " ~ kind ~ " '" ~ value ~ "'; expected one of " ~ allowed | join(', ')) }}

@@ -98,3 +98,40 @@
         interval 1 day
     )) as date_day
 {%- endmacro %}
+
+{#- Microseconds from the timestamp `start` to the timestamp `end`, as a bigint. -#}
+{% macro microseconds_between(start, end) -%}
+    {{ return(adapter.dispatch('microseconds_between', 'nps_warehouse')(start, end)) }}
+{%- endmacro %}
+
+{#- PostgreSQL: extract(epoch ...) of an interval is numeric, so exact to the microsecond. -#}
+{% macro default__microseconds_between(start, end) -%}
+    cast(extract(epoch from ({{ end }} - {{ start }})) * 1000000 as bigint)
+{%- endmacro %}
+
+{% macro duckdb__microseconds_between(start, end) -%}
+    (epoch_us({{ end }}) - epoch_us({{ start }}))
+{%- endmacro %}
+
+{% macro spark__microseconds_between(start, end) -%}
+    (unix_micros({{ end }}) - unix_micros({{ start }}))
+{%- endmacro %}
+
+{#- The median of a numeric expression (the mean of the two middle values for an even count), as
+    a double; null for no value. -#}
+{% macro median_of(expr) -%}
+    {{ return(adapter.dispatch('median_of', 'nps_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__median_of(expr) -%}
+    percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__median_of(expr) -%}
+    quantile_cont({{ expr }}, 0.5)
+{%- endmacro %}
+
+{#- Spark: percentile is exact and interpolates, as percentile_cont. -#}
+{% macro spark__median_of(expr) -%}
+    percentile({{ expr }}, 0.5)
+{%- endmacro %}

@@ -104,3 +104,17 @@
     ] | join('') -%}
     translate({{ expr }}, '{{ letters }}{{ marks }}', '{{ bases }}')
 {%- endmacro %}
+
+{#- Whether two values are equal, two nulls being equal. -#}
+{% macro null_safe_equal(left, right) -%}
+    {{ return(adapter.dispatch('null_safe_equal', 'nps_warehouse')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__null_safe_equal(left, right) -%}
+    ({{ left }} is not distinct from {{ right }})
+{%- endmacro %}
+
+{#- Spark: the null-safe equality operator. -#}
+{% macro spark__null_safe_equal(left, right) -%}
+    ({{ left }} <=> {{ right }})
+{%- endmacro %}

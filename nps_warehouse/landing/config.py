@@ -181,14 +181,38 @@ def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | N
 
 
 def default_config(raw_spec: str | None = None) -> LandingConfig:
-    """The implicit config without a landing.yml: one feed of NPS_RAW_RESPONSES."""
-    spec = (
-        raw_spec if raw_spec is not None else os.environ.get(RAW_SPEC_ENVIRONMENT, DEFAULT_RAW_SPEC)
-    ).strip()
+    """The implicit config without a landing.yml: the feed ``default`` of NPS_RAW_RESPONSES and,
+    for each other source, a feed named after it of NPS_RAW_<SOURCE> (see
+    :func:`implicit_source_specs`)."""
+    given = raw_spec if raw_spec is not None else os.environ.get(RAW_SPEC_ENVIRONMENT)
+    spec = (DEFAULT_RAW_SPEC if given is None else given).strip()
     if not spec:
         raise LandingConfigError(f"{RAW_SPEC_ENVIRONMENT} is empty: name a landing file, directory or glob.")
-    feed = Feed(name=DEFAULT_FEED_NAME, source="responses", path=spec, spec=spec, is_default=True)
-    return LandingConfig(feeds=(feed,), path=None)
+    feeds = [Feed(name=DEFAULT_FEED_NAME, source="responses", path=spec, spec=spec, is_default=True)]
+    for source, source_spec in implicit_source_specs(demo=given is None).items():
+        feeds.append(Feed(name=source, source=source, path=source_spec, spec=source_spec))
+    return LandingConfig(feeds=tuple(feeds), path=None)
+
+
+def source_environment(source: str) -> str:
+    """The variable naming the files of ``source`` without a landing.yml (NPS_RAW_CUSTOMERS ...)."""
+    return f"NPS_RAW_{source.upper()}"
+
+
+def implicit_source_specs(*, demo: bool) -> dict[str, str]:
+    """The files of each source but responses without a landing.yml: NPS_RAW_<SOURCE> when set;
+    else, with the demo responses (``demo``: NPS_RAW_RESPONSES unset), the demo's sub-folder of
+    the source; else none, so that the demo's customers never mix with one's own responses."""
+    specs: dict[str, str] = {}
+    for source in SOURCE_CONTRACTS:
+        if source == "responses":
+            continue
+        spec = os.environ.get(source_environment(source), "").strip()
+        if not spec and demo:
+            spec = f"{DEFAULT_RAW_SPEC}/{source}"
+        if spec:
+            specs[source] = spec
+    return specs
 
 
 def load_config(

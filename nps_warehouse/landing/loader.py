@@ -151,7 +151,8 @@ def load_landing(
         settings, raw_schema, postgres_dbname=postgres_dbname, duckdb_path=duckdb_path, read_only=dry_run
     )
     try:
-        contracts = sorted({feed.source for feed in landing.feeds})
+        # every source's raw table exists, loaded or not: a source without files gives empty marts
+        contracts = sorted(SOURCE_CONTRACTS)
         if not dry_run:
             store.prepare([SOURCE_CONTRACTS[name] for name in contracts], full_refresh)
         nothing_loaded = full_refresh or (dry_run and not store.has_load_log())

@@ -10,9 +10,48 @@ file_loads as (
 
 ),
 
-audit as (
+response_audit as (
 
     select * from {{ ref('rpt_response_audit') }}
+
+),
+
+customer_audit as (
+
+    select * from {{ ref('rpt_customer_audit') }}
+
+),
+
+agent_audit as (
+
+    select * from {{ ref('rpt_agent_audit') }}
+
+),
+
+interaction_audit as (
+
+    select * from {{ ref('rpt_interaction_audit') }}
+
+),
+
+invitation_audit as (
+
+    select * from {{ ref('rpt_invitation_audit') }}
+
+),
+
+-- the rows of every source, each with what became of it
+audit as (
+
+    {% for relation in ['response_audit', 'customer_audit', 'agent_audit', 'interaction_audit', 'invitation_audit'] -%}
+    select
+        load_id,
+        status,
+        reason,
+        loaded_at
+    from {{ relation }}
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
 
 ),
 
@@ -25,8 +64,8 @@ statuses as (
             cast(sum(case when status = {{ nps_literal('status', status) }} then 1 else 0 end) as bigint)
                 as {{ status }},
         {% endfor -%}
-        {% for reason in nps_rejection_reasons() -%}
-            cast(sum(case when reason = {{ nps_literal('reason', reason) }} then 1 else 0 end) as bigint)
+        {% for reason in cx_load_history_reasons() -%}
+            cast(sum(case when reason = '{{ reason }}' then 1 else 0 end) as bigint)
                 as rejected_{{ reason }},
         {% endfor -%}
         max(loaded_at) as staged_at
@@ -51,7 +90,7 @@ final as (
         {% for status in ['accepted', 'rejected', 'superseded', 'pending'] -%}
             coalesce(statuses.{{ status }}, 0) as {{ status }},
         {% endfor -%}
-        {% for reason in nps_rejection_reasons() -%}
+        {% for reason in cx_load_history_reasons() -%}
             coalesce(statuses.rejected_{{ reason }}, 0) as rejected_{{ reason }},
         {% endfor -%}
         file_loads.load_id,

@@ -1,22 +1,10 @@
-{#- Incremental as fct_nps_daily: a run recomputes only the response dates touched since its
-    last run and replaces those dates whole (on Spark, their partitions). -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=nps_incremental_strategy('nps_replace_dates'),
-    partition_by=nps_partition_by('response_date'),
-    on_schema_change='fail',
-    pre_hook="{{ nps_remember_touched_dates() }}",
-    post_hook="{{ nps_drop_dates_without_rows(ref('fct_nps_responses')) }}",
-) }}
-
+{#- A table rebuilt by every build, as fct_cx_responses: the attributes of a response at its
+    time (tier, team, ...) can change when a later extract arrives, whatever its date. -#}
 with
 
 responses as (
 
-    select * from {{ ref('fct_nps_responses') }}
-    {% if is_incremental() -%}
-    where {{ nps_in_touched_response_dates('response_date', this) }}
-    {%- endif %}
+    select * from {{ ref('fct_cx_responses') }}
 
 ),
 
@@ -62,4 +50,3 @@ final as (
 )
 
 select * from final
--- depends_on: {{ ref('int_nps_responses_enriched') }}

@@ -1,4 +1,5 @@
--- fct_nps_responses rows = the responses summed over fct_nps_daily, and every response of the
+-- fct_nps_responses rows with an NPS score = the responses summed over fct_nps_daily, and every
+-- response of the
 -- latest load (every response after a full refresh; all of them with var nps_test_all_rows)
 -- is a valid staging row of the same response_id, file and row. Returns one row per failure.
 -- Each CTE reads its relation once (DuckDB materialises a CTE read twice).
@@ -9,7 +10,7 @@ with
 
 fact_rows as (
 
-    select count(*) as fact_rows from {{ ref('fct_nps_responses') }}
+    select count(nps_score) as fact_rows from {{ ref('fct_nps_responses') }}
 
 ),
 
@@ -56,7 +57,7 @@ matched as (
 failures as (
 
     select
-        'fact rows differ from the daily responses' as failure,
+        'fact rows with an NPS score differ from the daily responses' as failure,
         cast(null as {{ text_type() }}) as response_id
     from fact_rows
     cross join daily_responses

@@ -1,0 +1,27 @@
+with
+
+staged as (
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+valid as (
+
+    select * from staged
+    where rejection_reason is null
+
+),
+
+ranked as (
+
+    select
+        *,
+        -- two rows of one customer at one updated_at: the latest landing file and row wins
+        {{ cx_is_latest_row(['customer_id', 'updated_at']) }} as is_latest_row
+
+    from valid
+
+)
+
+select * from ranked

@@ -1,0 +1,79 @@
+{#- A table: the point-in-time joins of fct_cx_responses and the customer dimensions read it. -#}
+{{ config(materialized='table') }}
+
+{%- set attributes = ['birth_date', 'loyalty_tier', 'country_code', 'region', 'city', 'postal_code', 'customer_since', 'email', 'phone'] %}
+
+with
+
+ranked as (
+
+    select * from {{ ref('int_customer_rows_ranked') }}
+
+),
+
+latest_rows as (
+
+    select * from ranked
+    where is_latest_row
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ cx_starts_version('customer_id', 'updated_at', attributes) }} as starts_version
+
+    from latest_rows
+
+),
+
+numbered as (
+
+    select
+        *,
+        sum(starts_version) over (
+            partition by customer_id
+            order by updated_at
+            rows between unbounded preceding and current row
+        ) as version_number
+
+    from flagged
+
+),
+
+-- the rows of a version share its attributes; the version starts at its first row
+versions as (
+
+    select
+        customer_id,
+        cast(version_number as integer) as version_number,
+        max(birth_date) as birth_date,
+        max(loyalty_tier) as loyalty_tier,
+        max(country_code) as country_code,
+        max(region) as region,
+        max(city) as city,
+        max(postal_code) as postal_code,
+        max(customer_since) as customer_since,
+        max(email) as email,
+        max(phone) as phone,
+        cast(count(*) as bigint) as rows_merged,
+        min(updated_at) as valid_from
+
+    from numbered
+    group by customer_id, version_number
+
+),
+
+final as (
+
+    select
+        *,
+        lead(valid_from) over (partition by customer_id order by valid_from) as valid_to,
+        lead(valid_from) over (partition by customer_id order by valid_from) is null as is_current
+
+    from versions
+
+)
+
+select * from final

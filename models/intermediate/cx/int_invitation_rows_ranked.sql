@@ -1,0 +1,39 @@
+with
+
+staged as (
+
+    select * from {{ ref('stg_nps_survey__invitations') }}
+
+),
+
+channel_aliases as (
+
+    select * from {{ ref('stg_nps_reference__channel_aliases') }}
+
+),
+
+valid as (
+
+    select * from staged
+    where rejection_reason is null
+
+),
+
+ranked as (
+
+    select
+        valid.*,
+        case
+            when valid.channel_raw_trimmed is null then {{ nps_literal('placeholder', 'unknown') }}
+            else coalesce(channel_aliases.channel, {{ nps_literal('placeholder', 'other') }})
+        end as channel,
+        -- an invitation sent again (a re-export, a correction): the latest landing file and row wins
+        {{ cx_is_latest_row(['valid.invitation_id']) }} as is_latest_row
+
+    from valid
+    left join channel_aliases
+        on valid.channel_key = channel_aliases.alias_key
+
+)
+
+select * from ranked

@@ -1,0 +1,54 @@
+{#- A view, as rpt_response_audit: every raw row of the customers source and what became of it. -#}
+{{ config(materialized='view') }}
+
+with
+
+raw_rows as (
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+ranked as (
+
+    select * from {{ ref('int_customer_rows_ranked') }}
+
+),
+
+statused as (
+
+    select
+        raw_rows.source_file,
+        raw_rows.source_row_number,
+        raw_rows.customer_id,
+        raw_rows.feed_name,
+        raw_rows.raw_customer_id,
+        raw_rows.raw_updated_at,
+        raw_rows.raw_birth_date,
+        raw_rows.raw_loyalty_tier,
+        raw_rows.raw_country_code,
+        raw_rows.raw_region,
+        raw_rows.raw_city,
+        raw_rows.raw_postal_code,
+        raw_rows.raw_customer_since,
+        raw_rows.raw_email,
+        raw_rows.raw_phone,
+        case
+            when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
+            when ranked.is_latest_row then {{ nps_literal('status', 'accepted') }}
+            else {{ nps_literal('status', 'superseded') }}
+        end as status,
+        raw_rows.rejection_reason as reason,
+        raw_rows.attribute_issues,
+        raw_rows.load_id,
+        raw_rows.loaded_at
+
+    from raw_rows
+    left join ranked
+        on
+            raw_rows.source_file = ranked.source_file
+            and raw_rows.source_row_number = ranked.source_row_number
+
+)
+
+select * from statused

@@ -1,0 +1,179 @@
+{#- A table rebuilt whole by every build: a customer extract or an agent move that arrives after
+    a response was published changes the attributes that response had at its submitted_at, so
+    every response takes its attributes anew from the latest histories. -#}
+
+with
+
+responses as (
+
+    select * from {{ ref('fct_nps_responses') }}
+
+),
+
+customer_versions as (
+
+    select * from {{ ref('int_customer_versions') }}
+
+),
+
+agent_versions as (
+
+    select * from {{ ref('int_agent_versions') }}
+
+),
+
+interaction_rows as (
+
+    select * from {{ ref('int_interaction_rows_ranked') }}
+
+),
+
+bands as (
+
+    select * from {{ ref('stg_nps_reference__bands') }}
+
+),
+
+interactions as (
+
+    select * from interaction_rows
+    where is_latest_row
+
+),
+
+-- the customer as it was at the response: the version valid at submitted_at, or the first one
+-- when the response precedes every version
+with_customer as (
+
+    select
+        responses.*,
+        customer_versions.birth_date,
+        customer_versions.customer_since,
+        customer_versions.loyalty_tier,
+        customer_versions.country_code
+
+    from responses
+    left join customer_versions
+        on
+            responses.customer_id = customer_versions.customer_id
+            and (responses.submitted_at < customer_versions.valid_to or customer_versions.valid_to is null)
+            and (responses.submitted_at >= customer_versions.valid_from or customer_versions.version_number = 1)
+
+),
+
+-- the agent as they were at the response, by the same rule
+with_agent as (
+
+    select
+        with_customer.*,
+        agent_versions.team,
+        agent_versions.site
+
+    from with_customer
+    left join agent_versions
+        on
+            with_customer.agent_id = agent_versions.agent_id
+            and (with_customer.submitted_at < agent_versions.valid_to or agent_versions.valid_to is null)
+            and (with_customer.submitted_at >= agent_versions.valid_from or agent_versions.version_number = 1)
+
+),
+
+with_interaction as (
+
+    select
+        with_agent.*,
+        interactions.wait_seconds,
+        interactions.transfers,
+        interactions.is_first_contact_resolution
+
+    from with_agent
+    left join interactions
+        on with_agent.interaction_id = interactions.interaction_id
+
+),
+
+measured as (
+
+    select
+        *,
+        {{ cx_whole_years('birth_date', 'response_date') }} as age_years,
+        {{ cx_whole_years('customer_since', 'response_date') }} as tenure_years
+
+    from with_interaction
+
+),
+
+banded as (
+
+    select
+        measured.*,
+        age_bands.band as age_band_found,
+        tenure_bands.band as tenure_band_found,
+        wait_bands.band as wait_time_band_found,
+        transfer_bands.band as transfers_band_found
+
+    from measured
+    left join bands as age_bands
+        on
+            age_bands.band_type = 'age_band'
+            and {{ cx_in_band('measured.age_years', 'age_bands') }}
+    left join bands as tenure_bands
+        on
+            tenure_bands.band_type = 'tenure_band'
+            and {{ cx_in_band('measured.tenure_years', 'tenure_bands') }}
+    left join bands as wait_bands
+        on
+            wait_bands.band_type = 'wait_time_band'
+            and {{ cx_in_band('measured.wait_seconds', 'wait_bands') }}
+    left join bands as transfer_bands
+        on
+            transfer_bands.band_type = 'transfers_band'
+            and {{ cx_in_band('measured.transfers', 'transfer_bands') }}
+
+),
+
+final as (
+
+    select
+        response_id,
+        survey_id,
+        customer_id,
+        agent_id,
+        interaction_id,
+        invitation_id,
+        channel,
+        region,
+        segment,
+        survey_type,
+        touchpoint,
+        brand,
+        business_unit,
+        language,  -- noqa: RF04
+        {{ cast_to_text("coalesce(age_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as age_band,
+        {{ cast_to_text("coalesce(tenure_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as tenure_band,
+        {{ cast_to_text("coalesce(loyalty_tier, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as loyalty_tier,
+        {{ cast_to_text("coalesce(country_code, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as customer_country,
+        {{ cast_to_text("coalesce(team, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as team,
+        {{ cast_to_text("coalesce(site, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as site,
+        {{ cast_to_text("coalesce(wait_time_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as wait_time_band,
+        {{ cast_to_text("coalesce(transfers_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as transfers_band,
+        cast(case
+            when is_first_contact_resolution then {{ nps_literal('resolution', 'yes') }}
+            when not is_first_contact_resolution then {{ nps_literal('resolution', 'no') }}
+            else {{ nps_literal('resolution', 'unknown') }}
+        end as {{ text_type() }}) as first_contact_resolution,
+        nps_score,
+        nps_category,
+        csat_score,
+        csat_category,
+        ces_score,
+        ces_category,
+        response_date,
+        submitted_at,
+        loaded_at
+
+    from banded
+
+)
+
+select * from final

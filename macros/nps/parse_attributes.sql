@@ -1,7 +1,8 @@
 {#- Parsers of the attributes of the programme's sources (customers, agents, interactions): a
     value that does not parse is null, and the audit names it in attribute_issues. -#}
 
-{#- A trimmed text 'YYYY-MM-DD' that is a real calendar date, as a date; else null. -#}
+{#- A trimmed text 'YYYY-MM-DD' that is a real calendar date (year 0001 or later), as a date;
+    else null. -#}
 {% macro parse_iso_date(text) -%}
     {{ return(adapter.dispatch('parse_iso_date', 'nps_warehouse')(text)) }}
 {%- endmacro %}
@@ -14,7 +15,8 @@
     case
         when {{ regexp_full_match(text, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then
             case
-                when {{ month }} between 1 and 12
+                when {{ year }} >= 1
+                    and {{ month }} between 1 and 12
                     and {{ day }} between 1 and (
                         case
                             when {{ month }} in (4, 6, 9, 11) then 30
@@ -34,7 +36,8 @@
 {#- DuckDB: try_cast rejects the days that do not exist. -#}
 {% macro duckdb__parse_iso_date(text) -%}
     case
-        when {{ regexp_full_match(text, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then try_cast({{ text }} as date)
+        when {{ regexp_full_match(text, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} and substr({{ text }}, 1, 4) <> '0000'
+            then try_cast({{ text }} as date)
     end
 {%- endmacro %}
 

@@ -13,6 +13,13 @@
         {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
             {{ return(relation) }}
         {%- endif -%}
+        {%- if relation.identifier in nps_programme_staged_relations() -%}
+            {#- the other sources load on their own rhythm: their latest load is their own -#}
+            {%- set filtered -%}
+                (select * from {{ relation }} where loaded_at = (select max(loaded_at) from {{ relation }})) dbt_subquery
+            {%- endset -%}
+            {{ return(filtered) }}
+        {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where loaded_at = {{ nps_latest_load() }}) dbt_subquery
         {%- endset -%}
@@ -60,4 +67,14 @@
         'select min(load_id) from ' ~ nps_staging_relation() ~ ' where loaded_at = ' ~ nps_latest_load()
     ).columns[0].values()[0] -%}
     {{ return('0' if first is none else (first | int | string)) }}
+{%- endmacro %}
+
+{#- The relations of the programme's other sources (their staging tables and audits) that tests
+    scope to their own latest load. -#}
+{% macro nps_programme_staged_relations() -%}
+    {{ return([
+        'stg_crm__customers', 'stg_workforce__agents', 'stg_contact_centre__interactions',
+        'stg_nps_survey__invitations', 'rpt_customer_audit', 'rpt_agent_audit',
+        'rpt_interaction_audit', 'rpt_invitation_audit',
+    ]) }}
 {%- endmacro %}

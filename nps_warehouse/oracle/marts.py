@@ -197,7 +197,7 @@ def compute_marts(
         "dim_date": _dim_date(responses),
         "rpt_response_audit": _audit(verdicts, statuses, issues),
         "rpt_rejected_rows": _rejected_rows(verdicts, issues),
-        "rpt_load_history": _load_history(files, verdicts, statuses),
+        "rpt_load_history": _load_history(files, verdicts, statuses, source_files, programme_marts),
         "rpt_unmapped_channels": _unmapped_channels(responses),
         "rpt_unmapped_codes": _unmapped_codes(responses, values, seeds),
         **programme_marts,
@@ -313,19 +313,37 @@ _LOAD_HISTORY_REASONS = tuple(
 )
 
 
-def _load_history(files: list[LandingFile], verdicts: list[_Verdict], statuses: list[str]) -> list[Row]:
+def _load_history(
+    files: list[LandingFile],
+    verdicts: list[_Verdict],
+    statuses: list[str],
+    source_files: dict[str, list[SourceFile]],
+    programme_marts: dict[str, list[Row]],
+) -> list[Row]:
+    """One row per landing file of every source, with what became of its rows (its audit)."""
     outcomes: dict[str, Counter[str]] = {landed.path: Counter() for landed in files}
     for verdict, status in zip(verdicts, statuses, strict=True):
         outcomes[verdict.row.source_file][status] += 1
         if verdict.reason is not None:
             outcomes[verdict.row.source_file][verdict.reason] += 1
+    landed_files: list[tuple[str, LandingFile | SourceFile]] = [(SOURCE_NAME, landed) for landed in files]
+    for source in PROGRAMME_SOURCES:
+        audit = f"rpt_{source[:-1]}_audit"
+        status_at, reason_at = MART_COLUMNS[audit].index("status"), MART_COLUMNS[audit].index("reason")
+        for landed in source_files[source]:
+            outcomes[landed.path] = Counter()
+            landed_files.append((source, landed))
+        for row in programme_marts[audit]:
+            outcomes[row[0]][row[status_at]] += 1
+            if row[reason_at] is not None:
+                outcomes[row[0]][row[reason_at]] += 1
     rows = []
-    for landed in files:
+    for source, landed in landed_files:
         counts = outcomes[landed.path]
         rows.append(
             (
                 landed.feed.name,
-                SOURCE_NAME,
+                source,
                 landed.path,
                 landed.fingerprint,
                 landed.size,

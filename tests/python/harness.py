@@ -49,6 +49,17 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "fct_cx_daily_by_dimension": ("response_date", "dimension_name", "dimension_value"),
     "dim_survey": ("survey_id",),
     "rpt_unmapped_codes": ("dimension_name", "code"),
+    "fct_cx_responses": ("response_id",),
+    "dim_customer": ("customer_id",),
+    "dim_customer_history": ("customer_id", "version_number"),
+    "dim_agent": ("agent_id",),
+    "dim_agent_history": ("agent_id", "version_number"),
+    "fct_invitations_daily": ("sent_date", "survey_id", "channel"),
+    "rpt_unknown_invitations": ("response_id",),
+    **{
+        f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number")
+        for source in ("customers", "agents", "interactions", "invitations")
+    },
 }
 
 
@@ -105,6 +116,7 @@ def run_dbt(
     environment: dict[str, str] | None = None,
     landing_config: str | Path | None = None,
     load: bool = True,
+    sources: dict[str, str | Path] | None = None,
 ) -> DbtRun:
     """Load the landing files (``raw``, or the feeds of ``landing_config``) into the raw tables,
     as ``make build`` does, then run ``dbt <command>`` into the DuckDB file ``database`` (or, for
@@ -113,6 +125,8 @@ def run_dbt(
     environment = {
         "NPS_DUCKDB_PATH": str(database),
         **({"NPS_RAW_RESPONSES": str(raw)} if raw is not None else {}),
+        # the files of the other sources (customers, agents, ...): none unless given
+        **{f"NPS_RAW_{source.upper()}": str(path) for source, path in (sources or {}).items()},
         **(environment or {}),
     }
     load_output: list[str] = []
@@ -265,9 +279,10 @@ class Warehouse:
         extra_args: tuple[str, ...] = (),
         command: str = "build",
         landing_config: str | Path | None = None,
+        sources: dict[str, str | Path] | None = None,
     ) -> DbtRun:
-        """Load ``raw`` (or the feeds of ``landing_config``) and run ``dbt <command>``, as `make
-        build` does."""
+        """Load ``raw`` and the files of ``sources`` (or the feeds of ``landing_config``) and run
+        ``dbt <command>``, as `make build` does."""
         return run_dbt(
             command,
             database=self.database,
@@ -278,6 +293,7 @@ class Warehouse:
             target=self.engine,
             environment=self.environment,
             landing_config=landing_config,
+            sources=sources,
         )
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:

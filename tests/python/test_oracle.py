@@ -122,9 +122,10 @@ def test_every_mart_is_computed_with_its_columns(tmp_path: Path) -> None:
         tmp_path, [response(), response(channel="fax"), response(score="x"), response(region="xx")]
     )
     assert tuple(marts) == tuple(MART_COLUMNS)
-    assert set(MART_COLUMNS) == set(MARTS)
+    assert set(MARTS) <= set(MART_COLUMNS)
     for name, rows in marts.items():
-        assert rows, name
+        # the marts of the other sources are empty without their files
+        assert bool(rows) == (name in (*MARTS, "fct_cx_responses")), name
         assert all(len(row) == len(MART_COLUMNS[name]) for row in rows), name
 
 
@@ -1061,7 +1062,7 @@ def test_mapping_to_a_header_the_export_lacks(tmp_path: Path) -> None:
     [
         ("{name: f, source: responses, path: x, colums: {}}", "unknown key"),
         ("{name: f, source: responses, path: x, preset: surveymonkey}", "unknown preset"),
-        ("{name: f, source: customers, path: x}", "unknown source"),
+        ("{name: f, source: surveys, path: x}", "unknown source"),
         ("{name: f, source: responses, path: x, encoding: utf-32}", "unknown encoding"),
         ("{name: f, source: responses, path: x, delimiter: ':'}", "unknown delimiter"),
         ("{name: f, source: responses, path: x, timezone: Mars/Olympus}", "unknown time zone"),
@@ -1360,7 +1361,7 @@ def test_load_history(tmp_path: Path) -> None:
         assert row["rows_read"] == row["accepted"] + row["rejected"] + row["superseded"]
         assert row["rejected"] == sum(row[f"rejected_{reason}"] for reason in REJECTION_REASONS)
         assert row["pending"] == 0
-    assert tuple(history[1].values())[7:] == (5, 5, 0, 3, 2, 0, 0, 0, 1, 0, 1, 1)
+    assert tuple(history[1].values())[7:] == (5, 5, 0, 3, 2, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0)
     assert tuple(history[0].values())[7:13] == (1, 1, 1, 0, 0, 0)
     assert tuple(history[2].values())[7:13] == (0, 0, 0, 0, 0, 0)
 

@@ -854,8 +854,13 @@ def test_a_landing_config_feeds_every_source(tmp_path: Path) -> None:
         "DE",
     )
     assert cx_by_id(marts)["r1"]["loyalty_tier"] == "gold"
-    # the load history lists the response files only
-    assert [row[2] for row in marts["rpt_load_history"]] == [f"{tmp_path}/r/responses.csv"]
+    # the load history lists the files of every source, with what became of their rows
+    history = {row[2]: row for row in marts["rpt_load_history"]}
+    assert sorted(history) == [f"{tmp_path}/crm/export.csv", f"{tmp_path}/r/responses.csv"]
+    columns = MART_COLUMNS["rpt_load_history"]
+    crm = dict(zip(columns, history[f"{tmp_path}/crm/export.csv"], strict=True))
+    assert (crm["source_name"], crm["rows_read"], crm["accepted"], crm["rejected"]) == ("customers", 2, 1, 1)
+    assert crm["rejected_missing_customer_id"] == 1
 
 
 def test_config_columns_are_checked_against_the_source(tmp_path: Path) -> None:

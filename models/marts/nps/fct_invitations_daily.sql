@@ -82,8 +82,8 @@ final as (
         bounced,
         answered,
         -- of the invitations delivered: the bounced ones are counted apart
-        {{ cx_rounded_ratio('answered', 'invitations - bounced', 100) }} as response_rate,
-        {{ cx_rounded_ratio('median_microseconds_x2', 2 * 3600 * 1000000, 1) }} as median_hours_to_answer
+        {{ cx_rounded_ratio('answered', 'invitations - bounced', 100, 9) }} as response_rate,
+        {{ cx_rounded_ratio('median_microseconds_x2', 2 * 3600 * 1000000, 1, 9) }} as median_hours_to_answer
 
     from daily
 

@@ -219,7 +219,9 @@ REJECTION_REASONS: tuple[str, ...] = (
 #: Every rejection reason of every source, once, responses' first (the rejected_<reason>
 #: columns of rpt_load_history).
 LOAD_HISTORY_REASONS: tuple[str, ...] = tuple(
-    dict.fromkeys((*REJECTION_REASONS, *(r for reasons in SOURCE_REJECTION_REASONS.values() for r in reasons)))
+    dict.fromkeys(
+        (*REJECTION_REASONS, *(r for reasons in SOURCE_REJECTION_REASONS.values() for r in reasons))
+    )
 )
 
 #: Column names of every mart, in the order of the README "Marts" table.

@@ -155,6 +155,7 @@
             ) -%}
         {%- endif -%}
     {%- endif -%}
+    {%- do nps_programme_landing_summary(statuses, this_build) -%}
     {%- set gate = statuses.get('assert_rejected_share_within_limits') -%}
     {%- if gate in ['fail', 'warn'] -%}
         {%- do warnings.extend(nps_rejected_loads_report(staging, gate)) -%}
@@ -211,4 +212,49 @@
         ) -%}
     {%- endfor -%}
     {{ return(lines) }}
+{%- endmacro %}
+
+{#- The summary's lines for the programme's other sources (customers, agents, interactions,
+    invitations): one per file this build staged, with its rows read, accepted, rejected (by
+    reason) and superseded, from the source's audit. -#}
+{% macro nps_programme_landing_summary(statuses, this_build) -%}
+    {%- for source, reasons in cx_source_rejection_reasons().items() -%}
+        {%- set audit = 'rpt_' ~ source[:-1] ~ '_audit' -%}
+        {%- if statuses.get(audit) == 'success' -%}
+            {%- set summary_sql -%}
+                select
+                    feed_name,
+                    source_file,
+                    count(*),
+                    {%- for status in ['accepted', 'rejected', 'superseded'] %}
+                    sum(case when status = {{ nps_literal('status', status) }} then 1 else 0 end),
+                    {%- endfor %}
+                    {%- for reason in reasons %}
+                    sum(case when reason = {{ nps_literal('source_reason', reason) }} then 1 else 0 end){{ ',' if not loop.last }}
+                    {%- endfor %}
+                from {{ nps_model_relation(audit) }}
+                where loaded_at = {{ this_build }}
+                group by feed_name, source_file
+                order by source_file
+            {%- endset -%}
+            {%- set rows = run_query(summary_sql).rows -%}
+            {%- if rows -%}
+                {%- do log('Landing summary of this build, ' ~ source ~ ' (' ~ rows | length ~ ' file(s)):', info=true) -%}
+            {%- endif -%}
+            {%- for row in rows -%}
+                {%- set by_reason = [] -%}
+                {%- for reason in reasons -%}
+                    {%- if row[6 + loop.index0] | int > 0 -%}
+                        {%- do by_reason.append(reason ~ ' ' ~ (row[6 + loop.index0] | int)) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+                {%- do log(
+                    '  ' ~ row[0] ~ ' ' ~ row[1] ~ ': read ' ~ (row[2] | int) ~ ', accepted ' ~ (row[3] | int)
+                    ~ ', rejected ' ~ (row[4] | int) ~ (' (' ~ by_reason | join(', ') ~ ')' if by_reason else '')
+                    ~ ', superseded ' ~ (row[5] | int),
+                    info=true
+                ) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
 {%- endmacro %}

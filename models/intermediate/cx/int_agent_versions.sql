@@ -1,7 +1,13 @@
 {#- A table: the point-in-time joins of fct_cx_responses and the agent dimensions read it. -#}
 {{ config(materialized='table') }}
 
-{%- set attributes = ['agent_name', 'team', 'site', 'manager_id', 'hired_on'] %}
+{%- set attributes = [
+    'agent_name',
+    'team',
+    'site',
+    'manager_id',
+    'hired_on',
+] %}
 
 with
 
@@ -32,11 +38,11 @@ numbered as (
 
     select
         *,
-        sum(starts_version) over (
+        cast(sum(starts_version) over (
             partition by agent_id
             order by updated_at
             rows between unbounded preceding and current row
-        ) as version_number
+        ) as integer) as version_number
 
     from flagged
 
@@ -47,13 +53,13 @@ versions as (
 
     select
         agent_id,
-        cast(version_number as integer) as version_number,
+        version_number,
+        cast(count(*) as bigint) as rows_merged,
         max(agent_name) as agent_name,
         max(team) as team,
         max(site) as site,
         max(manager_id) as manager_id,
         max(hired_on) as hired_on,
-        cast(count(*) as bigint) as rows_merged,
         min(updated_at) as valid_from
 
     from numbered

@@ -1,3 +1,7 @@
+{#- A table: the history (or the latest record), the audit and the marts read it, so the window
+    runs once per build. -#}
+{{ config(materialized='table') }}
+
 with
 
 staged as (

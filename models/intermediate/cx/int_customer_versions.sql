@@ -1,7 +1,17 @@
 {#- A table: the point-in-time joins of fct_cx_responses and the customer dimensions read it. -#}
 {{ config(materialized='table') }}
 
-{%- set attributes = ['birth_date', 'loyalty_tier', 'country_code', 'region', 'city', 'postal_code', 'customer_since', 'email', 'phone'] %}
+{%- set attributes = [
+    'birth_date',
+    'loyalty_tier',
+    'country_code',
+    'region',
+    'city',
+    'postal_code',
+    'customer_since',
+    'email',
+    'phone',
+] %}
 
 with
 
@@ -32,11 +42,11 @@ numbered as (
 
     select
         *,
-        sum(starts_version) over (
+        cast(sum(starts_version) over (
             partition by customer_id
             order by updated_at
             rows between unbounded preceding and current row
-        ) as version_number
+        ) as integer) as version_number
 
     from flagged
 
@@ -47,7 +57,8 @@ versions as (
 
     select
         customer_id,
-        cast(version_number as integer) as version_number,
+        version_number,
+        cast(count(*) as bigint) as rows_merged,
         max(birth_date) as birth_date,
         max(loyalty_tier) as loyalty_tier,
         max(country_code) as country_code,
@@ -57,7 +68,6 @@ versions as (
         max(customer_since) as customer_since,
         max(email) as email,
         max(phone) as phone,
-        cast(count(*) as bigint) as rows_merged,
         min(updated_at) as valid_from
 
     from numbered

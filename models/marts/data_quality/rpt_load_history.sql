@@ -43,15 +43,40 @@ invitation_audit as (
 -- the rows of every source, each with what became of it
 audit as (
 
-    {% for relation in ['response_audit', 'customer_audit', 'agent_audit', 'interaction_audit', 'invitation_audit'] -%}
     select
         load_id,
         status,
         reason,
         loaded_at
-    from {{ relation }}
-    {{ 'union all' if not loop.last }}
-    {% endfor %}
+    from response_audit
+    union all
+    select
+        load_id,
+        status,
+        reason,
+        loaded_at
+    from customer_audit
+    union all
+    select
+        load_id,
+        status,
+        reason,
+        loaded_at
+    from agent_audit
+    union all
+    select
+        load_id,
+        status,
+        reason,
+        loaded_at
+    from interaction_audit
+    union all
+    select
+        load_id,
+        status,
+        reason,
+        loaded_at
+    from invitation_audit
 
 ),
 

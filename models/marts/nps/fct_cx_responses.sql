@@ -134,6 +134,8 @@ banded as (
 
 final as (
 
+    {%- set unknown = nps_literal('placeholder', 'unknown') %}
+
     select
         response_id,
         survey_id,
@@ -149,14 +151,14 @@ final as (
         brand,
         business_unit,
         language,  -- noqa: RF04
-        {{ cast_to_text("coalesce(age_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as age_band,
-        {{ cast_to_text("coalesce(tenure_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as tenure_band,
-        {{ cast_to_text("coalesce(loyalty_tier, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as loyalty_tier,
-        {{ cast_to_text("coalesce(country_code, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as customer_country,
-        {{ cast_to_text("coalesce(team, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as team,
-        {{ cast_to_text("coalesce(site, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as site,
-        {{ cast_to_text("coalesce(wait_time_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as wait_time_band,
-        {{ cast_to_text("coalesce(transfers_band_found, " ~ nps_literal('placeholder', 'unknown') ~ ")") }} as transfers_band,
+        {{ cast_to_text("coalesce(age_band_found, " ~ unknown ~ ")") }} as age_band,
+        {{ cast_to_text("coalesce(tenure_band_found, " ~ unknown ~ ")") }} as tenure_band,
+        {{ cast_to_text("coalesce(loyalty_tier, " ~ unknown ~ ")") }} as loyalty_tier,
+        {{ cast_to_text("coalesce(country_code, " ~ unknown ~ ")") }} as customer_country,
+        {{ cast_to_text("coalesce(team, " ~ unknown ~ ")") }} as team,
+        {{ cast_to_text("coalesce(site, " ~ unknown ~ ")") }} as site,
+        {{ cast_to_text("coalesce(wait_time_band_found, " ~ unknown ~ ")") }} as wait_time_band,
+        {{ cast_to_text("coalesce(transfers_band_found, " ~ unknown ~ ")") }} as transfers_band,
         cast(case
             when is_first_contact_resolution then {{ nps_literal('resolution', 'yes') }}
             when not is_first_contact_resolution then {{ nps_literal('resolution', 'no') }}

@@ -452,6 +452,7 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_cx_responses": ("loaded_at",),
     "rpt_response_audit": ("load_id", "loaded_at"),
     "rpt_rejected_rows": ("load_id", "loaded_at"),
+    **{f"rpt_{source[:-1]}_audit": ("load_id", "loaded_at") for source in PROGRAMME_SOURCES},
     "rpt_load_history": ("load_id", "loaded_at", "staged_at"),
 }
 

@@ -37,10 +37,14 @@ import pandas as pd
 from nps_warehouse.contract import (
     CX_DIMENSIONS,
     CX_MEASURES,
+    LOAD_HISTORY_REASONS,
     MART_COLUMNS,
     MART_LOAD_COLUMNS,
     MART_SCHEMAS,
+    PROGRAMME_SOURCES,
     REJECTION_REASONS,
+    SOURCE_KEYS,
+    SOURCE_REJECTION_REASONS,
 )
 from nps_warehouse.engines import EngineUnavailableError, read_relations, target_name
 
@@ -91,6 +95,14 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "fct_cx_daily_by_dimension": ("response_date", "dimension_name", "dimension_value"),
     "dim_survey": ("survey_id",),
     "rpt_unmapped_codes": ("dimension_name", "code"),
+    "fct_cx_responses": ("response_id",),
+    "dim_customer": ("customer_id",),
+    "dim_customer_history": ("customer_id", "version_number"),
+    "dim_agent": ("agent_id",),
+    "dim_agent_history": ("agent_id", "version_number"),
+    "fct_invitations_daily": ("sent_date", "survey_id", "channel"),
+    "rpt_unknown_invitations": ("response_id",),
+    **{f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
 }
 
 #: The scores of the cube, recomputed from its measures: (numerator, denominator, scale).
@@ -100,11 +112,93 @@ CX_SCORES: dict[str, tuple[str, str, int]] = {
     "ces_easy_pct": ("ces_easy", "ces_responses", 100),
     "ces_mean": ("ces_score_sum", "ces_responses", 1),
 }
+#: The additive measures of the cube (those its scores are recomputed from).
+CUBE_COUNTS: tuple[str, ...] = tuple(column for column in CX_MEASURES if column not in ("nps", *CX_SCORES))
 #: The metric scales (lowest, highest) and category sets of fct_nps_responses.
 METRIC_SCALES: dict[str, tuple[int, int]] = {"nps_score": (0, 10), "csat_score": (1, 5), "ces_score": (1, 7)}
 CSAT_CATEGORIES: tuple[str, ...] = ("satisfied", "neutral", "dissatisfied")
 CES_CATEGORIES: tuple[str, ...] = ("easy", "neutral", "difficult")
 SURVEY_TYPES: tuple[str, ...] = ("relationship", "transactional", "unknown")
+#: The category of each metric score: (score column, category column, (category, lowest,
+#: highest) of each category).
+METRIC_CATEGORIES: tuple[tuple[str, str, tuple[tuple[str, int, int], ...]], ...] = (
+    ("nps_score", "nps_category", (("detractor", 0, 6), ("passive", 7, 8), ("promoter", 9, 10))),
+    ("csat_score", "csat_category", (("dissatisfied", 1, 2), ("neutral", 3, 3), ("satisfied", 4, 5))),
+    ("ces_score", "ces_category", (("difficult", 1, 3), ("neutral", 4, 4), ("easy", 5, 7))),
+)
+#: The marts of one row per accepted response.
+RESPONSE_MARTS: tuple[str, ...] = ("fct_nps_responses", "fct_cx_responses")
+
+#: The stand-in of an attribute a response lacks (no customer version, no interaction, ...).
+UNKNOWN = "unknown"
+#: The bands of the seed nps_bands (README; macro cx_in_band): band type -> (band, lowest
+#: value inclusive or None, highest value exclusive or None), in order.
+BANDS: dict[str, tuple[tuple[str, int | None, int | None], ...]] = {
+    "age_band": (
+        ("under_18", None, 18),
+        ("18-24", 18, 25),
+        ("25-34", 25, 35),
+        ("35-44", 35, 45),
+        ("45-54", 45, 55),
+        ("55-64", 55, 65),
+        ("65+", 65, None),
+    ),
+    "tenure_band": (("<1y", None, 1), ("1-2y", 1, 3), ("3-4y", 3, 5), ("5y+", 5, None)),
+    "wait_time_band": (
+        ("<1m", None, 60),
+        ("1-3m", 60, 180),
+        ("3-5m", 180, 300),
+        ("5-10m", 300, 600),
+        ("10m+", 600, None),
+    ),
+    "transfers_band": (("0", None, 1), ("1", 1, 2), ("2+", 2, None)),
+}
+FIRST_CONTACT_RESOLUTIONS: tuple[str, ...] = ("yes", "no", UNKNOWN)
+#: The attributes of fct_cx_responses that come from each programme source.
+CUSTOMER_ATTRIBUTES: tuple[str, ...] = ("age_band", "tenure_band", "loyalty_tier", "customer_country")
+AGENT_ATTRIBUTES: tuple[str, ...] = ("team", "site")
+INTERACTION_ATTRIBUTES: tuple[str, ...] = ("wait_time_band", "transfers_band", "first_contact_resolution")
+
+#: The histories of the programme (versions of an entity), by mart: the entity's id column, the
+#: current-version dimension built from it, and the attributes both carry.
+HISTORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "dim_customer_history": (
+        "customer_id",
+        "dim_customer",
+        ("loyalty_tier", "customer_country", "region", "customer_since"),
+    ),
+    "dim_agent_history": ("agent_id", "dim_agent", ("team", "site", "manager_id", "hired_on")),
+}
+#: The source whose accepted audit rows each history is built from.
+HISTORY_SOURCES: dict[str, str] = {"dim_customer_history": "customers", "dim_agent_history": "agents"}
+#: The audit of each programme source, by mart name.
+SOURCE_AUDITS: dict[str, str] = {f"rpt_{source[:-1]}_audit": source for source in PROGRAMME_SOURCES}
+#: The audit of each source of rpt_load_history (responses first).
+LOAD_HISTORY_AUDITS: dict[str, str] = {
+    "responses": "rpt_response_audit",
+    **{source: mart for mart, source in SOURCE_AUDITS.items()},
+}
+#: Load metadata each mart may carry after its data columns: the contract's, and the audits of
+#: the other sources (load_id and loaded_at, as rpt_response_audit and their dbt contracts) while
+#: contract.MART_LOAD_COLUMNS does not list them.
+LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
+    **{mart: MART_LOAD_COLUMNS["rpt_response_audit"] for mart in SOURCE_AUDITS},
+    **MART_LOAD_COLUMNS,
+}
+#: The rejection reasons of each source of rpt_load_history.
+SOURCE_REASONS: dict[str, tuple[str, ...]] = {"responses": REJECTION_REASONS, **SOURCE_REJECTION_REASONS}
+#: The dimensions of the cube with a code list (region and segment by their seeds, the others by
+#: nps_codes): the dimension_name values of rpt_unmapped_codes.
+CODED_DIMENSIONS: tuple[str, ...] = (
+    "region",
+    "segment",
+    "touchpoint",
+    "brand",
+    "business_unit",
+    "loyalty_tier",
+    "team",
+    "site",
+)
 
 #: Other columns that must never be null (beyond the grain).
 _NOT_NULL: dict[str, tuple[str, ...]] = {
@@ -147,9 +241,42 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
         "last_response_date",
     ),
     # every measure; the scores are null where their metric has no response
-    "fct_cx_daily_by_dimension": tuple(column for column in CX_MEASURES if column not in ("nps", *CX_SCORES)),
+    "fct_cx_daily_by_dimension": CUBE_COUNTS,
     "dim_survey": MART_COLUMNS["dim_survey"][1:],
     "rpt_unmapped_codes": ("responses", "first_response_date", "last_response_date"),
+    # the columns of fct_nps_responses that are never null, and every attribute ('unknown' when
+    # the response lacks it)
+    "fct_cx_responses": (
+        "channel",
+        "region",
+        "segment",
+        "survey_type",
+        "touchpoint",
+        "brand",
+        "business_unit",
+        "language",
+        *CUSTOMER_ATTRIBUTES,
+        *AGENT_ATTRIBUTES,
+        *INTERACTION_ATTRIBUTES,
+        "response_date",
+        "submitted_at",
+    ),
+    # customer_since, manager_id and hired_on are null when the extract lacks them
+    "dim_customer": (
+        "loyalty_tier",
+        "customer_country",
+        "region",
+        "versions",
+        "first_updated_at",
+        "updated_at",
+    ),
+    "dim_customer_history": ("loyalty_tier", "customer_country", "region", "is_current", "valid_from"),
+    "dim_agent": ("team", "site", "versions", "first_updated_at", "updated_at"),
+    "dim_agent_history": ("team", "site", "is_current", "valid_from"),
+    # the rate is null when every invitation bounced, the median when none was answered
+    "fct_invitations_daily": ("invitations", "bounced", "answered"),
+    "rpt_unknown_invitations": ("invitation_id", "response_date", "feed_name", "source_file"),
+    **{mart: ("feed_name", "status") for mart in SOURCE_AUDITS},
 }
 
 DAILY_MARTS: tuple[str, ...] = (
@@ -183,6 +310,7 @@ NON_EMPTY_MARTS: tuple[str, ...] = (
     *("fct_nps_daily", "fct_nps_daily_by_channel", "fct_nps_daily_by_region"),
     *("fct_nps_daily_by_segment", "fct_nps_daily_overall", "dim_date"),
     "fct_cx_daily_by_dimension",
+    "fct_cx_responses",
     "dim_survey",
     "rpt_response_audit",
     "rpt_load_history",
@@ -490,7 +618,7 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
     present = set(frame.columns)
     # Load metadata (merge key, loaded_at) is allowed after the data columns; the oracle's
     # frames have none.
-    columns = MART_COLUMNS[mart] + tuple(c for c in MART_LOAD_COLUMNS.get(mart, ()) if c in present)
+    columns = MART_COLUMNS[mart] + tuple(c for c in LOAD_COLUMNS.get(mart, ()) if c in present)
     grain = MART_GRAIN[mart]
     exps: list[Expectation] = [
         gxe.ExpectTableColumnsToMatchSet(
@@ -529,7 +657,7 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
         if has(column):
             exps.append(gxe.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} is not null"))
 
-    if mart == "fct_nps_responses":
+    if mart in RESPONSE_MARTS:
         for column, (lowest, highest) in METRIC_SCALES.items():
             if has(column):
                 exps.append(
@@ -624,6 +752,105 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                 )
             )
 
+    if mart == "fct_cx_responses":
+        for column, bands in BANDS.items():
+            if has(column):
+                values = [band for band, _, _ in bands] + [UNKNOWN]
+                exps.append(
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column=column,
+                        value_set=values,
+                        description=f"{column} is a band of nps_bands or unknown ({', '.join(values)})",
+                    )
+                )
+        if has("first_contact_resolution"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="first_contact_resolution",
+                    value_set=list(FIRST_CONTACT_RESOLUTIONS),
+                    description=f"first_contact_resolution in {{{', '.join(FIRST_CONTACT_RESOLUTIONS)}}}",
+                )
+            )
+
+    if mart in HISTORIES:
+        if has("version_number"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="version_number", min_value=1, description="version_number >= 1"
+                )
+            )
+        if has("is_current"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="is_current", value_set=[True, False], description="is_current is a boolean"
+                )
+            )
+    if mart in ("dim_customer", "dim_agent") and has("versions"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeBetween(column="versions", min_value=1, description="versions >= 1")
+        )
+
+    if mart == "fct_invitations_daily":
+        if has("invitations"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="invitations", min_value=1, description="invitations >= 1 (a cell has one)"
+                )
+            )
+        for column in ("bounced", "answered", "response_rate"):
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=column, min_value=0, description=f"{column} >= 0"
+                    )
+                )
+        if has("channel") and "channel" in frames["dim_channel"].columns:
+            known = sorted({str(v) for v in frames["dim_channel"]["channel"].dropna()})
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="channel",
+                    value_set=known,
+                    description=f"channel is one of the {len(known)} values of dim_channel",
+                )
+            )
+
+    if mart in SOURCE_AUDITS:
+        reasons = SOURCE_REJECTION_REASONS[SOURCE_AUDITS[mart]]
+        if has("status"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="status",
+                    value_set=list(AUDIT_STATUSES),
+                    description=f"status in {{{', '.join(AUDIT_STATUSES)}}}",
+                )
+            )
+        if has("reason"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="reason",
+                    value_set=list(reasons),
+                    description=f"reason (when set) in {{{', '.join(reasons)}}}",
+                )
+            )
+
+    if mart == "rpt_load_history" and has("source_name"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="source_name",
+                value_set=list(LOAD_HISTORY_AUDITS),
+                description=f"source_name in {{{', '.join(LOAD_HISTORY_AUDITS)}}}",
+            )
+        )
+
+    if mart == "rpt_unmapped_codes" and has("dimension_name"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="dimension_name",
+                value_set=list(CODED_DIMENSIONS),
+                description=f"dimension_name is a coded dimension ({', '.join(CODED_DIMENSIONS)})",
+            )
+        )
+
     if mart == "fct_cx_daily_by_dimension":
         if has("dimension_name"):
             exps.append(
@@ -639,7 +866,7 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                     column="responses", min_value=1, description="responses >= 1"
                 )
             )
-            accepted = len(frames["fct_nps_responses"])
+            accepted = len(frames["fct_cx_responses"])
             total = accepted * len(CX_DIMENSIONS)
             exps.append(
                 gxe.ExpectColumnSumToBeBetween(
@@ -647,7 +874,7 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                     min_value=total,
                     max_value=total,
                     description=(
-                        f"total responses equal the rows of fct_nps_responses ({accepted}) once per "
+                        f"total responses equal the rows of fct_cx_responses ({accepted}) once per "
                         f"dimension ({len(CX_DIMENSIONS)})"
                     ),
                 )
@@ -804,34 +1031,240 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
     return _Batch("mart", frame, exps, [c for c in grain if c in present])
 
 
-def _derived_fct_responses(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+def _expected_category(score: pd.Series, categories: Sequence[tuple[str, int, int]]) -> pd.Series:
+    """The category of each score (None when the score is missing or outside every category)."""
+    number = _numeric(score)
+    expected = pd.Series(None, index=score.index, dtype="object")
+    for category, lowest, highest in categories:
+        expected[((number >= lowest) & (number <= highest)).fillna(False)] = category
+    return expected
+
+
+def _same_values(actual: pd.Series, expected: pd.Series) -> pd.Series:
+    """Row by row, whether two aligned series hold the same value (both missing counts as same)."""
+    actual = _comparable(actual).reset_index(drop=True)
+    expected = _comparable(expected).reset_index(drop=True)
+    both_missing = actual.isna() & expected.isna()
+    try:
+        equal = (actual == expected).astype("boolean").fillna(False)
+    except (TypeError, ValueError):
+        equal = pd.Series(
+            [
+                not _is_missing(a) and not _is_missing(b) and a == b
+                for a, b in zip(actual.astype("object"), expected.astype("object"), strict=True)
+            ]
+        )
+    return (both_missing | equal.astype(bool)).astype(bool)
+
+
+def _comparable(series: pd.Series) -> pd.Series:
+    """Timestamps as UTC (naive ones read as UTC), so every engine's are compared alike."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return pd.to_datetime(series, utc=True)
+    return series
+
+
+def _timestamps(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series, errors="coerce", utc=True)
+
+
+def _derived_response_metrics(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """A response of fct_nps_responses or fct_cx_responses: every category agrees with its
+    score, and the response carries at least one score."""
     gxe = _gxe()
-    frame = frames["fct_nps_responses"].copy()
-    score = _numeric(frame["nps_score"])
-    expected = pd.Series(pd.NA, index=frame.index, dtype="object")
-    expected[(score >= 0) & (score <= 6)] = "detractor"
-    expected[(score >= 7) & (score <= 8)] = "passive"
-    expected[(score >= 9) & (score <= 10)] = "promoter"
-    frame["chk_expected_category"] = expected
-    frame["chk_category_matches_score"] = [
-        (_is_missing(actual) and _is_missing(wanted))
-        or (not _is_missing(actual) and not _is_missing(wanted) and actual == wanted)
-        for actual, wanted in zip(frame["nps_category"], expected, strict=True)
-    ]
+    frame = frames[mart].copy()
+    exps: list[Expectation] = []
+    for score, category, categories in METRIC_CATEGORIES:
+        expected = _expected_category(frame[score], categories)
+        check = (
+            "chk_category_matches_score" if category == "nps_category" else f"chk_{category}_matches_score"
+        )
+        frame[check] = _same_values(frame[category], expected).set_axis(frame.index)
+        bands = ", ".join(
+            f"{lowest}-{highest} {name}" if lowest != highest else f"{lowest} {name}"
+            for name, lowest, highest in reversed(categories)
+        )
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=check,
+                value_set=[True],
+                description=f"{category} consistent with {score} ({bands}; null without a score)",
+            )
+        )
+    frame["chk_has_a_score"] = (
+        frame["nps_score"].notna() | frame["csat_score"].notna() | frame["ces_score"].notna()
+    ).astype(bool)
+    exps.append(
+        gxe.ExpectColumnValuesToBeInSet(
+            column="chk_has_a_score",
+            value_set=[True],
+            description="every response carries an nps_score, a csat_score or a ces_score",
+        )
+    )
     return _Batch(
         "derived columns",
         frame,
+        exps,
         [
-            gxe.ExpectColumnValuesToBeInSet(
-                column="chk_category_matches_score",
-                value_set=[True],
-                description=(
-                    "nps_category consistent with nps_score (9-10 promoter, 7-8 passive, 0-6 detractor; "
-                    "null without a score)"
-                ),
-            )
+            "response_id",
+            *(column for score, category, _ in METRIC_CATEGORIES for column in (score, category)),
         ],
-        ["response_id", "nps_score", "nps_category"],
+    )
+
+
+def _whole_years(since: pd.Series, until: pd.Series) -> pd.Series:
+    """Whole years from ``since`` to ``until`` (an age, a tenure), as macro cx_whole_years."""
+    start = pd.to_datetime(since, errors="coerce")
+    end = pd.to_datetime(until, errors="coerce")
+    before_anniversary = (end.dt.month * 100 + end.dt.day) < (start.dt.month * 100 + start.dt.day)
+    return end.dt.year - start.dt.year - before_anniversary.astype("Int64")
+
+
+def _band(values: pd.Series, band_type: str) -> pd.Series:
+    """The band of nps_bands of each value (macro cx_in_band), else unknown."""
+    number = _numeric(values)
+    banded = pd.Series(UNKNOWN, index=values.index, dtype="object")
+    for band, lowest, highest in BANDS[band_type]:
+        inside = number >= 0
+        if lowest is not None:
+            inside &= number >= lowest
+        if highest is not None:
+            inside &= number < highest
+        banded[inside.fillna(False).astype(bool)] = band
+    return banded
+
+
+def _version_at(
+    responses: pd.DataFrame, history: pd.DataFrame, key: str, columns: Sequence[str]
+) -> pd.DataFrame:
+    """For each response (by position), the ``columns`` of its entity's version valid at its
+    submitted_at - the first version when the response precedes them all - as fct_cx_responses
+    joins them; ``_has_version`` says whether one was found."""
+    wanted = pd.DataFrame(
+        {
+            "_position": range(len(responses)),
+            key: responses[key].astype("object").reset_index(drop=True),
+            "_at": _timestamps(responses["submitted_at"]).reset_index(drop=True),
+        }
+    )
+    history = history.reset_index(drop=True)
+    versions = pd.DataFrame(
+        {
+            key: history[key].astype("object"),
+            "_version_number": _numeric(history["version_number"]),
+            "_valid_from": _timestamps(history["valid_from"]),
+            "_valid_to": _timestamps(history["valid_to"]),
+            **{f"_version_{column}": history[column] for column in columns},
+        }
+    )
+    joined = wanted[wanted[key].notna()].merge(versions[versions[key].notna()], on=key, how="inner")
+    valid = ((joined["_at"] < joined["_valid_to"]) | joined["_valid_to"].isna()) & (
+        (joined["_at"] >= joined["_valid_from"]) | (joined["_version_number"] == 1)
+    )
+    found = joined[valid.fillna(False).astype(bool)].drop_duplicates("_position").set_index("_position")
+    result = pd.DataFrame(index=range(len(responses)))
+    for column in columns:
+        result[column] = found[f"_version_{column}"].reindex(result.index)
+    result["_has_version"] = result.index.isin(found.index)
+    return result
+
+
+def _accepted_keys(frames: Mapping[str, pd.DataFrame], source: str) -> set[str]:
+    """The ids of the accepted rows of a programme source's audit (its current records)."""
+    audit = frames[f"rpt_{source[:-1]}_audit"]
+    key = SOURCE_KEYS[source]
+    accepted = audit[(audit["status"] == "accepted").fillna(False).astype(bool)]
+    return {str(value) for value in accepted[key].dropna()}
+
+
+def _derived_cx_responses(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_cx_responses: the responses of fct_nps_responses, their own columns as published
+    there, and each attribute the one its customer, agent and interaction had at its time."""
+    gxe = _gxe()
+    frame = frames["fct_cx_responses"].copy().reset_index(drop=True)
+    responses = frames["fct_nps_responses"].drop_duplicates("response_id").set_index("response_id")
+    ids = frame["response_id"]
+    frame["chk_in_fct_nps_responses"] = ids.isin(responses.index).astype(bool)
+    shared = [
+        column
+        for column in MART_COLUMNS["fct_cx_responses"]
+        if column in MART_COLUMNS["fct_nps_responses"] and column != "response_id"
+    ]
+    aligned = responses.reindex(ids.to_numpy())
+    same = pd.Series(True, index=frame.index)
+    for column in shared:
+        same &= _same_values(frame[column], aligned[column])
+    frame["chk_same_as_fct_nps_responses"] = (same & frame["chk_in_fct_nps_responses"]).astype(bool)
+
+    customer = _version_at(
+        frame,
+        frames["dim_customer_history"],
+        "customer_id",
+        ("loyalty_tier", "customer_country", "customer_since"),
+    )
+    agent = _version_at(frame, frames["dim_agent_history"], "agent_id", ("team", "site"))
+
+    def attribute(version: pd.DataFrame, column: str) -> pd.Series:
+        values = version[column].astype("object")
+        return values.where(values.notna(), UNKNOWN)
+
+    tenure = _band(_whole_years(customer["customer_since"], frame["response_date"]), "tenure_band")
+    customer_ok = (
+        _same_values(frame["loyalty_tier"], attribute(customer, "loyalty_tier"))
+        & _same_values(frame["customer_country"], attribute(customer, "customer_country"))
+        & _same_values(frame["tenure_band"], tenure.where(customer["_has_version"], UNKNOWN))
+        & (customer["_has_version"] | (frame["age_band"] == UNKNOWN).fillna(False).astype(bool))
+    )
+    frame["chk_customer_attributes_at_its_time"] = customer_ok.astype(bool)
+    frame["chk_agent_attributes_at_its_time"] = (
+        _same_values(frame["team"], attribute(agent, "team"))
+        & _same_values(frame["site"], attribute(agent, "site"))
+    ).astype(bool)
+    interactions = _accepted_keys(frames, "interactions")
+    known = frame["interaction_id"].map(lambda value: not _is_missing(value) and str(value) in interactions)
+    unknown = pd.Series(True, index=frame.index)
+    for column in INTERACTION_ATTRIBUTES:
+        unknown &= (frame[column] == UNKNOWN).fillna(False).astype(bool)
+    frame["chk_interaction_attributes_unknown_without_interaction"] = (known.astype(bool) | unknown).astype(
+        bool
+    )
+    checks = [
+        ("chk_in_fct_nps_responses", "every response is a response of fct_nps_responses"),
+        (
+            "chk_same_as_fct_nps_responses",
+            f"the columns it shares with fct_nps_responses ({len(shared)}) hold the same values",
+        ),
+        (
+            "chk_customer_attributes_at_its_time",
+            "loyalty_tier, customer_country and tenure_band are those of the customer's version valid "
+            "at submitted_at (unknown without one, as age_band)",
+        ),
+        (
+            "chk_agent_attributes_at_its_time",
+            "team and site are those of the agent's version valid at submitted_at (unknown without one)",
+        ),
+        (
+            "chk_interaction_attributes_unknown_without_interaction",
+            "wait_time_band, transfers_band and first_contact_resolution are unknown without an "
+            "accepted interaction",
+        ),
+    ]
+    exps: list[Expectation] = [
+        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+        for column, description in checks
+    ]
+    accepted = len(frames["fct_nps_responses"])
+    exps.append(
+        gxe.ExpectTableRowCountToEqual(
+            value=accepted,
+            description=f"one row per response of fct_nps_responses ({accepted})",
+        )
+    )
+    return _Batch(
+        "derived columns",
+        frame,
+        exps,
+        ["response_id", "customer_id", "agent_id", "interaction_id", "submitted_at"],
     )
 
 
@@ -1054,12 +1487,57 @@ def _derived_audit(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     )
 
 
+def _cube_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The additive measures of each cell of the cube, recomputed from fct_cx_responses (as the
+    model's cx_measures: NPS by category, satisfied CSAT 4-5, easy CES 5-7, difficult 1-3)."""
+    day = _as_day(frame["response_date"]).reset_index(drop=True)
+    category = frame["nps_category"].astype("object").reset_index(drop=True)
+    csat = _numeric(frame["csat_score"]).reset_index(drop=True)
+    ces = _numeric(frame["ces_score"]).reset_index(drop=True)
+    measures = pd.DataFrame(
+        {
+            "responses": 1,
+            "nps_responses": category.notna().astype(int),
+            "promoters": (category == "promoter").fillna(False).astype(int),
+            "passives": (category == "passive").fillna(False).astype(int),
+            "detractors": (category == "detractor").fillna(False).astype(int),
+            "csat_responses": csat.notna().astype(int),
+            "csat_satisfied": (csat >= 4).fillna(False).astype(int),
+            "csat_score_sum": csat.fillna(0),
+            "csat_score_sum_squares": (csat * csat).fillna(0),
+            "ces_responses": ces.notna().astype(int),
+            "ces_easy": (ces >= 5).fillna(False).astype(int),
+            "ces_difficult": (ces <= 3).fillna(False).astype(int),
+            "ces_score_sum": ces.fillna(0),
+            "ces_score_sum_squares": (ces * ces).fillna(0),
+        },
+        index=day.index,
+    )
+    cells = []
+    for name, column in CX_DIMENSIONS.items():
+        if column is None:
+            value = pd.Series("all", index=day.index, dtype="object")
+        else:
+            raw = frame[column].astype("object").reset_index(drop=True)
+            value = raw.where(raw.notna(), UNKNOWN).map(str)
+        keyed = measures.assign(response_date=day, dimension_name=name, dimension_value=value)
+        cells.append(
+            keyed.groupby(["response_date", "dimension_name", "dimension_value"], dropna=False)[
+                list(CUBE_COUNTS)
+            ].sum()
+        )
+    if not cells:
+        return pd.DataFrame(columns=list(CUBE_COUNTS))
+    return pd.concat(cells)
+
+
 def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
-    """fct_cx_daily_by_dimension: counts add up, every score recomputed from its measures, and
-    each dimension's cells of a day add up to the day's overall cell."""
+    """fct_cx_daily_by_dimension: counts add up, score sums within their scales, every score
+    recomputed from its measures, and each dimension's cells of a day add up to the day's overall
+    cell (a day without an overall cell fails)."""
     gxe = _gxe()
     frame = frames["fct_cx_daily_by_dimension"].copy()
-    number = {column: _numeric(frame[column]) for column in CX_MEASURES if column not in ("nps", *CX_SCORES)}
+    number = {column: _numeric(frame[column]) for column in CUBE_COUNTS}
     frame["chk_nps_counts_gap"] = number["nps_responses"] - (
         number["promoters"] + number["passives"] + number["detractors"]
     )
@@ -1070,6 +1548,17 @@ def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
         & (number["csat_satisfied"] <= number["csat_responses"])
         & (number["ces_easy"] + number["ces_difficult"] <= number["ces_responses"])
     ).astype(bool)
+    for metric in ("csat", "ces"):
+        lowest, highest = METRIC_SCALES[f"{metric}_score"]
+        count = number[f"{metric}_responses"]
+        total = number[f"{metric}_score_sum"]
+        squares = number[f"{metric}_score_sum_squares"]
+        frame[f"chk_{metric}_sums_within_scale"] = (
+            (total >= lowest * count)
+            & (total <= highest * count)
+            & (squares >= lowest * lowest * count)
+            & (squares <= highest * highest * count)
+        ).astype(bool)
 
     def matches(actual: Any, expected: Decimal | None) -> bool:
         value = as_decimal(actual)
@@ -1087,17 +1576,17 @@ def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
             for actual, top, bottom in zip(frame[score], frame[numerator], frame[denominator], strict=True)
         ]
     day = _as_day(frame["response_date"])
-    overall = frame["dimension_name"] == "overall"
+    overall = (frame["dimension_name"] == "overall").fillna(False).astype(bool)
     totals = pd.DataFrame({"response_date": day, "dimension_name": frame["dimension_name"]})
     for column in number:
         totals[column] = number[column]
     per_dimension = totals.groupby(["response_date", "dimension_name"], dropna=False).sum()
-    overall_per_day = (
-        totals[overall.fillna(False)].drop(columns="dimension_name").groupby("response_date").sum()
-    )
-    gaps = per_dimension.sub(overall_per_day, level="response_date").abs().sum(axis=1)
+    overall_per_day = totals[overall].drop(columns="dimension_name").groupby("response_date").sum()
+    # a day without an overall cell has no totals to add up to: its cells fail
+    gaps = per_dimension.sub(overall_per_day, level="response_date")
+    adds_up = gaps.notna().all(axis=1) & (gaps.abs().sum(axis=1) == 0)
     frame["chk_dimension_adds_up_to_overall"] = [
-        gaps.get((d, name), 1) == 0 for d, name in zip(day, frame["dimension_name"], strict=True)
+        bool(adds_up.get((d, name), False)) for d, name in zip(day, frame["dimension_name"], strict=True)
     ]
     checks = [
         ("chk_nps_counts_gap", [0], "promoters + passives + detractors = nps_responses"),
@@ -1105,6 +1594,18 @@ def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
             "chk_metrics_within_responses",
             [True],
             "no metric counts more responses than the cell; satisfied, easy and difficult within theirs",
+        ),
+        *(
+            (
+                f"chk_{metric}_sums_within_scale",
+                [True],
+                f"{metric}_score_sum within [{lowest}, {highest}] x {metric}_responses, its sum of squares "
+                f"within [{lowest * lowest}, {highest * highest}] x {metric}_responses",
+            )
+            for metric, (lowest, highest) in (
+                ("csat", METRIC_SCALES["csat_score"]),
+                ("ces", METRIC_SCALES["ces_score"]),
+            )
         ),
         ("chk_nps_recomputed", [True], "nps recomputed from the counts (null without NPS responses)"),
         *(
@@ -1118,7 +1619,7 @@ def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
         (
             "chk_dimension_adds_up_to_overall",
             [True],
-            "per day, each dimension's cells add up to the overall cell, measure by measure",
+            "per day, each dimension's cells add up to the day's overall cell, measure by measure",
         ),
     ]
     return _Batch(
@@ -1129,6 +1630,100 @@ def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
             for column, values, description in checks
         ],
         list(MART_GRAIN["fct_cx_daily_by_dimension"]),
+    )
+
+
+def _cube_days(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """One row per day (of the cube or of fct_cx_responses) and dimension: the cube's cells of the
+    day, the day's responses in fct_cx_responses."""
+    gxe = _gxe()
+    cube = frames["fct_cx_daily_by_dimension"]
+    cube_cells = pd.DataFrame(
+        {
+            "response_date": _as_day(cube["response_date"]),
+            "dimension_name": cube["dimension_name"].astype("object"),
+            "responses": _numeric(cube["responses"]),
+        }
+    ).groupby(["response_date", "dimension_name"], dropna=False)["responses"]
+    in_cube = cube_cells.agg(["size", "sum"]).rename(columns={"size": "cells", "sum": "responses_in_cube"})
+    responses = frames["fct_cx_responses"]
+    per_day = (
+        _as_day(responses["response_date"]).value_counts(dropna=False).rename("responses_in_fct_cx_responses")
+    )
+    days = sorted(set(in_cube.index.get_level_values("response_date")) | set(per_day.index), key=str)
+    index = pd.MultiIndex.from_product([days, list(CX_DIMENSIONS)], names=["response_date", "dimension_name"])
+    # observed dimension names outside the contract are checked on the mart itself
+    merged = in_cube.reindex(index.union(in_cube.index, sort=False)).reset_index()
+    merged["cells"] = merged["cells"].fillna(0).astype(int)
+    merged["responses_in_cube"] = merged["responses_in_cube"].fillna(0)
+    merged["responses_in_fct_cx_responses"] = (
+        per_day.reindex(merged["response_date"].to_numpy()).fillna(0).astype(int).to_numpy()
+    )
+    merged["chk_responses_gap_vs_fct_cx_responses"] = (
+        merged["responses_in_cube"] - merged["responses_in_fct_cx_responses"]
+    )
+    cube_days = set(in_cube.index.get_level_values("response_date"))
+    has_responses = (merged["responses_in_fct_cx_responses"] > 0) | merged["response_date"].isin(cube_days)
+    merged["chk_day_has_cells_of_each_dimension"] = (~has_responses | (merged["cells"] > 0)).astype(bool)
+    return _Batch(
+        "per day and dimension",
+        merged,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_day_has_cells_of_each_dimension",
+                value_set=[True],
+                description="every day with responses has the overall cell and cells of every dimension",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_responses_gap_vs_fct_cx_responses",
+                value_set=[0],
+                description=(
+                    "per day, each dimension's cells count the day's rows of fct_cx_responses "
+                    "(so each dimension's total equals the rows of fct_cx_responses)"
+                ),
+            ),
+        ],
+        ["response_date", "dimension_name", "cells", "responses_in_cube", "responses_in_fct_cx_responses"],
+    )
+
+
+def _cube_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """Every cell of the cube against the same cell recomputed from fct_cx_responses."""
+    gxe = _gxe()
+    cube = frames["fct_cx_daily_by_dimension"]
+    grain = list(MART_GRAIN["fct_cx_daily_by_dimension"])
+    published = pd.DataFrame(
+        {
+            "response_date": _as_day(cube["response_date"]),
+            "dimension_name": cube["dimension_name"].astype("object"),
+            "dimension_value": cube["dimension_value"].astype("object"),
+            **{column: _numeric(cube[column]) for column in CUBE_COUNTS},
+        }
+    )
+    recomputed = _cube_cells(frames["fct_cx_responses"]).reset_index()
+    recomputed["dimension_name"] = recomputed["dimension_name"].astype("object")
+    recomputed["dimension_value"] = recomputed["dimension_value"].astype("object")
+    merged = published.merge(recomputed, on=grain, how="outer", suffixes=("", "_recomputed"), indicator=True)
+    same = merged["_merge"] == "both"
+    for column in CUBE_COUNTS:
+        same &= (merged[column] == merged[f"{column}_recomputed"]).fillna(False)
+    merged["chk_in_cube"] = merged["_merge"] != "right_only"
+    merged["chk_cell_recomputed_from_fct_cx_responses"] = same.astype(bool)
+    merged = merged.drop(columns="_merge")
+    return _Batch(
+        "cells recomputed",
+        merged,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_cell_recomputed_from_fct_cx_responses",
+                value_set=[True],
+                description=(
+                    "every cell (and no other) is the one recomputed from fct_cx_responses, "
+                    "measure by measure"
+                ),
+            ),
+        ],
+        [*grain, "chk_in_cube", "responses", "responses_recomputed"],
     )
 
 
@@ -1152,6 +1747,59 @@ def _derived_unmapped(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     )
 
 
+def _derived_unmapped_codes(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """rpt_unmapped_codes: dates in order, and each code's responses and dates those of its
+    cells in the cube."""
+    gxe = _gxe()
+    frame = frames["rpt_unmapped_codes"].copy().reset_index(drop=True)
+    first = _as_day(frame["first_response_date"])
+    last = _as_day(frame["last_response_date"])
+    frame["chk_first_not_after_last"] = (first <= last).fillna(False).astype(bool)
+    cube = frames["fct_cx_daily_by_dimension"]
+    cells = (
+        pd.DataFrame(
+            {
+                "dimension_name": cube["dimension_name"].astype("object"),
+                "code": cube["dimension_value"].astype("object"),
+                "day": _as_day(cube["response_date"]),
+                "responses": _numeric(cube["responses"]),
+            }
+        )
+        .groupby(["dimension_name", "code"], dropna=False)
+        .agg(responses=("responses", "sum"), first=("day", "min"), last=("day", "max"))
+    )
+    keys = pd.MultiIndex.from_arrays(
+        [frame["dimension_name"].astype("object"), frame["code"].astype("object")]
+    )
+    aligned = cells.reindex(keys).reset_index(drop=True)
+    frame["chk_matches_the_cube"] = (
+        keys.isin(cells.index)
+        & _same_values(_numeric(frame["responses"]), aligned["responses"])
+        & _same_values(first, aligned["first"])
+        & _same_values(last, aligned["last"])
+    ).astype(bool)
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_first_not_after_last",
+                value_set=[True],
+                description="first_response_date <= last_response_date",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_matches_the_cube",
+                value_set=[True],
+                description=(
+                    "responses, first_response_date and last_response_date are those of the code's "
+                    "cells in fct_cx_daily_by_dimension"
+                ),
+            ),
+        ],
+        ["dimension_name", "code", "responses", "first_response_date", "last_response_date"],
+    )
+
+
 def _derived_load_history(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     gxe = _gxe()
     frame = frames["rpt_load_history"].copy()
@@ -1159,12 +1807,21 @@ def _derived_load_history(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     statuses = sum(
         _numeric(frame[column]).fillna(0) for column in ("accepted", "rejected", "superseded", "pending")
     )
-    by_reason = sum(_numeric(frame[f"rejected_{reason}"]).fillna(0) for reason in REJECTION_REASONS)
+    by_reason = {reason: _numeric(frame[f"rejected_{reason}"]).fillna(0) for reason in LOAD_HISTORY_REASONS}
     frame["chk_every_row_read_is_staged"] = (counts["rows_staged"] == counts["rows_read"]).astype(bool)
     frame["chk_statuses_add_up"] = (statuses == counts["rows_staged"]).astype(bool)
-    frame["chk_reasons_add_up"] = (by_reason == _numeric(frame["rejected"]).fillna(0)).astype(bool)
-    audit_rows = len(frames["rpt_response_audit"])
-    accepted = len(frames["fct_nps_responses"])
+    frame["chk_reasons_add_up"] = (sum(by_reason.values()) == _numeric(frame["rejected"]).fillna(0)).astype(
+        bool
+    )
+    own_reasons = frame["source_name"].map(lambda name: SOURCE_REASONS.get(str(name)))
+    frame["chk_reasons_of_its_source"] = [
+        reasons is not None
+        and all(
+            by_reason[reason].iloc[position] == 0 for reason in LOAD_HISTORY_REASONS if reason not in reasons
+        )
+        for position, reasons in enumerate(own_reasons)
+    ]
+    frame["chk_reasons_of_its_source"] = frame["chk_reasons_of_its_source"].astype(bool)
     return _Batch(
         "derived columns",
         frame,
@@ -1184,20 +1841,356 @@ def _derived_load_history(frames: Mapping[str, pd.DataFrame]) -> _Batch:
                 value_set=[True],
                 description="the rejected rows by reason add up to rejected",
             ),
-            gxe.ExpectColumnSumToBeBetween(
-                column="rows_staged",
-                min_value=audit_rows,
-                max_value=audit_rows,
-                description=f"rows_staged add up to the rows of the audit ({audit_rows})",
-            ),
-            gxe.ExpectColumnSumToBeBetween(
-                column="accepted",
-                min_value=accepted,
-                max_value=accepted,
-                description=f"accepted adds up to the rows of fct_nps_responses ({accepted})",
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_reasons_of_its_source",
+                value_set=[True],
+                description="a file's rejected rows carry only reasons of its source",
             ),
         ],
-        ["source_file", "rows_read", "rows_staged", "accepted", "rejected", "superseded", "pending"],
+        [
+            "source_name",
+            "source_file",
+            "rows_read",
+            "rows_staged",
+            "accepted",
+            "rejected",
+            "superseded",
+            "pending",
+        ],
+    )
+
+
+def _load_history_by_source(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """rpt_load_history per source: its files' rows staged are the rows of the source's audit,
+    its accepted and rejected rows the audit's (responses: accepted the rows of
+    fct_nps_responses)."""
+    gxe = _gxe()
+    history = frames["rpt_load_history"]
+    names = history["source_name"].astype("object")
+    sources = list(dict.fromkeys([*LOAD_HISTORY_AUDITS, *(str(name) for name in names.dropna())]))
+    rows = []
+    for source in sources:
+        mine = history[(names == source).fillna(False).astype(bool)]
+        audit_mart = LOAD_HISTORY_AUDITS.get(source)
+        audit = frames[audit_mart] if audit_mart else None
+        status = audit["status"] if audit is not None else pd.Series(dtype="object")
+        accepted = (
+            len(frames["fct_nps_responses"]) if source == "responses" else int((status == "accepted").sum())
+        )
+        rows.append(
+            {
+                "source_name": source,
+                "files": len(mine),
+                "rows_staged": int(_numeric(mine["rows_staged"]).fillna(0).sum()),
+                "rows_in_audit": None if audit is None else len(audit),
+                "accepted": int(_numeric(mine["accepted"]).fillna(0).sum()),
+                "accepted_expected": None if audit is None else accepted,
+                "rejected": int(_numeric(mine["rejected"]).fillna(0).sum()),
+                "rejected_in_audit": None if audit is None else int((status == "rejected").sum()),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["chk_rows_staged_are_the_audit_rows"] = (frame["rows_staged"] == frame["rows_in_audit"]).astype(
+        bool
+    )
+    frame["chk_accepted_reconciles"] = (frame["accepted"] == frame["accepted_expected"]).astype(bool)
+    frame["chk_rejected_are_the_audit_rejected"] = (frame["rejected"] == frame["rejected_in_audit"]).astype(
+        bool
+    )
+    return _Batch(
+        "per source",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_rows_staged_are_the_audit_rows",
+                value_set=[True],
+                description="per source, rows_staged add up to the rows of the source's audit",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_accepted_reconciles",
+                value_set=[True],
+                description=(
+                    "per source, accepted adds up to the accepted rows of its audit (responses: to the "
+                    "rows of fct_nps_responses)"
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_rejected_are_the_audit_rejected",
+                value_set=[True],
+                description="per source, rejected adds up to the rejected rows of its audit",
+            ),
+        ],
+        list(frame.columns[:8]),
+    )
+
+
+def _derived_history(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """A history of versions: numbered 1..n per id in time order, each valid until the next one
+    takes effect, exactly one current (the open one); its ids those of the source's accepted
+    rows."""
+    gxe = _gxe()
+    key, _, _ = HISTORIES[mart]
+    frame = frames[mart].copy()
+    number = _numeric(frame["version_number"])
+    frame = (
+        frame.assign(_key=frame[key].astype("object"), _number=number)
+        .sort_values(["_key", "_number"], kind="stable", na_position="last")
+        .reset_index(drop=True)
+    )
+    group = frame.groupby("_key", dropna=False, sort=False)
+    valid_from = _timestamps(frame["valid_from"])
+    valid_to = _timestamps(frame["valid_to"])
+    next_valid_from = valid_from.groupby(frame["_key"], dropna=False, sort=False).shift(-1)
+    frame["chk_version_numbers_contiguous"] = (
+        (frame["_number"] == group.cumcount() + 1).fillna(False).astype(bool)
+    )
+    frame["chk_valid_to_is_next_valid_from"] = _same_values(valid_to, next_valid_from)
+    frame["chk_valid_from_before_valid_to"] = (
+        (valid_to.isna() | (valid_from < valid_to)).fillna(False).astype(bool)
+    )
+    is_current = frame["is_current"].astype("boolean")
+    frame["chk_current_iff_valid_to_null"] = (is_current == valid_to.isna()).fillna(False).astype(bool)
+    currents = is_current.fillna(False).astype(int).groupby(frame["_key"], dropna=False, sort=False)
+    frame["chk_one_current_version_per_id"] = (currents.transform("sum") == 1).astype(bool)
+    frame = frame.drop(columns=["_key", "_number"])
+    source = HISTORY_SOURCES[mart]
+    accepted = _accepted_keys(frames, source)
+    frame[f"chk_{key}_in_{source}_audit"] = (
+        frame[key].map(lambda value: not _is_missing(value) and str(value) in accepted).astype(bool)
+    )
+    checks = [
+        ("chk_version_numbers_contiguous", f"version_number runs 1..n per {key}, without gap or repeat"),
+        (
+            "chk_valid_to_is_next_valid_from",
+            "valid_to is the next version's valid_from (null for the last version)",
+        ),
+        ("chk_valid_from_before_valid_to", "valid_from < valid_to"),
+        ("chk_current_iff_valid_to_null", "is_current exactly when valid_to is null"),
+        ("chk_one_current_version_per_id", f"exactly one current version per {key}"),
+        (
+            f"chk_{key}_in_{source}_audit",
+            f"every {key} has an accepted row in rpt_{source[:-1]}_audit",
+        ),
+    ]
+    exps: list[Expectation] = [
+        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+        for column, description in checks
+    ]
+    exps.append(
+        gxe.ExpectColumnUniqueValueCountToBeBetween(
+            column=key,
+            min_value=len(accepted),
+            max_value=len(accepted),
+            description=(
+                f"every {key} of an accepted row of rpt_{source[:-1]}_audit has versions ({len(accepted)})"
+            ),
+        )
+    )
+    return _Batch(
+        "derived columns", frame, exps, [key, "version_number", "valid_from", "valid_to", "is_current"]
+    )
+
+
+def _derived_current(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """dim_customer / dim_agent: the current version of each id of its history, with how many
+    versions it has and when the first took effect."""
+    gxe = _gxe()
+    history_mart = next(name for name, (_, current, _) in HISTORIES.items() if current == mart)
+    key, _, attributes = HISTORIES[history_mart]
+    frame = frames[mart].copy().reset_index(drop=True)
+    history = frames[history_mart]
+    history_keys = history[key].astype("object")
+    current = history[history["is_current"].astype("boolean").fillna(False).astype(bool)]
+    current = current.assign(_key=current[key].astype("object")).drop_duplicates("_key").set_index("_key")
+    keys = frame[key].astype("object")
+    aligned = current.reindex(keys.to_numpy())
+    found = keys.isin(current.index)
+    same = pd.Series(True, index=frame.index)
+    for column in attributes:
+        same &= _same_values(frame[column], aligned[column])
+    same &= _same_values(frame["updated_at"], aligned["valid_from"])
+    frame["chk_is_the_current_version"] = (found & same).astype(bool)
+    versions = history_keys.value_counts(dropna=True)
+    frame["chk_versions_counts_the_history"] = _same_values(
+        _numeric(frame["versions"]), versions.reindex(keys.to_numpy()).astype("Float64")
+    )
+    first = _timestamps(history["valid_from"]).groupby(history_keys).min()
+    frame["chk_first_updated_at_is_the_first_version"] = _same_values(
+        _timestamps(frame["first_updated_at"]), first.reindex(keys.to_numpy())
+    )
+    distinct = int(history_keys.nunique(dropna=True))
+    checks = [
+        (
+            "chk_is_the_current_version",
+            f"each row is the current version of {history_mart} ({', '.join(attributes)}; updated_at "
+            "its valid_from)",
+        ),
+        ("chk_versions_counts_the_history", f"versions is the count of the {key}'s rows of {history_mart}"),
+        (
+            "chk_first_updated_at_is_the_first_version",
+            "first_updated_at is the valid_from of the first version",
+        ),
+    ]
+    exps: list[Expectation] = [
+        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+        for column, description in checks
+    ]
+    exps.append(
+        gxe.ExpectTableRowCountToEqual(
+            value=distinct, description=f"one row per {key} of {history_mart} ({distinct})"
+        )
+    )
+    return _Batch("derived columns", frame, exps, [key, "versions", "first_updated_at", "updated_at"])
+
+
+def _known_invitations_answered(frames: Mapping[str, pd.DataFrame]) -> tuple[set[str], int, pd.DataFrame]:
+    """The accepted invitations, how many of them a response of fct_nps_responses answers, and
+    the responses naming an invitation none of them is."""
+    known = _accepted_keys(frames, "invitations")
+    responses = frames["fct_nps_responses"]
+    named = responses[responses["invitation_id"].notna()]
+    is_known = named["invitation_id"].map(lambda value: str(value) in known).astype(bool)
+    answered = int(named.loc[is_known, "invitation_id"].astype(str).nunique())
+    return known, answered, named[~is_known]
+
+
+def _derived_invitations(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_invitations_daily: counts within the invitations, the rate and median recomputed, and
+    totals reconciled with the invitations' audit and the responses that answer them."""
+    gxe = _gxe()
+    frame = frames["fct_invitations_daily"].copy()
+    invitations = _numeric(frame["invitations"])
+    bounced = _numeric(frame["bounced"])
+    answered = _numeric(frame["answered"])
+    frame["chk_bounced_within_invitations"] = (
+        ((bounced >= 0) & (bounced <= invitations)).fillna(False).astype(bool)
+    )
+    frame["chk_answered_within_invitations"] = (
+        ((answered >= 0) & (answered <= invitations)).fillna(False).astype(bool)
+    )
+    expected_rate = [
+        expected_ratio(a, None if _is_missing(n) or _is_missing(b) else n - b, 100)
+        for a, n, b in zip(answered, invitations, bounced, strict=True)
+    ]
+    frame["chk_expected_response_rate"] = [None if value is None else str(value) for value in expected_rate]
+    frame["chk_response_rate_recomputed"] = [
+        (as_decimal(actual) == expected) if expected is not None else _is_missing(actual)
+        for actual, expected in zip(frame["response_rate"], expected_rate, strict=True)
+    ]
+    frame["chk_response_rate_recomputed"] = frame["chk_response_rate_recomputed"].astype(bool)
+    frame["chk_median_null_iff_unanswered"] = (
+        frame["median_hours_to_answer"].isna() == (answered == 0).fillna(False)
+    ).astype(bool)
+    known, answered_total, _ = _known_invitations_answered(frames)
+    exps: list[Expectation] = [
+        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+        for column, description in (
+            ("chk_bounced_within_invitations", "0 <= bounced <= invitations"),
+            ("chk_answered_within_invitations", "0 <= answered <= invitations"),
+            (
+                "chk_response_rate_recomputed",
+                "response_rate = round_half_away_from_zero(100 * answered / (invitations - bounced), 2), "
+                "null when every invitation bounced",
+            ),
+            ("chk_median_null_iff_unanswered", "median_hours_to_answer is null exactly when answered = 0"),
+        )
+    ]
+    exps += [
+        gxe.ExpectColumnSumToBeBetween(
+            column="invitations",
+            min_value=len(known),
+            max_value=len(known),
+            description=f"invitations add up to the accepted rows of rpt_invitation_audit ({len(known)})",
+        ),
+        gxe.ExpectColumnSumToBeBetween(
+            column="answered",
+            min_value=answered_total,
+            max_value=answered_total,
+            description=(
+                f"answered adds up to the accepted invitations a response of fct_nps_responses names "
+                f"({answered_total})"
+            ),
+        ),
+    ]
+    return _Batch(
+        "derived columns",
+        frame,
+        exps,
+        [*MART_GRAIN["fct_invitations_daily"], "invitations", "bounced", "answered", "response_rate"],
+    )
+
+
+def _derived_unknown_invitations(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """rpt_unknown_invitations: exactly the responses of fct_nps_responses naming an invitation
+    that no accepted row of rpt_invitation_audit is, as published there."""
+    gxe = _gxe()
+    frame = frames["rpt_unknown_invitations"].copy().reset_index(drop=True)
+    _, _, unknown = _known_invitations_answered(frames)
+    responses = unknown.drop_duplicates("response_id").set_index("response_id")
+    listed = frame["response_id"].isin(responses.index)
+    aligned = responses.reindex(frame["response_id"].to_numpy())
+    same = pd.Series(True, index=frame.index)
+    for column in ("invitation_id", "response_date", "feed_name", "source_file"):
+        same &= _same_values(frame[column], aligned[column])
+    frame["chk_names_an_unknown_invitation"] = (listed & same).astype(bool)
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_names_an_unknown_invitation",
+                value_set=[True],
+                description=(
+                    "each row is a response of fct_nps_responses (same invitation_id, response_date, "
+                    "feed_name, source_file) whose invitation is no accepted row of rpt_invitation_audit"
+                ),
+            ),
+            gxe.ExpectTableRowCountToEqual(
+                value=len(responses),
+                description=f"every response naming an unknown invitation is listed ({len(responses)})",
+            ),
+        ],
+        ["response_id", "invitation_id"],
+    )
+
+
+def _derived_source_audit(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """The audit of a programme source: a reason exactly for the rejected rows, the id missing
+    exactly for its reason, and (interactions, invitations) one current row per id."""
+    gxe = _gxe()
+    source = SOURCE_AUDITS[mart]
+    key = SOURCE_KEYS[source]
+    frame = frames[mart].copy()
+    status = frame["status"].astype("object")
+    reason = frame["reason"].astype("object")
+    is_rejected = (status == "rejected").fillna(False).astype(bool)
+    frame["chk_reason_set_iff_rejected"] = (is_rejected == reason.notna()).astype(bool)
+    frame[f"chk_{key}_null_iff_missing_{key}"] = (
+        frame[key].isna() == (reason == f"missing_{key}").fillna(False)
+    ).astype(bool)
+    exps: list[Expectation] = [
+        gxe.ExpectColumnValuesToBeInSet(
+            column="chk_reason_set_iff_rejected",
+            value_set=[True],
+            description="reason is not null exactly when status = rejected",
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column=f"chk_{key}_null_iff_missing_{key}",
+            value_set=[True],
+            description=f"{key} is null exactly when reason = missing_{key}",
+        ),
+    ]
+    if source not in HISTORY_SOURCES.values():
+        # customers and agents keep a row per (id, updated_at); the others one row per id
+        is_accepted = (status == "accepted").fillna(False).astype(bool)
+        frame[f"chk_accepted_{key}"] = frame[key].astype("object").where(is_accepted, None)
+        exps.append(
+            gxe.ExpectColumnValuesToBeUnique(
+                column=f"chk_accepted_{key}", description=f"at most one accepted row per {key}"
+            )
+        )
+    return _Batch(
+        "derived columns", frame, exps, ["source_file", "source_row_number", key, "status", "reason"]
     )
 
 
@@ -1209,12 +2202,89 @@ def _derived_builders(
 ) -> list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]]:
     """(description, required columns per mart, builder) of the derived checks of a mart."""
     builders: list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]] = []
-    if mart == "fct_nps_responses":
+    if mart in RESPONSE_MARTS:
         builders.append(
             (
-                "nps_category consistent with nps_score",
-                {mart: ("response_id", "nps_score", "nps_category")},
-                _derived_fct_responses,
+                "categories consistent with scores, a score on every response",
+                {
+                    mart: (
+                        "response_id",
+                        *(c for score, category, _ in METRIC_CATEGORIES for c in (score, category)),
+                    )
+                },
+                lambda frames, mart=mart: _derived_response_metrics(mart, frames),
+            )
+        )
+    if mart == "fct_cx_responses":
+        builders.append(
+            (
+                "the responses of fct_nps_responses, with the attributes they had at their time",
+                {
+                    mart: MART_COLUMNS[mart],
+                    "fct_nps_responses": MART_COLUMNS["fct_nps_responses"],
+                    "dim_customer_history": MART_COLUMNS["dim_customer_history"],
+                    "dim_agent_history": MART_COLUMNS["dim_agent_history"],
+                    "rpt_interaction_audit": ("interaction_id", "status"),
+                },
+                _derived_cx_responses,
+            )
+        )
+    if mart in HISTORIES:
+        key, _, _ = HISTORIES[mart]
+        source = HISTORY_SOURCES[mart]
+        builders.append(
+            (
+                "versions numbered and chained in time, one current per id, ids of the accepted rows",
+                {
+                    mart: (key, "version_number", "valid_from", "valid_to", "is_current"),
+                    f"rpt_{source[:-1]}_audit": (key, "status"),
+                },
+                lambda frames, mart=mart: _derived_history(mart, frames),
+            )
+        )
+    for history_mart, (key, current, attributes) in HISTORIES.items():
+        if mart == current:
+            builders.append(
+                (
+                    f"the current version of {history_mart}",
+                    {
+                        mart: MART_COLUMNS[mart],
+                        history_mart: (key, "is_current", "valid_from", *attributes),
+                    },
+                    lambda frames, mart=mart: _derived_current(mart, frames),
+                )
+            )
+    if mart == "fct_invitations_daily":
+        builders.append(
+            (
+                "counts within the invitations, rate and median recomputed, totals reconciled",
+                {
+                    mart: MART_COLUMNS[mart],
+                    "rpt_invitation_audit": ("invitation_id", "status"),
+                    "fct_nps_responses": ("response_id", "invitation_id"),
+                },
+                _derived_invitations,
+            )
+        )
+    if mart == "rpt_unknown_invitations":
+        builders.append(
+            (
+                "exactly the responses naming an invitation nobody sent",
+                {
+                    mart: MART_COLUMNS[mart],
+                    "rpt_invitation_audit": ("invitation_id", "status"),
+                    "fct_nps_responses": MART_COLUMNS[mart],
+                },
+                _derived_unknown_invitations,
+            )
+        )
+    if mart in SOURCE_AUDITS:
+        key = SOURCE_KEYS[SOURCE_AUDITS[mart]]
+        builders.append(
+            (
+                "reason/status consistency, the id missing exactly for its reason",
+                {mart: ("source_file", "source_row_number", key, "status", "reason")},
+                lambda frames, mart=mart: _derived_source_audit(mart, frames),
             )
         )
     if mart in DAILY_MARTS:
@@ -1265,24 +2335,30 @@ def _derived_builders(
             )
         )
     if mart == "rpt_load_history":
+        counted = ("rows_read", "rows_staged", "accepted", "rejected", "superseded", "pending")
         builders.append(
             (
-                "every row read is staged, statuses and reasons add up, reconciliation with the audit",
+                "every row read is staged, statuses and reasons add up, reasons of its source",
                 {
                     mart: (
+                        "source_name",
                         "source_file",
-                        "rows_read",
-                        "rows_staged",
-                        "accepted",
-                        "rejected",
-                        "superseded",
-                        "pending",
-                        *(f"rejected_{reason}" for reason in REJECTION_REASONS),
-                    ),
-                    "rpt_response_audit": ("source_file",),
-                    "fct_nps_responses": ("response_id",),
+                        *counted,
+                        *(f"rejected_{reason}" for reason in LOAD_HISTORY_REASONS),
+                    )
                 },
                 _derived_load_history,
+            )
+        )
+        builders.append(
+            (
+                "per source, reconciliation with the source's audit",
+                {
+                    mart: ("source_name", "rows_staged", "accepted", "rejected"),
+                    **{audit: ("status",) for audit in LOAD_HISTORY_AUDITS.values()},
+                    "fct_nps_responses": ("response_id",),
+                },
+                _load_history_by_source,
             )
         )
     if mart == "fct_cx_daily_by_dimension":
@@ -1291,6 +2367,43 @@ def _derived_builders(
                 "counts add up, scores recomputed, dimensions add up to overall",
                 {mart: MART_COLUMNS[mart]},
                 _derived_cube,
+            )
+        )
+        recomputed_needs: dict[str, tuple[str, ...]] = {
+            mart: MART_COLUMNS[mart],
+            "fct_cx_responses": (
+                "response_date",
+                "nps_category",
+                "csat_score",
+                "ces_score",
+                *(column for column in CX_DIMENSIONS.values() if column is not None),
+            ),
+        }
+        builders.append(
+            (
+                "per day, every dimension's cells count the day's rows of fct_cx_responses",
+                {
+                    mart: ("response_date", "dimension_name", "responses"),
+                    "fct_cx_responses": ("response_date",),
+                },
+                _cube_days,
+            )
+        )
+        builders.append(("cells recomputed from fct_cx_responses", recomputed_needs, _cube_recomputed))
+    if mart == "rpt_unmapped_codes":
+        builders.append(
+            (
+                "dates in order, responses and dates those of the cube",
+                {
+                    mart: MART_COLUMNS[mart],
+                    "fct_cx_daily_by_dimension": (
+                        "response_date",
+                        "dimension_name",
+                        "dimension_value",
+                        "responses",
+                    ),
+                },
+                _derived_unmapped_codes,
             )
         )
     if mart == "rpt_unmapped_channels":
@@ -1495,7 +2608,7 @@ def validate_warehouse(
     warehouse at ``duckdb_path`` or the profile's file). Empty marts fail unless
     ``allow_empty`` (a warehouse that is expected to hold no response yet).
 
-    ``marts`` restricts the validation to some marts (default: all twelve). Raises
+    ``marts`` restricts the validation to some marts (default: every mart of MART_COLUMNS). Raises
     WarehouseUnavailableError when the file or a mart is missing, ValueError for an unknown
     mart name.
     """

@@ -26,8 +26,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nps_warehouse.contract import REJECTION_REASONS
+from nps_warehouse.contract import CX_DIMENSIONS, LOAD_HISTORY_REASONS, PROGRAMME_SOURCES, SOURCE_KEYS
 from nps_warehouse.quality import (
+    BANDS,
     MART_COLUMNS,
     ExpectationOutcome,
     ValidationReport,
@@ -100,6 +101,111 @@ RESPONSES = [
 ]
 WITH_NPS = [response for response in RESPONSES if response.nps is not None]
 
+#: The agent of the responses that name one (a9 has no version in the workforce extracts).
+AGENT_OF = {"r3": "a1", "r6": "a1", "r7": "a2", "r11": "a9"}
+
+# ------------------------------------------------------------------------------------------
+# The programme's other sources: customers and agents (histories), interactions, invitations
+# ------------------------------------------------------------------------------------------
+
+#: dim_customer_history: customer_id, version_number, loyalty_tier, customer_country, region,
+#: customer_since, valid_from, valid_to (is_current: valid_to is null). c-r1 answered in its first
+#: version, c-r6 in its second, c-r4 before its only version (which therefore applies).
+CUSTOMER_VERSIONS = [
+    ("c-r1", 1, "silver", "FR", "IDF", "2019-06-01", "2024-01-10 00:00:00", "2024-03-05 08:00:00"),
+    ("c-r1", 2, "gold", "FR", "IDF", "2019-06-01", "2024-03-05 08:00:00", None),
+    ("c-r6", 1, "bronze", "FR", "ARA", "2023-09-15", "2024-02-01 00:00:00", "2024-03-06 09:00:00"),
+    ("c-r6", 2, "silver", "FR", "ARA", "2023-09-15", "2024-03-06 09:00:00", None),
+    ("c-r4", 1, "vip", "BE", "unknown", None, "2024-03-05 12:00:00", None),
+]
+#: dim_agent_history: agent_id, version_number, team, site, manager_id, hired_on, valid_from,
+#: valid_to. a1 moved from billing to retention between r3 and r6.
+AGENT_VERSIONS = [
+    ("a1", 1, "billing", "lyon", "m1", "2020-01-06", "2024-01-01 00:00:00", "2024-03-05 12:00:00"),
+    ("a1", 2, "retention", "lyon", "m1", "2020-01-06", "2024-03-05 12:00:00", None),
+    ("a2", 1, "billing", "paris", None, None, "2024-01-01 00:00:00", None),
+]
+
+#: The attributes of fct_cx_responses at each response's time: age_band, tenure_band,
+#: loyalty_tier, customer_country (its customer's version), team, site (its agent's), wait_time_band,
+#: transfers_band, first_contact_resolution (its interaction's); unknown when it has none.
+CX_ATTRIBUTES = (
+    "age_band",
+    "tenure_band",
+    "loyalty_tier",
+    "customer_country",
+    "team",
+    "site",
+    "wait_time_band",
+    "transfers_band",
+    "first_contact_resolution",
+)
+UNKNOWN_ATTRIBUTES = ("unknown",) * len(CX_ATTRIBUTES)
+ATTRIBUTES_OF = {
+    # customer since 2019-06-01: 4 whole years on 2024-03-04; no agent, no interaction
+    "r1": ("35-44", "3-4y", "silver", "FR", *("unknown",) * 5),
+    # no customer version; a1 in billing then; interaction i-r3
+    "r3": ("unknown",) * 4 + ("billing", "lyon", "<1m", "0", "yes"),
+    # c-r4's only version, though later (no valid birth date, no customer_since); i-r4 never sent
+    "r4": ("unknown", "unknown", "vip", "BE", *("unknown",) * 5),
+    # c-r6's second version; a1 in retention then; interaction i-r6
+    "r6": ("25-34", "<1y", "silver", "FR", "retention", "lyon", "3-5m", "1", "no"),
+    # a2; interaction i-r7 with an invalid wait and resolution
+    "r7": ("unknown",) * 4 + ("billing", "paris", "unknown", "2+", "unknown"),
+}
+
+#: rpt_customer_audit rows: source_row_number, customer_id, raw_updated_at, status, reason,
+#: attribute_issues (one accepted row per version, an earlier row of c-r1's first version
+#: superseded, two rejected rows).
+CUSTOMER_AUDIT = [
+    (2, "c-r1", "2024-01-10T00:00:00Z", "superseded", None, None),
+    (3, "c-r1", "2024-01-10T00:00:00Z", "accepted", None, None),
+    (4, "c-r1", "2024-03-05T08:00:00Z", "accepted", None, None),
+    (5, "c-r6", "2024-02-01T00:00:00Z", "accepted", None, None),
+    (6, "c-r6", "2024-03-06T09:00:00Z", "accepted", None, None),
+    (7, "c-r4", "2024-03-05T12:00:00Z", "accepted", None, "invalid_birth_date"),
+    (8, None, "2024-03-05T12:00:00Z", "rejected", "missing_customer_id", None),
+    (9, "c-x", "yesterday", "rejected", "invalid_updated_at", None),
+]
+AGENT_AUDIT = [
+    (2, "a1", "2024-01-01T00:00:00Z", "accepted", None, None),
+    (3, "a1", "2024-03-05T12:00:00Z", "accepted", None, None),
+    (4, "a2", "2024-01-01T00:00:00Z", "superseded", None, None),
+    (5, "a2", "2024-01-01T00:00:00Z", "accepted", None, "invalid_hired_on"),
+    (6, None, "2024-01-01T00:00:00Z", "rejected", "missing_agent_id", None),
+]
+#: rpt_interaction_audit rows: source_row_number, interaction_id, raw_wait_seconds, status,
+#: reason, attribute_issues.
+INTERACTION_AUDIT = [
+    (2, "i-r3", "30", "superseded", None, None),
+    (3, "i-r3", "45", "accepted", None, None),
+    (4, "i-r6", "200", "accepted", None, None),
+    (5, "i-r7", "soon", "accepted", None, "invalid_wait_seconds, invalid_is_first_contact_resolution"),
+    (6, None, "10", "rejected", "missing_interaction_id", None),
+]
+#: rpt_invitation_audit rows: source_row_number, invitation_id, raw_sent_at, raw_survey_id,
+#: raw_channel, raw_delivery_status, status, reason. inv-r3 and inv-r4 are answered, inv-x1 and
+#: inv-x3 bounced; the responses naming inv-r6, inv-r7, inv-r10 and inv-r11 name invitations
+#: nobody sent.
+INVITATION_AUDIT = [
+    (2, "inv-r3", "2024-03-03T16:00:00Z", "TNPS-CALL", "email", "delivered", "accepted", None),
+    (3, "inv-x1", "2024-03-03T09:00:00Z", "TNPS-CALL", "email", "bounced", "accepted", None),
+    (4, "inv-x2", "2024-03-03T10:00:00Z", "TNPS-CALL", "email", "delivered", "superseded", None),
+    (5, "inv-x2", "2024-03-03T11:00:00Z", "TNPS-CALL", "E-mail", "delivered", "accepted", None),
+    (6, "inv-r4", "2024-03-04T22:00:00Z", "TNPS-STORE", "sms", "delivered", "accepted", None),
+    (7, "inv-x3", "2024-03-02T09:00:00Z", "RNPS-2026", "email", "bounced", "accepted", None),
+    (8, None, "2024-03-02T09:00:00Z", "RNPS-2026", "email", "delivered", "rejected", "missing_invitation_id"),
+    (9, "inv-x4", "tomorrow", "RNPS-2026", "email", "delivered", "rejected", "invalid_sent_at"),
+]
+#: fct_invitations_daily: sent_date, survey_id, channel, invitations, bounced, answered,
+#: response_rate, median_hours_to_answer (r3 answered 18 hours after inv-r3, r4 12 after inv-r4).
+INVITATIONS_DAILY = [
+    ("2024-03-02", "RNPS-2026", "email", 1, 1, 0, None, None),
+    ("2024-03-03", "TNPS-CALL", "email", 3, 1, 1, "50.00", "18.00"),
+    ("2024-03-04", "TNPS-STORE", "sms", 1, 0, 1, "100.00", "12.00"),
+]
+UNKNOWN_INVITATIONS = ("inv-r6", "inv-r7", "inv-r10", "inv-r11")
+
 #: The codes of the coded dimensions the seeds list (the rest are reported unmapped).
 KNOWN_CODES = {
     "region": ("IDF", "ARA"),
@@ -107,21 +213,13 @@ KNOWN_CODES = {
     "touchpoint": ("relationship", "store", "call", "delivery"),
     "brand": ("nova", "nova_express"),
     "business_unit": ("corporate", "retail", "customer_service", "logistics"),
+    "loyalty_tier": ("bronze", "silver", "gold", "vip"),
+    "team": ("billing", "retention"),
+    "site": ("lyon", "paris"),
 }
 
-#: The dimensions of the cube and the column of fct_nps_responses each reads (overall: none).
-CUBE_DIMENSIONS = {
-    "overall": None,
-    "channel": "channel",
-    "region": "region",
-    "segment": "segment",
-    "survey": "survey_id",
-    "survey_type": "survey_type",
-    "touchpoint": "touchpoint",
-    "brand": "brand",
-    "business_unit": "business_unit",
-    "language": "language",
-}
+#: The dimensions of the cube and the column of fct_cx_responses each reads (overall: none).
+CUBE_DIMENSIONS = CX_DIMENSIONS
 
 
 def nps_category(score: int | None) -> str | None:
@@ -200,7 +298,42 @@ create table audit.rpt_response_audit (
 create table audit.rpt_unmapped_channels (
     raw_channel varchar, channel_key varchar, responses bigint, first_response_date date,
     last_response_date date);
+create table marts.fct_cx_responses (
+    response_id varchar, survey_id varchar, customer_id varchar, agent_id varchar,
+    interaction_id varchar, invitation_id varchar,
+    channel varchar, region varchar, segment varchar,
+    survey_type varchar, touchpoint varchar, brand varchar, business_unit varchar, language varchar,
+    age_band varchar, tenure_band varchar, loyalty_tier varchar, customer_country varchar,
+    team varchar, site varchar, wait_time_band varchar, transfers_band varchar,
+    first_contact_resolution varchar,
+    nps_score integer, nps_category varchar, csat_score integer, csat_category varchar,
+    ces_score integer, ces_category varchar, response_date date, submitted_at timestamp,
+    loaded_at timestamp);
+create table marts.dim_customer_history (
+    customer_id varchar, version_number integer, loyalty_tier varchar, customer_country varchar,
+    region varchar, customer_since date, is_current boolean, valid_from timestamp,
+    valid_to timestamp);
+create table marts.dim_agent_history (
+    agent_id varchar, version_number integer, team varchar, site varchar, manager_id varchar,
+    hired_on date, is_current boolean, valid_from timestamp, valid_to timestamp);
+create table marts.fct_invitations_daily (
+    sent_date date, survey_id varchar, channel varchar, invitations bigint, bounced bigint,
+    answered bigint, response_rate numeric(9, 2), median_hours_to_answer numeric(9, 2));
 """
+
+#: The audit of each programme source, by source.
+SOURCE_AUDIT = {source: f"rpt_{source[:-1]}_audit" for source in PROGRAMME_SOURCES}
+
+
+def audit_ddl(source: str) -> str:
+    """The audit of a programme source: its contract columns (text), then its load columns."""
+    mart = SOURCE_AUDIT[source]
+    columns = [
+        f"{column} {'bigint' if column == 'source_row_number' else 'varchar'}"
+        for column in MART_COLUMNS[mart]
+    ]
+    return f"create table audit.{mart} ({', '.join(columns)}, load_id bigint, loaded_at timestamp)"
+
 
 # the NPS marts count the responses with an NPS score
 DAILY_SELECT = """
@@ -234,7 +367,7 @@ select response_date, '{name}' as dimension_name, {value} as dimension_value,
        count(*) filter (where ces_category = 'difficult')::bigint as ces_difficult,
        coalesce(sum(ces_score), 0)::bigint as ces_score_sum,
        coalesce(sum(ces_score * ces_score), 0)::bigint as ces_score_sum_squares
-from marts.fct_nps_responses
+from marts.fct_cx_responses
 group by all
 """
 
@@ -273,13 +406,14 @@ def _insert_response(con: duckdb.DuckDBPyConnection, response: Response) -> None
     con.execute(
         """
         insert into marts.fct_nps_responses values
-        (?, ?, ?, null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null,
+        (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null,
          ?::date, (? || ' 10:00:00')::timestamp, 'default', 'demo.csv', ?)
         """,
         [
             response.response_id,
             response.survey_id,
             f"c-{response.response_id}",
+            AGENT_OF.get(response.response_id),
             interaction_id,
             invitation_id,
             response.channel,
@@ -308,7 +442,7 @@ def _insert_response(con: duckdb.DuckDBPyConnection, response: Response) -> None
         select 'demo.csv' as source_file, ?::bigint as source_row_number, ? as response_id,
                'default' as feed_name, ? as raw_response_id, ? as raw_survey_id,
                ? as raw_customer_id, ? as raw_submitted_at, ? as raw_channel, ? as raw_region,
-               ? as raw_segment, ? as raw_score,
+               ? as raw_segment, ? as raw_agent_id, ? as raw_score,
                ? as raw_language, ? as raw_touchpoint, ? as raw_interaction_id,
                ? as raw_invitation_id, ? as raw_csat_score, ? as raw_ces_score,
                'accepted' as status, ? as metric_issues
@@ -323,6 +457,7 @@ def _insert_response(con: duckdb.DuckDBPyConnection, response: Response) -> None
             RAW_CHANNEL[response.channel],
             response.region,
             response.segment,
+            AGENT_OF.get(response.response_id),
             None if raw_score is None else str(raw_score),
             None if response.language == "unknown" else response.language,
             response.touchpoint,
@@ -332,6 +467,95 @@ def _insert_response(con: duckdb.DuckDBPyConnection, response: Response) -> None
             None if response.ces is None else str(response.ces),
             "invalid_score" if response.raw_score is not None else None,
         ],
+    )
+
+
+def _build_programme(con: duckdb.DuckDBPyConnection) -> None:
+    """The marts of the other sources, and fct_cx_responses (the responses of fct_nps_responses
+    with their attributes at their time)."""
+    for source in PROGRAMME_SOURCES:
+        con.execute(audit_ddl(source))
+    # is_current: valid_to is null
+    history = "values (?, ?, ?, ?, ?, ?::date, ? is null, ?::timestamp, ?::timestamp)"
+    for entity, versions in (("customer", CUSTOMER_VERSIONS), ("agent", AGENT_VERSIONS)):
+        con.executemany(
+            f"insert into marts.dim_{entity}_history {history}",
+            [(*version[:6], version[7], *version[6:]) for version in versions],
+        )
+    for entity, attributes in (
+        ("customer", "loyalty_tier, customer_country, region, customer_since"),
+        ("agent", "team, site, manager_id, hired_on"),
+    ):
+        con.execute(
+            f"""
+            create table marts.dim_{entity} as
+            select {entity}_id, {attributes}, versions, first_updated_at, valid_from as updated_at
+            from marts.dim_{entity}_history
+            inner join (
+                select {entity}_id, count(*)::bigint as versions, min(valid_from) as first_updated_at
+                from marts.dim_{entity}_history
+                group by all
+            ) using ({entity}_id)
+            where is_current
+            """
+        )
+    for source, rows, raw in (
+        ("customers", CUSTOMER_AUDIT, "raw_updated_at"),
+        ("agents", AGENT_AUDIT, "raw_updated_at"),
+        ("interactions", INTERACTION_AUDIT, "raw_wait_seconds"),
+    ):
+        key = f"{source[:-1]}_id"
+        con.executemany(
+            f"""
+            insert into audit.{SOURCE_AUDIT[source]} by name
+            select 'default' as feed_name, '{source}.csv' as source_file, ?::bigint as source_row_number,
+                   ? as {key}, ? as raw_{key}, ? as {raw}, ? as status, ? as reason,
+                   ? as attribute_issues, 1::bigint as load_id, timestamp '2024-03-07 06:00:00' as loaded_at
+            """,
+            [(row, key_value, key_value, *rest) for row, key_value, *rest in rows],
+        )
+    con.executemany(
+        """
+        insert into audit.rpt_invitation_audit by name
+        select 'default' as feed_name, 'invitations.csv' as source_file, ?::bigint as source_row_number,
+               ? as invitation_id, ? as raw_invitation_id, ? as raw_sent_at, ? as raw_survey_id,
+               ? as raw_channel, ? as raw_delivery_status, ? as status, ? as reason,
+               1::bigint as load_id, timestamp '2024-03-07 06:00:00' as loaded_at
+        """,
+        [(row, key, key, *rest) for row, key, *rest in INVITATION_AUDIT],
+    )
+    con.executemany(
+        "insert into marts.fct_invitations_daily values (?::date, ?, ?, ?, ?, ?, ?, ?)", INVITATIONS_DAILY
+    )
+    con.execute(
+        """
+        create table audit.rpt_unknown_invitations as
+        select response_id, invitation_id, response_date, feed_name, source_file
+        from marts.fct_nps_responses
+        where invitation_id is not null
+          and invitation_id not in (
+              select invitation_id from audit.rpt_invitation_audit
+              where status = 'accepted' and invitation_id is not null
+          )
+        """
+    )
+    columns = ", ".join(f"{attribute} varchar" for attribute in CX_ATTRIBUTES)
+    con.execute(f"create temporary table attributes (response_id varchar, {columns})")
+    con.executemany(
+        f"insert into attributes values ({', '.join('?' * (len(CX_ATTRIBUTES) + 1))})",
+        [
+            (response.response_id, *ATTRIBUTES_OF.get(response.response_id, UNKNOWN_ATTRIBUTES))
+            for response in RESPONSES
+        ],
+    )
+    con.execute(
+        """
+        insert into marts.fct_cx_responses by name
+        select responses.* exclude (comment, feed_name, source_file, source_row_number),
+               attributes.* exclude (response_id), timestamp '2024-03-07 06:00:00' as loaded_at
+        from marts.fct_nps_responses as responses
+        inner join attributes using (response_id)
+        """
     )
 
 
@@ -349,6 +573,7 @@ def build_warehouse(path: Path) -> None:
         )
         for response in RESPONSES:
             _insert_response(con, response)
+        _build_programme(con)
         # an older submission of r1 (superseded) and two rejected rows
         con.execute(
             """
@@ -443,12 +668,16 @@ def build_warehouse(path: Path) -> None:
         )
         reasons = ", ".join(
             f"count(*) filter (where reason = '{reason}')::bigint as rejected_{reason}"
-            for reason in REJECTION_REASONS
+            for reason in LOAD_HISTORY_REASONS
+        )
+        audits = "\nunion all\n".join(
+            f"select feed_name, '{source}' as source_name, source_file, status, reason from audit.{audit}"
+            for source, audit in {"responses": "rpt_response_audit", **SOURCE_AUDIT}.items()
         )
         con.execute(
             f"""
             create table audit.rpt_load_history as
-            select feed_name, 'responses' as source_name, source_file, repeat('a', 64) as file_fingerprint,
+            select feed_name, source_name, source_file, repeat('a', 64) as file_fingerprint,
                    1234::bigint as file_bytes, 'UTC' as source_timezone, null::varchar as missing_columns,
                    count(*)::bigint as rows_read, count(*)::bigint as rows_staged,
                    count(*) filter (where status = 'accepted')::bigint as accepted,
@@ -456,7 +685,7 @@ def build_warehouse(path: Path) -> None:
                    count(*) filter (where status = 'superseded')::bigint as superseded,
                    count(*) filter (where status = 'pending')::bigint as pending,
                    {reasons}
-            from audit.rpt_response_audit
+            from ({audits})
             group by all
             """
         )
@@ -605,6 +834,46 @@ def test_good_warehouse_holds_the_cx_cases(good_warehouse: Path) -> None:
     assert count("select count(*) from marts.dim_survey where not is_reference_survey") == 1
     assert count("select count(*) from audit.rpt_unmapped_codes") == 2
     assert count("select count(*) from audit.rpt_response_audit where metric_issues is not null") == 2
+
+
+def test_good_warehouse_holds_the_programme_cases(good_warehouse: Path) -> None:
+    """The other sources' marts exercise what their checks are about: customers and agents with
+    two versions, a response before its customer's first version, bounced and answered
+    invitations, a day whose invitations all bounced, responses naming unknown invitations, every
+    status in every audit."""
+
+    def count(sql: str) -> int:
+        return int(query(good_warehouse, sql)[0][0])
+
+    assert count("select count(*) from marts.dim_customer where versions = 2") == 2
+    assert count("select count(*) from marts.dim_agent where versions = 2") == 1
+    assert count("select count(*) from marts.fct_cx_responses where loyalty_tier = 'silver'") == 2
+    assert count("select count(*) from marts.fct_cx_responses where team = 'retention'") == 1
+    assert (
+        count("select count(*) from marts.fct_cx_responses where age_band = 'unknown'") == len(RESPONSES) - 2
+    )
+    assert count("select count(*) from marts.fct_invitations_daily where response_rate is null") == 1
+    assert count("select sum(bounced) from marts.fct_invitations_daily") == 2
+    assert count("select sum(answered) from marts.fct_invitations_daily") == 2
+    assert count("select count(*) from audit.rpt_unknown_invitations") == len(UNKNOWN_INVITATIONS)
+    for audit in SOURCE_AUDIT.values():
+        assert count(f"select count(distinct status) from audit.{audit}") == 3, audit
+    assert count("select count(distinct source_name) from audit.rpt_load_history") == 5
+
+
+def test_bands_are_those_of_the_seed() -> None:
+    """quality.BANDS mirrors seeds/nps_bands.csv (band, lower bound inclusive, upper exclusive)."""
+    import csv
+
+    with (REPO_ROOT / "seeds" / "nps_bands.csv").open(encoding="utf-8", newline="") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda row: (row["band_type"], int(row["sort_order"])))
+    seed: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    for row in rows:
+        bound = {key: int(row[key]) if row[key] else None for key in ("lower_bound", "upper_bound")}
+        seed.setdefault(row["band_type"], []).append(
+            (row["band"], bound["lower_bound"], bound["upper_bound"])
+        )
+    assert {band_type: tuple(bands) for band_type, bands in seed.items()} == BANDS
 
 
 def test_good_report_renders_and_serialises(good_report: ValidationReport) -> None:
@@ -859,24 +1128,37 @@ def test_metric_score_outside_its_scale(
         f"update marts.fct_nps_responses set {column} = {value} where response_id = '{response_id}'",
         marts=["fct_nps_responses"],
     )
-    # the category is left as it was: the suite compares only nps_category with its score
-    assert failures(report, "fct_nps_responses") == {("expect_column_values_to_be_in_set", column)}
+    # the category is left as it was, and no longer agrees with a score outside the scale
+    category = column.replace("_score", "_category")
+    assert failures(report, "fct_nps_responses") == {
+        ("expect_column_values_to_be_in_set", column),
+        ("expect_column_values_to_be_in_set", f"chk_{category}_matches_score"),
+    }
     outcome = failed_outcome(report, "fct_nps_responses", column)
     assert outcome.unexpected_count == 1
     assert outcome.unexpected_examples[0]["response_id"] == response_id
 
 
 @pytest.mark.parametrize(
-    ("column", "value"),
-    [("csat_category", "happy"), ("ces_category", "effortless"), ("survey_type", "nps")],
+    ("column", "value", "check"),
+    [
+        ("csat_category", "happy", "chk_csat_category_matches_score"),
+        ("ces_category", "effortless", "chk_ces_category_matches_score"),
+        ("survey_type", "nps", None),
+    ],
 )
-def test_response_category_outside_its_set(warehouse_copy: Path, column: str, value: str) -> None:
+def test_response_category_outside_its_set(
+    warehouse_copy: Path, column: str, value: str, check: str | None
+) -> None:
     report = corrupt(
         warehouse_copy,
         f"update marts.fct_nps_responses set {column} = '{value}' where response_id = 'r3'",
         marts=["fct_nps_responses"],
     )
-    assert failures(report, "fct_nps_responses") == {("expect_column_values_to_be_in_set", column)}
+    expected = {("expect_column_values_to_be_in_set", column)}
+    if check:  # a category outside its set is not the one of its score either
+        expected.add(("expect_column_values_to_be_in_set", check))
+    assert failures(report, "fct_nps_responses") == expected
 
 
 def test_response_without_nps_score_passes(warehouse_copy: Path) -> None:
@@ -951,13 +1233,24 @@ def test_cube_dimension_does_not_add_up_to_overall(warehouse_copy: Path) -> None
         "where dimension_name = 'language' and dimension_value = 'de'",
         marts=[CUBE],
     )
+    # the language cells of both days no longer count the day's responses, and the moved cell
+    # is not the one recomputed from fct_cx_responses (nor is the cell it should have been)
     assert failures(report, CUBE) == {
-        ("expect_column_values_to_be_in_set", "chk_dimension_adds_up_to_overall")
+        ("expect_column_values_to_be_in_set", "chk_dimension_adds_up_to_overall"),
+        ("expect_column_values_to_be_in_set", "chk_responses_gap_vs_fct_cx_responses"),
+        ("expect_column_values_to_be_in_set", "chk_cell_recomputed_from_fct_cx_responses"),
     }
     outcome = failed_outcome(report, CUBE, "chk_dimension_adds_up_to_overall")
     # the language cells of both days: en, unknown and de on 2024-03-05, fr on 2024-03-06
     assert outcome.unexpected_count == 4
     assert {example["dimension_name"] for example in outcome.unexpected_examples} == {"language"}
+    per_day = failed_outcome(report, CUBE, "chk_responses_gap_vs_fct_cx_responses")
+    assert [(str(e["response_date"])[:10], e["dimension_name"]) for e in per_day.unexpected_examples] == [
+        ("2024-03-05", "language"),
+        ("2024-03-06", "language"),
+    ]
+    recomputed = failed_outcome(report, CUBE, "chk_cell_recomputed_from_fct_cx_responses")
+    assert recomputed.unexpected_count == 2
 
 
 def test_cube_nps_counts_do_not_add_up(warehouse_copy: Path) -> None:
@@ -990,7 +1283,13 @@ def test_cube_unknown_dimension_name(warehouse_copy: Path) -> None:
         f"update marts.{CUBE} set dimension_name = 'country' where dimension_name = 'region'",
         marts=[CUBE],
     )
-    assert failures(report, CUBE) == {("expect_column_values_to_be_in_set", "dimension_name")}
+    # and the days lack the region cells
+    assert failures(report, CUBE) == {
+        ("expect_column_values_to_be_in_set", "dimension_name"),
+        ("expect_column_values_to_be_in_set", "chk_day_has_cells_of_each_dimension"),
+        ("expect_column_values_to_be_in_set", "chk_responses_gap_vs_fct_cx_responses"),
+        ("expect_column_values_to_be_in_set", "chk_cell_recomputed_from_fct_cx_responses"),
+    }
 
 
 def test_dim_survey_type_outside_set(warehouse_copy: Path) -> None:
@@ -1003,6 +1302,659 @@ def test_dim_survey_type_outside_set(warehouse_copy: Path) -> None:
     assert (
         failed_outcome(report, "dim_survey", "survey_type").unexpected_examples[0]["survey_id"] == "RNPS-2026"
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Corruptions of the responses' metrics: a score on every response, categories of CSAT and CES
+# ------------------------------------------------------------------------------------------
+
+
+def test_response_without_any_score(warehouse_copy: Path) -> None:
+    """r10 carries only a CSAT score: without it the response carries nothing."""
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_nps_responses set csat_score = null, csat_category = null "
+        "where response_id = 'r10'",
+        marts=["fct_nps_responses"],
+    )
+    assert failures(report, "fct_nps_responses") == {("expect_column_values_to_be_in_set", "chk_has_a_score")}
+    assert (
+        failed_outcome(report, "fct_nps_responses", "chk_has_a_score").unexpected_examples[0]["response_id"]
+        == "r10"
+    )
+
+
+@pytest.mark.parametrize(
+    ("assignment", "check"),
+    [
+        ("csat_category = 'neutral'", "chk_csat_category_matches_score"),  # r3: CSAT 4 is satisfied
+        ("csat_score = 3", "chk_csat_category_matches_score"),  # 3 is neutral
+        ("ces_category = 'difficult'", "chk_ces_category_matches_score"),  # r3: CES 6 is easy
+        ("ces_score = 4", "chk_ces_category_matches_score"),  # 4 is neutral
+        ("ces_score = null", "chk_ces_category_matches_score"),  # a category without a score
+        ("csat_category = null", "chk_csat_category_matches_score"),  # a score without a category
+    ],
+)
+def test_csat_and_ces_categories_follow_their_scores(
+    warehouse_copy: Path, assignment: str, check: str
+) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.fct_nps_responses set {assignment} where response_id = 'r3'",
+        marts=["fct_nps_responses"],
+    )
+    assert failures(report, "fct_nps_responses") == {("expect_column_values_to_be_in_set", check)}
+
+
+# ------------------------------------------------------------------------------------------
+# Corruptions of fct_cx_responses
+# ------------------------------------------------------------------------------------------
+
+CX = "fct_cx_responses"
+
+
+def test_cx_responses_lacking_a_response(warehouse_copy: Path) -> None:
+    report = corrupt(warehouse_copy, f"delete from marts.{CX} where response_id = 'r5'", marts=[CX])
+    assert failures(report, CX) == {("expect_table_row_count_to_equal", None)}
+
+
+def test_cx_responses_with_a_response_fct_nps_responses_lacks(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{CX} set response_id = 'r99' where response_id = 'r5'",
+        marts=[CX],
+    )
+    assert failures(report, CX) == {
+        ("expect_column_values_to_be_in_set", "chk_in_fct_nps_responses"),
+        ("expect_column_values_to_be_in_set", "chk_same_as_fct_nps_responses"),
+    }
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    ["channel = 'sms'", "nps_score = 9, nps_category = 'promoter'", "response_date = '2024-03-05'"],
+)
+def test_cx_responses_differ_from_fct_nps_responses(warehouse_copy: Path, assignment: str) -> None:
+    report = corrupt(
+        warehouse_copy, f"update marts.{CX} set {assignment} where response_id = 'r1'", marts=[CX]
+    )
+    assert failures(report, CX) == {("expect_column_values_to_be_in_set", "chk_same_as_fct_nps_responses")}
+
+
+@pytest.mark.parametrize(
+    ("response_id", "assignment", "check"),
+    [
+        # the customer's current tier, not the one of the version valid at the response
+        ("r1", "loyalty_tier = 'gold'", "chk_customer_attributes_at_its_time"),
+        ("r6", "loyalty_tier = 'bronze'", "chk_customer_attributes_at_its_time"),
+        # the response precedes c-r4's only version: that version applies
+        (
+            "r4",
+            "loyalty_tier = 'unknown', customer_country = 'unknown'",
+            "chk_customer_attributes_at_its_time",
+        ),
+        ("r1", "customer_country = 'BE'", "chk_customer_attributes_at_its_time"),
+        # 4 whole years from 2019-06-01 to 2024-03-04
+        ("r1", "tenure_band = '5y+'", "chk_customer_attributes_at_its_time"),
+        # no customer version: no age
+        ("r3", "age_band = '25-34'", "chk_customer_attributes_at_its_time"),
+        # the agent's current team, not the one at the response
+        ("r3", "team = 'retention'", "chk_agent_attributes_at_its_time"),
+        ("r7", "site = 'lyon'", "chk_agent_attributes_at_its_time"),
+        # an agent without versions
+        ("r11", "team = 'billing'", "chk_agent_attributes_at_its_time"),
+        # i-r4 is no accepted interaction
+        ("r4", "wait_time_band = '<1m'", "chk_interaction_attributes_unknown_without_interaction"),
+        ("r1", "first_contact_resolution = 'yes'", "chk_interaction_attributes_unknown_without_interaction"),
+    ],
+)
+def test_cx_response_attributes_not_those_at_its_time(
+    warehouse_copy: Path, response_id: str, assignment: str, check: str
+) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{CX} set {assignment} where response_id = '{response_id}'",
+        marts=[CX],
+    )
+    assert failures(report, CX) == {("expect_column_values_to_be_in_set", check)}
+    assert failed_outcome(report, CX, check).unexpected_examples[0]["response_id"] == response_id
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("age_band", "30-40"),
+        ("tenure_band", "10y+"),
+        ("wait_time_band", "slow"),
+        ("transfers_band", "3"),
+        ("first_contact_resolution", "maybe"),
+    ],
+)
+def test_cx_response_attribute_outside_its_set(warehouse_copy: Path, column: str, value: str) -> None:
+    report = corrupt(
+        warehouse_copy, f"update marts.{CX} set {column} = '{value}' where response_id = 'r6'", marts=[CX]
+    )
+    assert ("expect_column_values_to_be_in_set", column) in failures(report, CX)
+
+
+@pytest.mark.parametrize("column", ["age_band", "loyalty_tier", "team", "first_contact_resolution"])
+def test_cx_response_attribute_null(warehouse_copy: Path, column: str) -> None:
+    report = corrupt(
+        warehouse_copy, f"update marts.{CX} set {column} = null where response_id = 'r2'", marts=[CX]
+    )
+    assert ("expect_column_values_to_not_be_null", column) in failures(report, CX)
+
+
+def test_cx_response_without_any_score(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{CX} set ces_score = null, ces_category = null where response_id = 'r11'",
+        marts=[CX],
+    )
+    failed = failures(report, CX)
+    assert ("expect_column_values_to_be_in_set", "chk_has_a_score") in failed
+
+
+# ------------------------------------------------------------------------------------------
+# Corruptions of the histories and the current dimensions
+# ------------------------------------------------------------------------------------------
+
+HISTORY_CASES = [("dim_customer_history", "customer_id", "c-r1"), ("dim_agent_history", "agent_id", "a1")]
+
+
+@pytest.mark.parametrize(("mart", "key", "entity"), HISTORY_CASES)
+def test_history_version_numbers_with_a_gap(warehouse_copy: Path, mart: str, key: str, entity: str) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{mart} set version_number = 3 where {key} = '{entity}' and version_number = 2",
+        marts=[mart],
+    )
+    assert failures(report, mart) == {("expect_column_values_to_be_in_set", "chk_version_numbers_contiguous")}
+
+
+@pytest.mark.parametrize(("mart", "key", "entity"), HISTORY_CASES)
+def test_history_with_two_current_versions(warehouse_copy: Path, mart: str, key: str, entity: str) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{mart} set is_current = true where {key} = '{entity}' and version_number = 1",
+        marts=[mart],
+    )
+    assert failures(report, mart) == {
+        ("expect_column_values_to_be_in_set", "chk_current_iff_valid_to_null"),
+        ("expect_column_values_to_be_in_set", "chk_one_current_version_per_id"),
+    }
+
+
+@pytest.mark.parametrize(("mart", "key", "entity"), HISTORY_CASES)
+def test_history_without_a_current_version(warehouse_copy: Path, mart: str, key: str, entity: str) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{mart} set is_current = false where {key} = '{entity}'",
+        marts=[mart],
+    )
+    assert failures(report, mart) == {
+        ("expect_column_values_to_be_in_set", "chk_current_iff_valid_to_null"),
+        ("expect_column_values_to_be_in_set", "chk_one_current_version_per_id"),
+    }
+
+
+@pytest.mark.parametrize(("mart", "key", "entity"), HISTORY_CASES)
+def test_history_gap_between_versions(warehouse_copy: Path, mart: str, key: str, entity: str) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{mart} set valid_to = valid_to - interval 1 hour where {key} = '{entity}' "
+        "and version_number = 1",
+        marts=[mart],
+    )
+    assert failures(report, mart) == {
+        ("expect_column_values_to_be_in_set", "chk_valid_to_is_next_valid_from")
+    }
+
+
+def test_history_version_ending_before_it_starts(warehouse_copy: Path) -> None:
+    """c-r6's versions in the wrong time order: the first starts after the second."""
+    report = corrupt(
+        warehouse_copy,
+        "update marts.dim_customer_history set valid_from = '2024-03-07 00:00:00' "
+        "where customer_id = 'c-r6' and version_number = 1",
+        marts=["dim_customer_history"],
+    )
+    assert failures(report, "dim_customer_history") == {
+        ("expect_column_values_to_be_in_set", "chk_valid_from_before_valid_to")
+    }
+
+
+def test_history_lacking_a_customer_of_the_audit(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "delete from marts.dim_customer_history where customer_id = 'c-r4'",
+        marts=["dim_customer_history"],
+    )
+    assert failures(report, "dim_customer_history") == {
+        ("expect_column_unique_value_count_to_be_between", "customer_id")
+    }
+
+
+def test_history_of_an_agent_the_audit_lacks(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_agent_audit set status = 'superseded' where agent_id = 'a2'",
+        marts=["dim_agent_history"],
+    )
+    assert failures(report, "dim_agent_history") == {
+        ("expect_column_values_to_be_in_set", "chk_agent_id_in_agents_audit"),
+        ("expect_column_unique_value_count_to_be_between", "agent_id"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("mart", "assignment", "check"),
+    [
+        ("dim_customer", "loyalty_tier = 'silver'", "chk_is_the_current_version"),
+        ("dim_customer", "customer_since = null", "chk_is_the_current_version"),
+        ("dim_customer", "updated_at = first_updated_at", "chk_is_the_current_version"),
+        ("dim_customer", "versions = 1", "chk_versions_counts_the_history"),
+        ("dim_customer", "first_updated_at = updated_at", "chk_first_updated_at_is_the_first_version"),
+        ("dim_agent", "team = 'billing'", "chk_is_the_current_version"),
+        ("dim_agent", "versions = 3", "chk_versions_counts_the_history"),
+    ],
+)
+def test_current_dimension_not_the_current_version(
+    warehouse_copy: Path, mart: str, assignment: str, check: str
+) -> None:
+    key = "customer_id = 'c-r1'" if mart == "dim_customer" else "agent_id = 'a1'"
+    report = corrupt(warehouse_copy, f"update marts.{mart} set {assignment} where {key}", marts=[mart])
+    assert failures(report, mart) == {("expect_column_values_to_be_in_set", check)}
+
+
+@pytest.mark.parametrize(
+    ("mart", "statement"),
+    [
+        ("dim_customer", "delete from marts.dim_customer where customer_id = 'c-r4'"),
+        (
+            "dim_agent",
+            "insert into marts.dim_agent select * replace ('a1' as agent_id) from marts.dim_agent "
+            "where agent_id = 'a2'",
+        ),
+    ],
+)
+def test_current_dimension_rows_differ_from_the_history(
+    warehouse_copy: Path, mart: str, statement: str
+) -> None:
+    report = corrupt(warehouse_copy, statement, marts=[mart])
+    assert ("expect_table_row_count_to_equal", None) in failures(report, mart)
+
+
+# ------------------------------------------------------------------------------------------
+# Corruptions of fct_invitations_daily and rpt_unknown_invitations
+# ------------------------------------------------------------------------------------------
+
+INVITATIONS = "fct_invitations_daily"
+CALL_CELL = "where sent_date = '2024-03-03' and survey_id = 'TNPS-CALL'"
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        ("bounced = 4", {"chk_bounced_within_invitations", "chk_response_rate_recomputed"}),
+        ("answered = 4, response_rate = 200", {"chk_answered_within_invitations", "answered"}),
+        ("response_rate = 50.01", {"chk_response_rate_recomputed"}),
+        # the delivered share, not the sent one
+        ("response_rate = 33.33", {"chk_response_rate_recomputed"}),
+        ("median_hours_to_answer = null", {"chk_median_null_iff_unanswered"}),
+        (
+            "invitations = 0",
+            {
+                "invitations",
+                "chk_bounced_within_invitations",
+                "chk_answered_within_invitations",
+                "chk_response_rate_recomputed",
+            },
+        ),
+    ],
+)
+def test_invitations_cell_inconsistent(warehouse_copy: Path, assignment: str, expected: set[str]) -> None:
+    report = corrupt(
+        warehouse_copy, f"update marts.{INVITATIONS} set {assignment} {CALL_CELL}", marts=[INVITATIONS]
+    )
+    assert {column for _, column in failures(report, INVITATIONS)} == expected
+
+
+def test_invitations_rate_of_a_day_whose_invitations_all_bounced(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{INVITATIONS} set response_rate = 0, median_hours_to_answer = 0 "
+        "where bounced = invitations",
+        marts=[INVITATIONS],
+    )
+    assert failures(report, INVITATIONS) == {
+        ("expect_column_values_to_be_in_set", "chk_response_rate_recomputed"),
+        ("expect_column_values_to_be_in_set", "chk_median_null_iff_unanswered"),
+    }
+
+
+def test_invitations_lacking_a_cell(warehouse_copy: Path) -> None:
+    report = corrupt(warehouse_copy, f"delete from marts.{INVITATIONS} {CALL_CELL}", marts=[INVITATIONS])
+    assert {column for _, column in failures(report, INVITATIONS)} == {"invitations", "answered"}
+
+
+def test_invitations_answered_without_a_response(warehouse_copy: Path) -> None:
+    """r4 answered inv-r4: the cell says nobody did (its rate and median consistent with that)."""
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{INVITATIONS} set answered = 0, response_rate = 0, median_hours_to_answer = null "
+        "where survey_id = 'TNPS-STORE'",
+        marts=[INVITATIONS],
+    )
+    assert failures(report, INVITATIONS) == {("expect_column_sum_to_be_between", "answered")}
+
+
+def test_invitations_channel_outside_dim_channel(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy, f"update marts.{INVITATIONS} set channel = 'E-mail' {CALL_CELL}", marts=[INVITATIONS]
+    )
+    assert failures(report, INVITATIONS) == {("expect_column_values_to_be_in_set", "channel")}
+
+
+def test_unknown_invitation_not_listed(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "delete from audit.rpt_unknown_invitations where response_id = 'r6'",
+        marts=["rpt_unknown_invitations"],
+    )
+    assert failures(report, "rpt_unknown_invitations") == {("expect_table_row_count_to_equal", None)}
+
+
+def test_known_invitation_listed_as_unknown(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "insert into audit.rpt_unknown_invitations "
+        "select response_id, invitation_id, response_date, feed_name, source_file "
+        "from marts.fct_nps_responses where response_id = 'r3'",
+        marts=["rpt_unknown_invitations"],
+    )
+    assert failures(report, "rpt_unknown_invitations") == {
+        ("expect_column_values_to_be_in_set", "chk_names_an_unknown_invitation"),
+        ("expect_table_row_count_to_equal", None),
+    }
+
+
+@pytest.mark.parametrize(
+    "assignment", ["invitation_id = 'inv-r1'", "response_date = '2024-03-01'", "source_file = 'other.csv'"]
+)
+def test_unknown_invitation_row_differs_from_its_response(warehouse_copy: Path, assignment: str) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update audit.rpt_unknown_invitations set {assignment} where response_id = 'r7'",
+        marts=["rpt_unknown_invitations"],
+    )
+    assert failures(report, "rpt_unknown_invitations") == {
+        ("expect_column_values_to_be_in_set", "chk_names_an_unknown_invitation")
+    }
+
+
+# ------------------------------------------------------------------------------------------
+# Corruptions of the other sources' audits and of the load history
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", PROGRAMME_SOURCES)
+def test_source_audit_status_and_reason_outside_their_sets(warehouse_copy: Path, source: str) -> None:
+    mart = SOURCE_AUDIT[source]
+    report = corrupt(
+        warehouse_copy,
+        f"update audit.{mart} set status = 'pending' where source_row_number = 2",
+        # a reason of another source (responses' for the others)
+        f"update audit.{mart} set reason = 'missing_response_id' where status = 'rejected'",
+        marts=[mart],
+    )
+    failed = failures(report, mart)
+    assert ("expect_column_values_to_be_in_set", "status") in failed
+    assert ("expect_column_values_to_be_in_set", "reason") in failed
+
+
+@pytest.mark.parametrize("source", PROGRAMME_SOURCES)
+def test_source_audit_rejected_rows_without_reason(warehouse_copy: Path, source: str) -> None:
+    mart = SOURCE_AUDIT[source]
+    key = SOURCE_KEYS[source]
+    report = corrupt(
+        warehouse_copy, f"update audit.{mart} set reason = null where status = 'rejected'", marts=[mart]
+    )
+    # the row without its id lost the reason that says so
+    assert failures(report, mart) == {
+        ("expect_column_values_to_be_in_set", "chk_reason_set_iff_rejected"),
+        ("expect_column_values_to_be_in_set", f"chk_{key}_null_iff_missing_{key}"),
+    }
+
+
+@pytest.mark.parametrize("source", PROGRAMME_SOURCES)
+def test_source_audit_accepted_row_without_its_id(warehouse_copy: Path, source: str) -> None:
+    mart = SOURCE_AUDIT[source]
+    key = SOURCE_KEYS[source]
+    report = corrupt(
+        warehouse_copy,
+        f"update audit.{mart} set reason = null, status = 'accepted' where {key} is null",
+        marts=[mart],
+    )
+    assert failures(report, mart) == {
+        ("expect_column_values_to_be_in_set", f"chk_{key}_null_iff_missing_{key}")
+    }
+
+
+def test_source_audit_with_two_accepted_rows_of_an_invitation(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_invitation_audit set status = 'accepted' where status = 'superseded'",
+        marts=["rpt_invitation_audit"],
+    )
+    assert failures(report, "rpt_invitation_audit") == {
+        ("expect_column_values_to_be_unique", "chk_accepted_invitation_id")
+    }
+
+
+def test_load_history_reason_of_another_source(warehouse_copy: Path) -> None:
+    """The customers file's rejected row counted under a reason of the responses."""
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_load_history set rejected_missing_customer_id = rejected_missing_customer_id - 1, "
+        "rejected_missing_response_id = rejected_missing_response_id + 1 where source_name = 'customers'",
+        marts=["rpt_load_history"],
+    )
+    assert failures(report, "rpt_load_history") == {
+        ("expect_column_values_to_be_in_set", "chk_reasons_of_its_source")
+    }
+
+
+def test_load_history_reasons_of_another_source_add_up(warehouse_copy: Path) -> None:
+    """Every reason column counts: a rejected row of an agents file under no reason fails."""
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_load_history set rejected_missing_agent_id = 0 where source_name = 'agents'",
+        marts=["rpt_load_history"],
+    )
+    assert failures(report, "rpt_load_history") == {
+        ("expect_column_values_to_be_in_set", "chk_reasons_add_up")
+    }
+
+
+def test_load_history_lacking_a_source_file(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "delete from audit.rpt_load_history where source_name = 'interactions'",
+        marts=["rpt_load_history"],
+    )
+    assert failures(report, "rpt_load_history") == {
+        ("expect_column_values_to_be_in_set", "chk_rows_staged_are_the_audit_rows"),
+        ("expect_column_values_to_be_in_set", "chk_accepted_reconciles"),
+        ("expect_column_values_to_be_in_set", "chk_rejected_are_the_audit_rejected"),
+    }
+    outcome = failed_outcome(report, "rpt_load_history", "chk_rows_staged_are_the_audit_rows")
+    assert [example["source_name"] for example in outcome.unexpected_examples] == ["interactions"]
+
+
+def test_load_history_statuses_of_a_source_differ_from_its_audit(warehouse_copy: Path) -> None:
+    """A customers file's superseded row counted accepted: its statuses still add up, but the
+    customers' accepted rows no longer equal the audit's."""
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_load_history set accepted = accepted + 1, superseded = superseded - 1 "
+        "where source_name = 'customers'",
+        marts=["rpt_load_history"],
+    )
+    assert failures(report, "rpt_load_history") == {
+        ("expect_column_values_to_be_in_set", "chk_accepted_reconciles")
+    }
+    outcome = failed_outcome(report, "rpt_load_history", "chk_accepted_reconciles")
+    assert [example["source_name"] for example in outcome.unexpected_examples] == ["customers"]
+
+
+def test_load_history_accepted_of_responses_only_reconcile_with_fct_nps_responses(
+    warehouse_copy: Path,
+) -> None:
+    """The accepted responses are the rows of fct_nps_responses (not the audit's accepted rows)."""
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_response_audit set status = 'superseded' where response_id = 'r2'",
+        "update audit.rpt_load_history set accepted = accepted - 1, superseded = superseded + 1 "
+        "where source_name = 'responses'",
+        marts=["rpt_load_history"],
+    )
+    assert failures(report, "rpt_load_history") == {
+        ("expect_column_values_to_be_in_set", "chk_accepted_reconciles")
+    }
+
+
+def test_load_history_unknown_source(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_load_history set source_name = 'crm' where source_name = 'customers'",
+        marts=["rpt_load_history"],
+    )
+    failed = failures(report, "rpt_load_history")
+    assert ("expect_column_values_to_be_in_set", "source_name") in failed
+    assert ("expect_column_values_to_be_in_set", "chk_reasons_of_its_source") in failed
+    assert ("expect_column_values_to_be_in_set", "chk_rows_staged_are_the_audit_rows") in failed
+
+
+# ------------------------------------------------------------------------------------------
+# Corruptions of the cube against fct_cx_responses, and of rpt_unmapped_codes
+# ------------------------------------------------------------------------------------------
+
+
+def test_cube_day_without_its_overall_cell(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"delete from marts.{CUBE} where dimension_name = 'overall' and response_date = '2024-03-05'",
+        marts=[CUBE],
+    )
+    failed = failures(report, CUBE)
+    assert ("expect_column_values_to_be_in_set", "chk_dimension_adds_up_to_overall") in failed
+    assert ("expect_column_values_to_be_in_set", "chk_day_has_cells_of_each_dimension") in failed
+    # every cell of the day has no overall cell to add up to
+    cells = query(warehouse_copy, f"select count(*) from marts.{CUBE} where response_date = '2024-03-05'")[0][
+        0
+    ]
+    assert failed_outcome(report, CUBE, "chk_dimension_adds_up_to_overall").unexpected_count == cells
+    lacking = failed_outcome(report, CUBE, "chk_day_has_cells_of_each_dimension")
+    assert [example["dimension_name"] for example in lacking.unexpected_examples] == ["overall"]
+
+
+def test_cube_day_without_a_dimension(warehouse_copy: Path) -> None:
+    """The team cells of a day missing: nothing is left to not add up, the day lacks them."""
+    report = corrupt(
+        warehouse_copy,
+        f"delete from marts.{CUBE} where dimension_name = 'team' and response_date = '2024-03-06'",
+        marts=[CUBE],
+    )
+    failed = failures(report, CUBE)
+    assert ("expect_column_values_to_be_in_set", "chk_dimension_adds_up_to_overall") not in failed
+    assert ("expect_column_values_to_be_in_set", "chk_day_has_cells_of_each_dimension") in failed
+    lacking = failed_outcome(report, CUBE, "chk_day_has_cells_of_each_dimension")
+    assert [(str(e["response_date"])[:10], e["dimension_name"]) for e in lacking.unexpected_examples] == [
+        ("2024-03-06", "team")
+    ]
+
+
+def test_cube_days_differ_from_fct_cx_responses(warehouse_copy: Path) -> None:
+    """A response moved to another day in fct_cx_responses: the cube adds up within itself, and
+    in total, but its days no longer count the days' responses."""
+    report = corrupt(
+        warehouse_copy,
+        f"update marts.{CX} set response_date = '2024-03-04' where response_id = 'r5'",
+        marts=[CUBE],
+    )
+    assert failures(report, CUBE) == {
+        ("expect_column_values_to_be_in_set", "chk_responses_gap_vs_fct_cx_responses"),
+        ("expect_column_values_to_be_in_set", "chk_cell_recomputed_from_fct_cx_responses"),
+    }
+    outcome = failed_outcome(report, CUBE, "chk_responses_gap_vs_fct_cx_responses")
+    assert outcome.unexpected_count == 2 * len(CX_DIMENSIONS)  # every dimension, both days
+
+
+def test_cube_total_differs_from_fct_cx_responses(warehouse_copy: Path) -> None:
+    report = corrupt(warehouse_copy, f"delete from marts.{CX} where response_id = 'r5'", marts=[CUBE])
+    failed = failures(report, CUBE)
+    assert ("expect_column_sum_to_be_between", "responses") in failed
+    assert ("expect_column_values_to_be_in_set", "chk_responses_gap_vs_fct_cx_responses") in failed
+
+
+def test_cube_cells_swapped_between_values(warehouse_copy: Path) -> None:
+    """Two teams' cells of a day swapped: every sum holds, the cells are not the responses'."""
+    cell = (
+        f"marts.{CUBE} set dimension_value = '{{to}}' "
+        "where dimension_name = 'team' and dimension_value = '{frm}'"
+    )
+    report = corrupt(
+        warehouse_copy,
+        "update " + cell.format(to="swap", frm="billing"),
+        "update " + cell.format(to="billing", frm="unknown"),
+        "update " + cell.format(to="unknown", frm="swap"),
+        marts=[CUBE],
+    )
+    assert failures(report, CUBE) == {
+        ("expect_column_values_to_be_in_set", "chk_cell_recomputed_from_fct_cx_responses")
+    }
+
+
+@pytest.mark.parametrize(
+    ("assignment", "check"),
+    [
+        ("csat_score_sum = 6 * csat_responses, csat_mean = 6", "chk_csat_sums_within_scale"),
+        ("csat_score_sum_squares = 26 * csat_responses", "chk_csat_sums_within_scale"),
+        ("ces_score_sum = 0, ces_mean = 0", "chk_ces_sums_within_scale"),
+    ],
+)
+def test_cube_score_sums_outside_their_scales(warehouse_copy: Path, assignment: str, check: str) -> None:
+    report = corrupt(
+        warehouse_copy,
+        # the day's overall cell: 4 CSAT responses, 1 CES
+        f"update marts.{CUBE} set {assignment} "
+        "where dimension_name = 'overall' and response_date = '2024-03-04'",
+        marts=[CUBE],
+    )
+    assert ("expect_column_values_to_be_in_set", check) in failures(report, CUBE)
+    assert failed_outcome(report, CUBE, check).unexpected_count == 1
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        (
+            "first_response_date = last_response_date + 1",
+            {"chk_first_not_after_last", "chk_matches_the_cube"},
+        ),
+        ("responses = responses + 1", {"chk_matches_the_cube"}),
+        ("code = 'kiosk2'", {"chk_matches_the_cube"}),
+        ("dimension_name = 'language'", {"dimension_name", "chk_matches_the_cube"}),
+    ],
+)
+def test_unmapped_codes_inconsistent(warehouse_copy: Path, assignment: str, expected: set[str]) -> None:
+    report = corrupt(
+        warehouse_copy,
+        f"update audit.rpt_unmapped_codes set {assignment} where code = 'kiosk'",
+        marts=["rpt_unmapped_codes"],
+    )
+    assert {column for _, column in failures(report, "rpt_unmapped_codes")} == expected
 
 
 # ------------------------------------------------------------------------------------------

@@ -40,8 +40,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nps_warehouse.contract import RESPONSE_COLUMNS
-from nps_warehouse.generator import generate
+from nps_warehouse.contract import PROGRAMME_SOURCES, RESPONSE_COLUMNS
+from nps_warehouse.generator import generate_programme
+
+#: The columns the floor and the pandas pipeline read: the core ones and the two other metrics
+#: (a response with a valid CSAT or CES but no NPS still wins its de-duplication).
+FLOOR_COLUMNS: tuple[str, ...] = (*RESPONSE_COLUMNS, "csat_score", "ces_score")
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HISTORY_END = "2026-10-31"
@@ -160,20 +164,20 @@ def _stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
 
 
 def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) -> Path:
-    """The landing files of a history of ``rows`` responses (generated once, then reused)."""
-    stamp = {"rows": rows, "days": HISTORY_DAYS, "end": HISTORY_END, "per_file": ROWS_PER_FILE, "v": 1}
+    """The landing files of a history of ``rows`` responses and of the customers, agents,
+    interactions and invitations they refer to (generated once, then reused)."""
+    stamp = {"rows": rows, "days": HISTORY_DAYS, "end": HISTORY_END, "per_file": ROWS_PER_FILE, "v": 2}
     if not _stamp_matches(directory, stamp):
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
-        progress(f"generating {format_size(rows)} responses into {directory}")
-        generate(
+        progress(f"generating {format_size(rows)} responses and their programme into {directory}")
+        generate_programme(
             directory,
             rows=rows,
             files=max(1, -(-rows // ROWS_PER_FILE)),
             end_date=HISTORY_END,
             days=HISTORY_DAYS,
-            prefix="history",
         )
         (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
     return directory
@@ -181,13 +185,13 @@ def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) 
 
 def ensure_new_day(directory: Path, rows: int, resubmit_high: int, progress: Callable[[str], None]) -> Path:
     """One more day of ``rows`` responses, 5 % resubmitting responses 1..resubmit_high."""
-    stamp = {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 1}
+    stamp = {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 2}
     if not _stamp_matches(directory, stamp):
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"generating the new day ({rows} responses) into {directory}")
-        generate(
+        generate_programme(
             directory,
             rows=rows,
             start_date=NEW_DAY,
@@ -195,14 +199,28 @@ def ensure_new_day(directory: Path, rows: int, resubmit_high: int, progress: Cal
             first_response=NEW_DAY_FIRST_RESPONSE,
             resubmit_rate=NEW_DAY_RESUBMIT_RATE,
             resubmit_from_range=(1, resubmit_high),
-            prefix=f"day_{NEW_DAY}",
+            label=f"day_{NEW_DAY}",
         )
         (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
     return directory
 
 
 def landing_files(directory: Path) -> list[Path]:
-    return sorted(path for path in directory.iterdir() if path.suffix == ".csv")
+    """The response files of a generated batch (the other sources are in its sub-folders)."""
+    return sorted(path for path in directory.iterdir() if path.suffix in (".csv", ".parquet"))
+
+
+def link_landing(landing: Path, batch: Path) -> None:
+    """Links a generated batch's files into ``landing``: the responses directly in it, each other
+    source's files in its sub-folder (``landing/customers/``, ...), where the loader finds them
+    through NPS_RAW_<SOURCE> (_dbt_env)."""
+    for path in landing_files(batch):
+        (landing / path.name).symlink_to(path)
+    for source in PROGRAMME_SOURCES:
+        (landing / source).mkdir(exist_ok=True)
+        if (batch / source).is_dir():
+            for path in sorted((batch / source).iterdir()):
+                (landing / source / path.name).symlink_to(path)
 
 
 # --- the steps --------------------------------------------------------------------------------------
@@ -218,6 +236,7 @@ def _dbt_env(database: Path, landing: Path, settings: dict[str, str]) -> dict[st
             "NPS_TARGET": "duckdb",
             "NPS_DUCKDB_PATH": str(database),
             "NPS_RAW_RESPONSES": str(landing),
+            **{f"NPS_RAW_{source.upper()}": str(landing / source) for source in PROGRAMME_SOURCES},
             **settings,
         }
     )
@@ -268,6 +287,12 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _csv_header(path: Path) -> set[str]:
+    """The column names of a CSV file's header (an export may lack the optional metrics)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        return {name.strip() for name in handle.readline().rstrip("\r\n").split(",")}
+
+
 def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
     """One DuckDB statement: read, validate, de-duplicate, classify, aggregate the daily cube.
 
@@ -277,7 +302,14 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
     whitespace = "' ' || chr(9) || chr(13) || chr(10)"
     reads = "\n        union all\n".join(
         f"""select {sql_string(str(path))} as source_file, ordinality as source_row_number,
-            {", ".join(f"trim({column}, {whitespace}) as {column}" for column in RESPONSE_COLUMNS)}
+            {
+            ", ".join(
+                f"trim({column}, {whitespace}) as {column}"
+                if column in _csv_header(path)
+                else f"cast(null as varchar) as {column}"
+                for column in FLOOR_COLUMNS
+            )
+        }
         from read_csv({sql_string(str(path))}, header = true, all_varchar = true, delim = ',',
                       quote = '"', escape = '"') with ordinality"""
         for path in files
@@ -319,12 +351,17 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
             end as submitted_utc,
             case when regexp_full_match(score, '0*[0-9]{{1,2}}([.]0+)?')
                 and cast(split_part(score, '.', 1) as integer) <= 10
-                then cast(split_part(score, '.', 1) as integer) end as score_value
+                then cast(split_part(score, '.', 1) as integer) end as score_value,
+            regexp_full_match(csat_score, '0*[0-9]{{1,2}}([.]0+)?')
+                and cast(split_part(csat_score, '.', 1) as integer) between 1 and 5 as csat_valid,
+            regexp_full_match(ces_score, '0*[0-9]{{1,2}}([.]0+)?')
+                and cast(split_part(ces_score, '.', 1) as integer) between 1 and 7 as ces_valid
         from raw
     ),
     latest as (
         select * from parsed
-        where response_id is not null and submitted_utc is not null and score_value is not null
+        where response_id is not null and submitted_utc is not null
+            and (score_value is not null or coalesce(csat_valid, false) or coalesce(ces_valid, false))
         qualify row_number() over (
             partition by response_id order by submitted_utc desc, source_file desc, source_row_number desc
         ) = 1
@@ -351,6 +388,7 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
     left join aliases
         on replace(replace(replace(strip_accents(lower(latest.channel_text)), ' ', ''), '-', ''), '_', '')
             = aliases.alias_key
+    where latest.score_value is not null
     group by all
     """
 
@@ -380,9 +418,10 @@ def run_pandas(files: Sequence[Path], output: Path) -> None:
             path,
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(RESPONSE_COLUMNS, pa.string()),
-                include_columns=list(RESPONSE_COLUMNS),
+                column_types=dict.fromkeys(FLOOR_COLUMNS, pa.string()),
+                include_columns=list(FLOOR_COLUMNS),
                 strings_can_be_null=False,
+                include_missing_columns=True,
             ),
         )
         frame = table.to_pandas()
@@ -393,7 +432,16 @@ def run_pandas(files: Sequence[Path], output: Path) -> None:
     del frames
 
     cleaned = {}
-    for column in ("response_id", "submitted_at", "score", "channel", "region", "segment"):
+    for column in (
+        "response_id",
+        "submitted_at",
+        "score",
+        "csat_score",
+        "ces_score",
+        "channel",
+        "region",
+        "segment",
+    ):
         stripped = data[column].str.strip(" \t\r\n")
         cleaned[column] = stripped.mask(stripped == "")
     source_file, source_row_number = data["source_file"], data["source_row_number"]
@@ -419,14 +467,21 @@ def run_pandas(files: Sequence[Path], output: Path) -> None:
     score_value = pd.to_numeric(score.str.split(".").str[0].where(score_ok), errors="coerce")
     score_value = score_value.where(score_value <= 10)
 
-    valid = response_id.notna() & utc.notna() & score_value.notna()
+    def in_scale(text: Any, highest: int) -> Any:
+        ok = text.str.fullmatch(r"0*[0-9]{1,2}([.]0+)?").fillna(False).astype(bool)
+        value = pd.to_numeric(text.str.split(".").str[0].where(ok), errors="coerce")
+        return value.between(1, highest).fillna(False).astype(bool)
+
+    # a response needs one valid metric of three; the NPS cube counts those with a score
+    any_metric = score_value.notna() | in_scale(cleaned["csat_score"], 5) | in_scale(cleaned["ces_score"], 7)
+    valid = response_id.notna() & utc.notna() & any_metric
     responses = pd.DataFrame(
         {
             "response_id": response_id[valid],
             "utc": utc[valid],
             "source_file": source_file[valid],
             "source_row_number": source_row_number[valid],
-            "score": score_value[valid].astype(int),
+            "score": score_value[valid],
             "channel": cleaned["channel"][valid],
             "region": cleaned["region"][valid].str.upper().fillna("unknown"),
             "segment": cleaned["segment"][valid].str.lower().fillna("unknown"),
@@ -435,6 +490,7 @@ def run_pandas(files: Sequence[Path], output: Path) -> None:
     del cleaned
     responses = responses.sort_values(["response_id", "utc", "source_file", "source_row_number"])
     latest = responses.drop_duplicates("response_id", keep="last")
+    latest = latest[latest["score"].notna()]
 
     aliases = pd.read_csv(PROJECT_DIR / "seeds" / "nps_channel_aliases.csv", dtype=str)
     mapping = dict(zip(_channel_keys(aliases["alias"]), aliases["channel"], strict=True))
@@ -561,8 +617,7 @@ def benchmark_size(
     landing = size_dir / "landing"
     shutil.rmtree(landing, ignore_errors=True)
     landing.mkdir()
-    for path in files:
-        (landing / path.name).symlink_to(path)
+    link_landing(landing, history)
 
     steps: dict[str, Measurement] = {}
     database = size_dir / "warehouse.duckdb"
@@ -599,8 +654,7 @@ def benchmark_size(
     cube = normalise_cube(read_cube(database)) if steps["full_build"].ok else None
 
     progress(f"{format_size(rows)}: load + dbt build after one more day ({new_day_rows} responses)")
-    for path in landing_files(new_day):
-        (landing / path.name).symlink_to(path)
+    link_landing(landing, new_day)
     steps["incremental_load"] = measure(
         load_command(), env=_dbt_env(database, landing, settings), log=size_dir / "incremental_load.log"
     )
@@ -674,8 +728,7 @@ def benchmark_scaling(
         landing = size_dir / "landing"
         shutil.rmtree(landing, ignore_errors=True)
         landing.mkdir()
-        for path in landing_files(history):
-            (landing / path.name).symlink_to(path)
+        link_landing(landing, history)
         database = size_dir / "warehouse.duckdb"
         remove_database(database)
         progress(f"scaling: full build of the {format_size(rows)} history (not timed)")
@@ -686,8 +739,7 @@ def benchmark_scaling(
             ],
             env=_dbt_env(database, landing, settings),
         )
-        for path in landing_files(new_day):
-            (landing / path.name).symlink_to(path)
+        link_landing(landing, new_day)
         progress(f"scaling: the same new day on the {format_size(rows)} history")
         incremental = measure_chain(
             [
@@ -760,12 +812,11 @@ def benchmark_engines(
     for size in sizes:
         name = ENGINE_DEMO if size == ENGINE_DEMO else format_size(int(size))
         if size == ENGINE_DEMO:
-            history_files = sorted((PROJECT_DIR / "data" / "demo").iterdir())
-            history_files = [path for path in history_files if path.suffix in (".csv", ".parquet")]
+            history = PROJECT_DIR / "data" / "demo"
             new_day = ensure_new_day(work / "data" / "new_day_demo", 50, 5000, progress)
         else:
             rows = int(size)
-            history_files = landing_files(ensure_history(work / "data" / f"history_{name}", rows, progress))
+            history = ensure_history(work / "data" / f"history_{name}", rows, progress)
             new_day = ensure_new_day(
                 work / "data" / f"new_day_{name}", max(1, rows // HISTORY_DAYS), rows, progress
             )
@@ -776,8 +827,7 @@ def benchmark_engines(
             landing = engine_dir / "landing"
             shutil.rmtree(landing, ignore_errors=True)
             landing.mkdir()
-            for path in history_files:
-                (landing / path.name).symlink_to(path)
+            link_landing(landing, history)
             env = _engine_env(engine, engine_dir, landing, settings)
             _reset_engine(engine, engine_dir, env)
             steps: dict[str, Measurement] = {}
@@ -788,8 +838,7 @@ def benchmark_engines(
             steps["full_build"] = measure(
                 dbt_command("build", engine_dir, "--full-refresh"), env=env, log=engine_dir / "full_build.log"
             )
-            for path in landing_files(new_day):
-                (landing / path.name).symlink_to(path)
+            link_landing(landing, new_day)
             steps["incremental_load"] = measure(loader, env=env, log=engine_dir / "incremental_load.log")
             progress(f"{engine} {name}: dbt build after one more day")
             steps["incremental_build"] = measure(

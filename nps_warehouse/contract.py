@@ -127,7 +127,7 @@ RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
 _COUNTS = ("responses", "promoters", "passives", "detractors", "nps")
 
 #: The dimensions of fct_cx_daily_by_dimension, in order (macro cx_dimensions): overall (value
-#: ``all``), then each by the column of fct_nps_responses it reads.
+#: ``all``), then each by the column of fct_cx_responses it reads.
 CX_DIMENSIONS: dict[str, str | None] = {
     "overall": None,
     "channel": "channel",

@@ -1,5 +1,5 @@
-{#- A table: the history (or the latest record), the audit and the marts read it, so the window
-    runs once per build. -#}
+{#- A table of the columns the history (or the latest record), the audit and the marts read, so
+    the window runs once per build and the raw values are not copied. -#}
 {{ config(materialized='table') }}
 
 with
@@ -26,13 +26,22 @@ valid as (
 ranked as (
 
     select
-        valid.*,
+        valid.source_file,
+        valid.source_row_number,
+        valid.feed_name,
+        valid.load_id,
+        valid.invitation_id,
+        valid.survey_id,
+        valid.customer_id,
+        valid.delivery_status,
         case
             when valid.channel_raw_trimmed is null then {{ nps_literal('placeholder', 'unknown') }}
             else coalesce(channel_aliases.channel, {{ nps_literal('placeholder', 'other') }})
         end as channel,
         -- an invitation sent again (a re-export, a correction): the latest landing file and row wins
-        {{ cx_is_latest_row(['valid.invitation_id']) }} as is_latest_row
+        {{ cx_is_latest_row(['valid.invitation_id']) }} as is_latest_row,
+        valid.sent_at,
+        valid.loaded_at
 
     from valid
     left join channel_aliases

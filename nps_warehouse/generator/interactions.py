@@ -155,10 +155,12 @@ def settings(plan: ResponsePlan) -> ContactSettings:
 
 @dataclass
 class ChunkRows:
-    """A chunk's rows for its own file, and the rows to add to the next file."""
+    """A chunk's rows for its own file, the rows to add to the next file, and the customer numbers
+    they name (before any messy value: what a later batch's CRM extracts must cover)."""
 
     rows: pa.Table
     next_file: pa.Table
+    customers: np.ndarray
 
 
 def chunk_rows(plan: ResponsePlan, core: ResponseCore, last_file: bool) -> ChunkRows:
@@ -209,7 +211,7 @@ def chunk_rows(plan: ResponsePlan, core: ResponseCore, last_file: bool) -> Chunk
     _apply_messy(rng, s, number, columns)
     table = pa.table([columns[c] for c in COLUMNS], names=list(COLUMNS))
     if last_file or s.messy_rate == 0:
-        return ChunkRows(table, table.slice(0, 0))
+        return ChunkRows(table, table.slice(0, 0), customer)
     # Re-exported in the next file: exact duplicates, and corrections of preliminary values.
     duplicate = rng.uniform(_I_DUPLICATE, number) < 0.5 * s.messy_rate
     corrected = ~duplicate & (rng.uniform(_I_CORRECTED, number) < 0.5 * s.messy_rate)
@@ -224,7 +226,7 @@ def chunk_rows(plan: ResponsePlan, core: ResponseCore, last_file: bool) -> Chunk
         )
         columns["handle_seconds"] = pc.if_else(mask, _numbers(f.handle // 2), columns["handle_seconds"])
         table = pa.table([columns[c] for c in COLUMNS], names=list(COLUMNS))
-    return ChunkRows(table, next_rows)
+    return ChunkRows(table, next_rows, customer)
 
 
 def _numbers(values: np.ndarray) -> pa.Array:

@@ -168,7 +168,7 @@ def chunk_rows(plan: ResponsePlan, core: ResponseCore, last_file: bool, survey_i
         mask = pa.array(corrected)
         columns["delivery_status"] = pc.if_else(mask, "delivered", columns["delivery_status"])
         table = pa.table([columns[c] for c in COLUMNS], names=list(COLUMNS))
-    return ChunkRows(table.filter(pa.array(~late)), next_rows)
+    return ChunkRows(table.filter(pa.array(~late)), next_rows, customer)
 
 
 def core_unknown(plan: ResponsePlan, core: ResponseCore) -> np.ndarray:

@@ -20,7 +20,10 @@ seed agree: a later batch (``first_response`` after the earlier batch's last res
 customers and agents carry on their histories.  The responses pass computes each chunk's facts
 once and writes the responses, interactions and invitations of those rows together; the
 customers and agents are written afterwards, a chunk of customers at a time, so memory stays flat
-at any size.
+at any size.  A first batch's customer extracts go through every customer of its universe (its
+snapshot lists them all); a later batch's only through the customers its rows name, gathered in
+the responses pass, and those new to its universe, so its cost follows its own rows and not the
+size of the history before it (customers.py).
 """
 
 from __future__ import annotations
@@ -144,8 +147,11 @@ def generate_programme(
 
     written: dict[str, list[Path]] = {source: [] for source in SOURCES}
     counts: dict[str, int] = dict.fromkeys(SOURCES, 0)
+    # A batch without a snapshot exports the customers its rows name (and its new ones), never
+    # the whole universe: its cost follows its rows, not the history before it.
+    touched = None if with_snapshot else customers.TouchedCustomers()
     responses = _write_contacts(
-        plan, out, prefixes, fmt, source_fmt, files, chunk_rows, written, counts, progress
+        plan, out, prefixes, fmt, source_fmt, files, chunk_rows, written, counts, progress, touched
     )
 
     ext = source_fmt
@@ -161,11 +167,12 @@ def generate_programme(
     )
     customer_model = customers.CustomerModel(plan.rng)
     customer_extracts = customers.extracts(customer_batch)
+    named = None if touched is None else touched.numbers()
     names = output_file_names(len(customer_extracts), ext, prefixes["customers"])
     for name, extract in zip(names, customer_extracts, strict=True):
         path = source_dir(out, "customers") / name
         with TableFileWriter(path, customers.COLUMNS) as writer:
-            for table in customers.extract_tables(customer_model, customer_batch, extract):
+            for table in customers.extract_tables(customer_model, customer_batch, extract, named):
                 writer.write(table)
         _done(written, counts, "customers", path, writer.rows)
         if progress is not None:
@@ -216,8 +223,10 @@ def _write_contacts(
     written: dict[str, list[Path]],
     counts: dict[str, int],
     progress: ProgrammeProgress | None,
+    touched: customers.TouchedCustomers | None = None,
 ) -> GenerationResult:
-    """The responses, with the interactions and invitations of their rows, file by file."""
+    """The responses, with the interactions and invitations of their rows, file by file; touched
+    gathers the customers they name."""
     rows = plan.spec.rows
     response_names = output_file_names(files, fmt, prefixes["responses"])
     interaction_names = output_file_names(files, source_fmt, prefixes["interactions"])
@@ -257,6 +266,10 @@ def _write_contacts(
                     contact_writers[source].write(chunk.rows)
                     if chunk.next_file.num_rows:
                         carried[source].append(chunk.next_file)
+                    if touched is not None:
+                        touched.add(chunk.customers)
+                if touched is not None:
+                    touched.add(core.customer)
                 done += b - a
                 if progress is not None:
                     for source in ("responses", "interactions", "invitations"):

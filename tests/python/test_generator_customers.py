@@ -73,6 +73,28 @@ def test_determinism_and_chunk_independence(tmp_path: Path, monkeypatch: pytest.
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 
 
+def test_later_batch_lists_the_customers_it_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A later batch's extracts hold the customers its responses, interactions and invitations name
+    # and those new to its universe (numbers from universe(6000)), whatever the chunk size (clean
+    # data: no row loses its customer id).
+    later = {"rows": 1500, "files": 2, "first_response": 6001, "start_date": "2026-11-20", "days": 20}
+    later |= {"messy_rate": 0.0, "label": "m4"}
+    files = write_programme(tmp_path / "a", **later)
+    monkeypatch.setattr(customers, "_CHUNK", 97)
+    again = write_programme(tmp_path / "b", **later)
+    assert [p.read_bytes() for p in files["customers"]] == [p.read_bytes() for p in again["customers"]]
+    assert len(files["customers"]) == 2  # November, December
+    named = {
+        trimmed(row["customer_id"])
+        for source in ("responses", "interactions", "invitations")
+        for row in read_source(files[source])
+    }
+    listed = {trimmed(r["customer_id"]) for r in read_source(files["customers"])} - {""}
+    earlier = {c for c in listed if int(c[1:]) < customers.universe(6000)}
+    assert earlier and earlier <= named
+    assert len(listed - earlier) > 500  # the new customers' first versions
+
+
 def test_snapshot_then_monthly_extracts(sample: dict[str, list]) -> None:
     rows = sample["customers"]
     snapshot = [r for r in rows if r["_file"] == 0]

@@ -185,7 +185,7 @@ def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) 
 
 def ensure_new_day(directory: Path, rows: int, resubmit_high: int, progress: Callable[[str], None]) -> Path:
     """One more day of ``rows`` responses, 5 % resubmitting responses 1..resubmit_high."""
-    stamp = {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 2}
+    stamp = {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 3}
     if not _stamp_matches(directory, stamp):
         if directory.exists():
             shutil.rmtree(directory)

@@ -353,9 +353,9 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
                 and cast(split_part(score, '.', 1) as integer) <= 10
                 then cast(split_part(score, '.', 1) as integer) end as score_value,
             regexp_full_match(csat_score, '0*[0-9]{{1,2}}([.]0+)?')
-                and cast(split_part(csat_score, '.', 1) as integer) between 1 and 5 as csat_valid,
+                and try_cast(split_part(csat_score, '.', 1) as integer) between 1 and 5 as csat_valid,
             regexp_full_match(ces_score, '0*[0-9]{{1,2}}([.]0+)?')
-                and cast(split_part(ces_score, '.', 1) as integer) between 1 and 7 as ces_valid
+                and try_cast(split_part(ces_score, '.', 1) as integer) between 1 and 7 as ces_valid
         from raw
     ),
     latest as (

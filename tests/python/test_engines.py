@@ -169,16 +169,21 @@ def test_a_file_without_a_required_column_is_not_loaded(warehouse_factory, tmp_p
 
 
 @pytest.mark.postgres
-def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path, messy_landing):
+def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path):
     """The read-only role (NPS_BI_ROLE, created by scripts/postgres_local.sh) selects from every
-    NPS mart, and is refused the raw, staging, intermediate and audit relations."""
+    mart of the schema marts, and is refused the raw, staging, intermediate and audit relations -
+    those holding personal data (e-mail, phone, birth date, address, agent name) among them."""
     import psycopg2
 
+    from nps_warehouse.contract import PROGRAMME_SOURCES
     from nps_warehouse.engines import postgres_connect, profile_target
+    from nps_warehouse.generator import generate_programme
 
+    landing = tmp_path / "landing"
+    generate_programme(landing, rows=800, days=30, end_date="2026-10-31", seed=5)
     warehouse = Warehouse("postgres", tmp_path)
     try:
-        _assert_success(warehouse.build(messy_landing))
+        _assert_success(warehouse.build(landing, sources={s: landing / s for s in PROGRAMME_SOURCES}))
         reader = dict(
             profile_target("postgres"),
             user=os.environ.get("NPS_BI_ROLE", "nps_reader"),
@@ -203,6 +208,13 @@ def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path, messy_landing):
                     "audit.rpt_response_audit",
                     "audit.rpt_unmapped_channels",
                     "seeds.nps_channels",
+                    "raw.raw_customers",
+                    "staging.stg_crm__customers",
+                    "staging.stg_workforce__agents",
+                    "intermediate.int_customer_versions",
+                    "intermediate.int_agent_versions",
+                    "audit.rpt_customer_audit",
+                    "audit.rpt_agent_audit",
                 ]
                 for relation in private:
                     with pytest.raises(psycopg2.errors.InsufficientPrivilege):

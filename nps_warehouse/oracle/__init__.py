@@ -19,6 +19,11 @@ One module per job:
   the CX programme's other sources, their dimensions and reports;
 * :mod:`.programme` - what those sources share (checking, settling, versions, bands) and the
   attributes of a response at the time it was given;
+* :mod:`.intervals` - the statistics: standard errors, intervals, two-sample tests, tests
+  against a target, Benjamini-Hochberg q-values, and their settings (:class:`StatsSettings`);
+* :mod:`.periods` - the measures of a span of days: by period with its comparisons and
+  targets (``fct_cx_by_period``), by rolling window (``fct_cx_rolling``);
+* :mod:`.alerts` - the alerts with the false discovery rate controlled (``fct_cx_alerts``);
 * :mod:`.marts` - the marts.
 """
 
@@ -43,6 +48,7 @@ from nps_warehouse.oracle.files import (
     read_source_file,
     resolve_landing_files,
 )
+from nps_warehouse.oracle.intervals import StatsSettings
 from nps_warehouse.oracle.marts import compute_extra_columns, compute_marts, landing_files
 from nps_warehouse.oracle.responses import (
     channel_key,
@@ -71,6 +77,7 @@ __all__ = [
     "RawRow",
     "SourceFile",
     "SourceRow",
+    "StatsSettings",
     "channel_key",
     "compute_extra_columns",
     "compute_marts",

@@ -1,9 +1,11 @@
 """Every mart, recomputed from the landing files of the feeds and the seeds (README, "Marts").
 
 Values are plain Python objects: ``str`` for text, ``int`` for counts, scores and row numbers,
-``bool`` for ``is_*``, ``decimal.Decimal`` with two decimals for ``nps``, ``datetime.date``
-for dates, naive ``datetime.datetime`` in UTC for ``submitted_at``, ``None`` for nulls. Rows
-are tuples in :data:`MART_COLUMNS` order, sorted by the mart's grain (None first).
+``bool`` for ``is_*``, ``decimal.Decimal`` with two decimals for ``nps`` and every rounded
+figure (scores, interval bounds, standard errors, targets, gaps), ``float`` for p-values and
+q-values, ``datetime.date`` for dates, naive ``datetime.datetime`` in UTC for
+``submitted_at``, ``None`` for nulls. Rows are tuples in :data:`MART_COLUMNS` order, sorted by
+the mart's grain (None first).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, PROGRAMME_SOURCES
-from nps_warehouse.oracle import agents, customers, interactions, invitations
+from nps_warehouse.oracle import agents, alerts, customers, interactions, invitations, periods
 from nps_warehouse.oracle.feeds import Feed, implicit_feeds, load_landing_config
 from nps_warehouse.oracle.files import (
     LandingFile,
@@ -28,6 +30,7 @@ from nps_warehouse.oracle.files import (
     read_landing_file,
     read_source_file,
 )
+from nps_warehouse.oracle.intervals import NpsCounts, StatsSettings, nps_uncertainty
 from nps_warehouse.oracle.programme import (
     Programme,
     build_versions,
@@ -50,7 +53,6 @@ from nps_warehouse.oracle.responses import (
     metric_issues,
     nps,
     rejection_reason,
-    rounded_ratio,
     to_response,
     trim,
 )
@@ -125,6 +127,7 @@ def compute_marts(
     *,
     config: str | os.PathLike[str] | None = None,
     sources: dict[str, str] | None = None,
+    stats: StatsSettings | None = None,
 ) -> dict[str, list[Row]]:
     """Every mart, recomputed from the landing files and the seeds.
 
@@ -133,10 +136,13 @@ def compute_marts(
     reads the responses of ``raw_spec``, and each other source (customers, agents,
     interactions, invitations) the path ``sources`` gives it; without ``sources``, the files of
     ``NPS_RAW_<SOURCE>``, or with the demo responses (``NPS_RAW_RESPONSES`` unset and
-    ``raw_spec`` ``data/demo``) the demo's folder of the source. Returns ``{mart name: rows}``
-    for every mart of :data:`MART_COLUMNS`.
+    ``raw_spec`` ``data/demo``) the demo's folder of the source. ``stats`` are the settings of
+    the statistics (default :class:`StatsSettings`: the defaults of the dbt vars). Returns
+    ``{mart name: rows}`` for every mart of :data:`MART_COLUMNS`.
     """
+    stats = StatsSettings() if stats is None else stats
     seeds = load_seeds(seeds_dir)
+    targets = periods.load_targets(seeds_dir)
     reporting_tz: tzinfo = UTC if reporting_timezone == "UTC" else time_zone(reporting_timezone)
     located = _located_files(raw_spec, config, sources)
     files = [read_landing_file(path, feed) for feed, path in located if feed.source == SOURCE_NAME]
@@ -181,15 +187,19 @@ def compute_marts(
     programme_marts["rpt_unknown_invitations"] = invitations.rpt_unknown_invitations(
         responses, {invitation.invitation_id for invitation in sent}
     )
-    cube = _cx_daily_by_dimension(responses, values)
+    cube = _cx_daily_by_dimension(responses, values, stats)
+    by_period = periods.fct_cx_by_period(cube, targets, stats)
     marts = {
         "fct_nps_responses": [response.as_row() for response in responses],
-        "fct_nps_daily": _daily(nps_responses, ("response_date", "channel", "region", "segment")),
-        "fct_nps_daily_by_channel": _daily(nps_responses, ("response_date", "channel")),
-        "fct_nps_daily_by_region": _daily(nps_responses, ("response_date", "region")),
-        "fct_nps_daily_by_segment": _daily(nps_responses, ("response_date", "segment")),
-        "fct_nps_daily_overall": _daily(nps_responses, ("response_date",)),
+        "fct_nps_daily": _daily(nps_responses, ("response_date", "channel", "region", "segment"), stats),
+        "fct_nps_daily_by_channel": _daily(nps_responses, ("response_date", "channel"), stats),
+        "fct_nps_daily_by_region": _daily(nps_responses, ("response_date", "region"), stats),
+        "fct_nps_daily_by_segment": _daily(nps_responses, ("response_date", "segment"), stats),
+        "fct_nps_daily_overall": _daily(nps_responses, ("response_date",), stats),
         "fct_cx_daily_by_dimension": cube,
+        "fct_cx_by_period": by_period,
+        "fct_cx_rolling": periods.fct_cx_rolling(cube, stats),
+        "fct_cx_alerts": alerts.fct_cx_alerts(cube, by_period, stats),
         "dim_survey": _dim_survey(responses, seeds),
         "dim_channel": _sorted(seeds.channels, 1),
         "dim_region": _dim_region(responses, seeds),
@@ -369,8 +379,8 @@ def _sorted(rows: Iterable[Row], width: int) -> list[Row]:
     return sorted(rows, key=lambda row: [(v is not None, v) for v in row[:width]])
 
 
-def _daily(responses: Iterable[Response], grain: tuple[str, ...]) -> list[Row]:
-    """Counts and NPS for each combination of ``grain`` values that occurs."""
+def _daily(responses: Iterable[Response], grain: tuple[str, ...], stats: StatsSettings) -> list[Row]:
+    """Counts, NPS and its uncertainty for each combination of ``grain`` values that occurs."""
     tallies: dict[Row, Counter[str]] = {}
     for response in responses:
         key = tuple(getattr(response, column) for column in grain)
@@ -382,7 +392,8 @@ def _daily(responses: Iterable[Response], grain: tuple[str, ...]) -> list[Row]:
         detractors = tally["detractor"]
         total = promoters + passives + detractors
         score = nps(promoters, detractors, total)
-        rows.append((*key, total, promoters, passives, detractors, score))
+        uncertainty = nps_uncertainty(NpsCounts(promoters, passives, detractors), stats)
+        rows.append((*key, total, promoters, passives, detractors, score, *uncertainty))
     return _sorted(rows, len(grain))
 
 
@@ -391,7 +402,9 @@ def _dimension_value(response: Response, values: dict[str, Any], column: str) ->
     return values[column] if column in values else getattr(response, column)
 
 
-def _cx_daily_by_dimension(responses: list[Response], values: list[dict[str, Any]]) -> list[Row]:
+def _cx_daily_by_dimension(
+    responses: list[Response], values: list[dict[str, Any]], stats: StatsSettings
+) -> list[Row]:
     """fct_cx_daily_by_dimension: every response counted once per dimension, by day; the
     dimensions read the response's row of fct_cx_responses (``values``, one per response)."""
     cells: dict[tuple[date, str, str], list[Response]] = {}
@@ -400,11 +413,12 @@ def _cx_daily_by_dimension(responses: list[Response], values: list[dict[str, Any
             value = "all" if column is None else _dimension_value(response, response_values, column)
             key = (response.response_date, name, UNKNOWN if value is None else str(value))
             cells.setdefault(key, []).append(response)
-    return _sorted(((*key, *cx_measures(members)) for key, members in cells.items()), 3)
+    return _sorted(((*key, *cx_measures(members, stats)) for key, members in cells.items()), 3)
 
 
-def cx_measures(responses: list[Response]) -> tuple[Any, ...]:
-    """The measures and scores of fct_cx_daily_by_dimension (CX_MEASURES) of a group."""
+def cx_measures(responses: list[Response], stats: StatsSettings | None = None) -> tuple[Any, ...]:
+    """The measures, scores and intervals of fct_cx_daily_by_dimension (CX_MEASURES) of a
+    group: its counts and sums, the rest recomputed from them (:func:`periods.cx_block`)."""
     categories = Counter(response.nps_category for response in responses)
     promoters, passives, detractors = categories["promoter"], categories["passive"], categories["detractor"]
     nps_count = promoters + passives + detractors
@@ -413,27 +427,24 @@ def cx_measures(responses: list[Response]) -> tuple[Any, ...]:
     satisfied = sum(1 for score in csat if score >= 4)
     easy = sum(1 for score in ces if score >= 5)
     difficult = sum(1 for score in ces if score <= 3)
-    return (
-        len(responses),
-        nps_count,
-        promoters,
-        passives,
-        detractors,
-        nps(promoters, detractors, nps_count) if nps_count else None,
-        len(csat),
-        satisfied,
-        sum(csat),
-        sum(score * score for score in csat),
-        rounded_ratio(satisfied, len(csat)),
-        rounded_ratio(sum(csat), len(csat), 1),
-        len(ces),
-        easy,
-        difficult,
-        sum(ces),
-        sum(score * score for score in ces),
-        rounded_ratio(easy, len(ces)),
-        rounded_ratio(sum(ces), len(ces), 1),
-    )
+    additive = {
+        "responses": len(responses),
+        "nps_responses": nps_count,
+        "promoters": promoters,
+        "passives": passives,
+        "detractors": detractors,
+        "csat_responses": len(csat),
+        "csat_satisfied": satisfied,
+        "csat_score_sum": sum(csat),
+        "csat_score_sum_squares": sum(score * score for score in csat),
+        "ces_responses": len(ces),
+        "ces_easy": easy,
+        "ces_difficult": difficult,
+        "ces_score_sum": sum(ces),
+        "ces_score_sum_squares": sum(score * score for score in ces),
+    }
+    sums = tuple(additive[column] for column in periods.ADDITIVE)
+    return periods.cx_block(sums, StatsSettings() if stats is None else stats)
 
 
 def _dim_survey(responses: list[Response], seeds: Seeds) -> list[Row]:

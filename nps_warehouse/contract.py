@@ -124,7 +124,11 @@ PROGRAMME_SOURCES: tuple[str, ...] = ("customers", "agents", "interactions", "in
 #: The raw columns of responses, in order (the ``raw_*`` columns of the audit follow it).
 RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
 
-_COUNTS = ("responses", "promoters", "passives", "detractors", "nps")
+#: The uncertainty published beside every NPS (README, "How sure a number is"): the standard
+#: error, the adjusted-Wald interval, and whether the cell has fewer responses than the minimum.
+NPS_UNCERTAINTY: tuple[str, ...] = ("nps_standard_error", "nps_ci_lower", "nps_ci_upper", "is_below_min_responses")
+
+_COUNTS = ("responses", "promoters", "passives", "detractors", "nps", *NPS_UNCERTAINTY)
 
 #: The dimensions of fct_cx_daily_by_dimension, in order (macro cx_dimensions): overall (value
 #: ``all``), then each by the column of fct_cx_responses it reads.
@@ -159,20 +163,65 @@ CX_MEASURES: tuple[str, ...] = (
     "passives",
     "detractors",
     "nps",
+    *NPS_UNCERTAINTY,
     "csat_responses",
     "csat_satisfied",
     "csat_score_sum",
     "csat_score_sum_squares",
     "csat_pct",
+    "csat_ci_lower",
+    "csat_ci_upper",
     "csat_mean",
+    "csat_mean_ci_lower",
+    "csat_mean_ci_upper",
+    "is_csat_below_min_responses",
     "ces_responses",
     "ces_easy",
     "ces_difficult",
     "ces_score_sum",
     "ces_score_sum_squares",
     "ces_easy_pct",
+    "ces_easy_ci_lower",
+    "ces_easy_ci_upper",
     "ces_mean",
+    "ces_mean_ci_lower",
+    "ces_mean_ci_upper",
+    "is_ces_below_min_responses",
 )
+
+#: The columns of CX_MEASURES computed from the others (scores, intervals, flags): summing
+#: them over rows means nothing.
+CX_DERIVED: tuple[str, ...] = tuple(
+    column
+    for column in CX_MEASURES
+    if column.startswith("is_") or "_ci_" in column or column.endswith(("_pct", "_mean", "_error")) or column == "nps"
+)
+
+#: The three scores of fct_cx_by_period compared between periods, with the rest of their
+#: dimension, and with their targets.
+CX_COMPARED_SCORES: tuple[str, ...] = ("nps", "csat_pct", "ces_mean")
+
+#: The comparison columns of fct_cx_by_period, after CX_MEASURES (README, "Periods, rolling
+#: windows and targets").
+CX_PERIOD_COMPARISONS: tuple[str, ...] = tuple(
+    column
+    for score, responses in (("nps", "nps_responses"), ("csat_pct", "csat_responses"), ("ces_mean", "ces_responses"))
+    for column in (
+        f"previous_{score}",
+        f"previous_{responses}",
+        f"{score}_change",
+        f"{score}_change_p_value",
+        f"{score}_change_direction",
+        f"{score}_vs_rest",
+        f"{score}_vs_rest_p_value",
+        f"{score}_vs_rest_direction",
+    )
+) + tuple(
+    f"{score}_{suffix}" for score in CX_COMPARED_SCORES for suffix in ("target", "gap_to_target", "below_target_p_value")
+)
+
+#: The alert rules of fct_cx_alerts, in order.
+CX_ALERT_RULES: tuple[str, ...] = ("nps_significant_drop", "csat_significant_drop", "detractor_spike", "below_target")
 
 #: Rejection reasons of the other sources, in rule order: a row without its id (or, where the
 #: contract requires one, without a valid timestamp) cannot be placed in the source's history.
@@ -260,6 +309,42 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_nps_daily_by_segment": ("response_date", "segment", *_COUNTS),
     "fct_nps_daily_overall": ("response_date", *_COUNTS),
     "fct_cx_daily_by_dimension": ("response_date", "dimension_name", "dimension_value", *CX_MEASURES),
+    "fct_cx_by_period": (
+        "period_grain",
+        "period_start_date",
+        "period_end_date",
+        "is_period_complete",
+        "dimension_name",
+        "dimension_value",
+        *CX_MEASURES,
+        *CX_PERIOD_COMPARISONS,
+    ),
+    "fct_cx_rolling": (
+        "date_day",
+        "window_days",
+        "dimension_name",
+        "dimension_value",
+        "window_start_date",
+        "is_window_complete",
+        *CX_MEASURES,
+    ),
+    "fct_cx_alerts": (
+        "alert_id",
+        "rule",
+        "metric",
+        "severity",
+        "period_grain",
+        "period_start_date",
+        "is_period_complete",
+        "dimension_name",
+        "dimension_value",
+        "observed",
+        "baseline",
+        "p_value",
+        "q_value",
+        "responses",
+        "baseline_responses",
+    ),
     "dim_channel": ("channel", "channel_name", "sort_order"),
     "dim_region": ("region", "region_name", "country_code", "is_reference_region"),
     "dim_segment": ("segment", "segment_name", "is_reference_segment"),

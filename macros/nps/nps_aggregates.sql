@@ -18,7 +18,8 @@
         cast(sum(promoters) as bigint) as promoters,
         cast(sum(passives) as bigint) as passives,
         cast(sum(detractors) as bigint) as detractors,
-        {{ nps_from_counts('sum(promoters)', 'sum(detractors)', 'sum(responses)') }} as nps
+        {{ nps_from_counts('sum(promoters)', 'sum(detractors)', 'sum(responses)') }} as nps,
+        {{ cx_nps_uncertainty('sum(promoters)', 'sum(passives)', 'sum(detractors)') }}
     from {{ relation }}
     group by {{ grain | join(', ') }}
 {%- endmacro %}
@@ -47,8 +48,9 @@
 {%- endmacro %}
 
 {#- The measure columns of cx_measures, then the scores recomputed from them (never averaged):
-    nps, csat_pct (100 x satisfied / responses), csat_mean, ces_easy_pct, ces_mean, in the
-    order of fct_cx_daily_by_dimension. `prefix` qualifies the measure columns. -#}
+    nps, csat_pct (100 x satisfied / responses), csat_mean, ces_easy_pct, ces_mean, each
+    followed by its uncertainty (cx_intervals), in the order of fct_cx_daily_by_dimension.
+    `prefix` qualifies the measure columns. -#}
 {% macro cx_scores(prefix='') -%}
     {{ prefix }}responses,
     {{ prefix }}nps_responses,
@@ -56,19 +58,35 @@
     {{ prefix }}passives,
     {{ prefix }}detractors,
     {{ nps_from_counts(prefix ~ 'promoters', prefix ~ 'detractors', prefix ~ 'nps_responses') }} as nps,
+    {{ cx_nps_uncertainty(prefix ~ 'promoters', prefix ~ 'passives', prefix ~ 'detractors') }},
     {{ prefix }}csat_responses,
     {{ prefix }}csat_satisfied,
     {{ prefix }}csat_score_sum,
     {{ prefix }}csat_score_sum_squares,
     {{ cx_rounded_ratio(prefix ~ 'csat_satisfied', prefix ~ 'csat_responses', 100) }} as csat_pct,
+    {{ cx_share_interval(prefix ~ 'csat_satisfied', prefix ~ 'csat_responses', 'csat') }},
     {{ cx_rounded_ratio(prefix ~ 'csat_score_sum', prefix ~ 'csat_responses', 1) }} as csat_mean,
+    {{ cx_mean_interval(prefix ~ 'csat_score_sum', prefix ~ 'csat_score_sum_squares', prefix ~ 'csat_responses', 'csat_score', 'csat_mean') }},
+    {{ prefix }}csat_responses < {{ cx_min_responses() }} as is_csat_below_min_responses,
     {{ prefix }}ces_responses,
     {{ prefix }}ces_easy,
     {{ prefix }}ces_difficult,
     {{ prefix }}ces_score_sum,
     {{ prefix }}ces_score_sum_squares,
     {{ cx_rounded_ratio(prefix ~ 'ces_easy', prefix ~ 'ces_responses', 100) }} as ces_easy_pct,
-    {{ cx_rounded_ratio(prefix ~ 'ces_score_sum', prefix ~ 'ces_responses', 1) }} as ces_mean
+    {{ cx_share_interval(prefix ~ 'ces_easy', prefix ~ 'ces_responses', 'ces_easy') }},
+    {{ cx_rounded_ratio(prefix ~ 'ces_score_sum', prefix ~ 'ces_responses', 1) }} as ces_mean,
+    {{ cx_mean_interval(prefix ~ 'ces_score_sum', prefix ~ 'ces_score_sum_squares', prefix ~ 'ces_responses', 'ces_score', 'ces_mean') }},
+    {{ prefix }}ces_responses < {{ cx_min_responses() }} as is_ces_below_min_responses
+{%- endmacro %}
+
+{#- The additive columns of the CX cube (cx_measures), which sum over days and values. -#}
+{% macro cx_additive_measures() -%}
+    {{ return([
+        'responses', 'nps_responses', 'promoters', 'passives', 'detractors',
+        'csat_responses', 'csat_satisfied', 'csat_score_sum', 'csat_score_sum_squares',
+        'ces_responses', 'ces_easy', 'ces_difficult', 'ces_score_sum', 'ces_score_sum_squares',
+    ]) }}
 {%- endmacro %}
 
 {#- The long-format daily cube (fct_cx_daily_by_dimension) is one scan of the responses grouped
@@ -117,4 +135,19 @@
         (response_date, dimension__{{ name }}){{ ',' if not loop.last }}
         {%- endfor %}
     )
+{%- endmacro %}
+
+{#- The columns cx_scores writes, in order: the measures, scores and their uncertainty
+    (contract CX_MEASURES). -#}
+{% macro cx_measure_columns() -%}
+    {{ return([
+        'responses', 'nps_responses', 'promoters', 'passives', 'detractors',
+        'nps', 'nps_standard_error', 'nps_ci_lower', 'nps_ci_upper', 'is_below_min_responses',
+        'csat_responses', 'csat_satisfied', 'csat_score_sum', 'csat_score_sum_squares',
+        'csat_pct', 'csat_ci_lower', 'csat_ci_upper', 'csat_mean', 'csat_mean_ci_lower', 'csat_mean_ci_upper',
+        'is_csat_below_min_responses',
+        'ces_responses', 'ces_easy', 'ces_difficult', 'ces_score_sum', 'ces_score_sum_squares',
+        'ces_easy_pct', 'ces_easy_ci_lower', 'ces_easy_ci_upper', 'ces_mean', 'ces_mean_ci_lower', 'ces_mean_ci_upper',
+        'is_ces_below_min_responses',
+    ]) }}
 {%- endmacro %}

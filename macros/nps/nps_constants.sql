@@ -112,6 +112,38 @@
     {{ return(['touchpoint', 'brand', 'business_unit', 'loyalty_tier', 'team', 'site']) }}
 {%- endmacro %}
 
+{#- The direction of a tested change (up, down) or gap to the rest of a dimension (above,
+    below): flat when not significant, insufficient_data when a side is under the minimum. -#}
+{% macro cx_change_directions() -%}
+    {{ return(['up', 'down', 'flat', 'insufficient_data']) }}
+{%- endmacro %}
+
+{% macro cx_gap_directions() -%}
+    {{ return(['above', 'below', 'flat', 'insufficient_data']) }}
+{%- endmacro %}
+
+{% macro cx_directions() -%}
+    {{ return(cx_change_directions() + ['above', 'below']) }}
+{%- endmacro %}
+
+{#- The alert rules of fct_cx_alerts, and the metrics they watch (a target is set on nps,
+    csat_pct or ces_mean; a detractor spike watches the detractor share). -#}
+{% macro cx_alert_rules() -%}
+    {{ return(['nps_significant_drop', 'csat_significant_drop', 'detractor_spike', 'below_target']) }}
+{%- endmacro %}
+
+{% macro cx_target_metrics() -%}
+    {{ return(['nps', 'csat_pct', 'ces_mean']) }}
+{%- endmacro %}
+
+{% macro cx_alert_metrics() -%}
+    {{ return(cx_target_metrics() + ['detractor_share']) }}
+{%- endmacro %}
+
+{% macro cx_alert_severities() -%}
+    {{ return(['high', 'medium']) }}
+{%- endmacro %}
+
 {% macro nps_rejection_reasons() -%}
     {#- In rule order: a row failing several rules gets the first. A survey tool's preview,
         test or spam row, and an unfinished response, are not responses whatever they hold, so
@@ -177,6 +209,11 @@
         'dimension': cx_dimensions().keys() | list,
         'source_reason': cx_source_rejection_reasons().values() | sum(start=[]) | unique | list,
         'resolution': cx_resolution_values(),
+        'direction': cx_directions(),
+        'period_grain': cx_alert_period_grains(),
+        'alert_rule': cx_alert_rules(),
+        'alert_metric': cx_alert_metrics(),
+        'severity': cx_alert_severities(),
     }[kind] -%}
     {%- if value not in allowed -%}
         {{ exceptions.raise_compiler_error("Unknown NPS " ~ kind ~ " '" ~ value ~ "'; expected one of " ~ allowed | join(', ')) }}

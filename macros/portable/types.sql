@@ -19,3 +19,21 @@
 {% macro cast_to_text(expr) -%}
     cast({{ expr }} as {{ text_type() }})
 {%- endmacro %}
+
+{#- Double-precision floating point: the type every statistic is computed in. -#}
+{% macro double_type() -%}
+    {{ return(adapter.dispatch('double_type', 'nps_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__double_type() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__double_type() -%}
+    double
+{%- endmacro %}
+
+{#- `expr` as a double. -#}
+{% macro cast_to_double(expr) -%}
+    cast({{ expr }} as {{ double_type() }})
+{%- endmacro %}

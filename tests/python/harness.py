@@ -56,6 +56,9 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "dim_agent_history": ("agent_id", "version_number"),
     "fct_invitations_daily": ("sent_date", "survey_id", "channel"),
     "rpt_unknown_invitations": ("response_id",),
+    "fct_cx_by_period": ("period_grain", "period_start_date", "dimension_name", "dimension_value"),
+    "fct_cx_rolling": ("date_day", "window_days", "dimension_name", "dimension_value"),
+    "fct_cx_alerts": ("alert_id",),
     **{
         f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number")
         for source in ("customers", "agents", "interactions", "invitations")
@@ -233,15 +236,57 @@ def describe_differences(
     return "\n".join(lines)
 
 
+#: How far a p-value or q-value (a float the engines compute with their own normal CDF) may be
+#: from the oracle's; every other cell must be equal.
+FLOAT_TOLERANCE = 1e-9
+
+
+def _cells_equal(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, float) and isinstance(actual, float):
+        return abs(actual - expected) <= FLOAT_TOLERANCE
+    return actual == expected
+
+
+def rows_equal(actual: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> bool:
+    """Same rows in the same order, every cell equal (floats within FLOAT_TOLERANCE)."""
+    return len(actual) == len(expected) and all(
+        len(a) == len(e) and all(_cells_equal(x, y) for x, y in zip(a, e, strict=True))
+        for a, e in zip(actual, expected, strict=True)
+    )
+
+
+def describe_float_differences(
+    mart: str, actual: list[tuple[Any, ...]], expected: list[tuple[Any, ...]], limit: int = 5
+) -> str:
+    """The first rows whose cells differ, cell by cell (for marts of the same length)."""
+    columns = MART_COLUMNS[mart]
+    lines = [f"{mart}: cells differ"]
+    for a, e in zip(actual, expected, strict=True):
+        cells = [
+            f"{column}: warehouse {x!r}, oracle {y!r}"
+            for column, x, y in zip(columns, a, e, strict=True)
+            if not _cells_equal(x, y)
+        ]
+        if cells:
+            lines.append(f"  row {dict(zip(columns, e, strict=True))}\n    " + "\n    ".join(cells))
+            if len(lines) > limit:
+                break
+    return "\n".join(lines)
+
+
 def assert_marts_equal(
     actual: dict[str, list[tuple[Any, ...]]], expected: dict[str, list[tuple[Any, ...]]]
 ) -> None:
-    """Every mart identical, cell by cell, in the same order."""
+    """Every mart identical, cell by cell, in the same order (p-values within FLOAT_TOLERANCE)."""
     assert set(actual) == set(expected)
     problems = [
-        describe_differences(mart, actual[mart], expected[mart])
+        (
+            describe_float_differences(mart, actual[mart], expected[mart])
+            if len(actual[mart]) == len(expected[mart])
+            else describe_differences(mart, actual[mart], expected[mart])
+        )
         for mart in sorted(expected)
-        if actual[mart] != expected[mart]
+        if not rows_equal(actual[mart], expected[mart])
     ]
     assert not problems, "\n".join(problems)
 

@@ -53,6 +53,7 @@ final as (
         passives,
         detractors,
         {{ nps_from_counts('promoters', 'detractors', 'responses') }} as nps,
+        {{ cx_nps_uncertainty('promoters', 'passives', 'detractors') }},
         loaded_at
 
     from daily

@@ -1,8 +1,9 @@
 {#- On a model of cx_measures with their scores (fct_cx_daily_by_dimension): every row counts a
     response; no metric counts more responses than the row; the CSAT and CES counts and sums fit
     their scales (cx_metric_bounds); every percentage and mean equals the value recomputed from
-    the row's measures. -#}
-{% test cx_measures_add_up(model) %}
+    the row's measures. Every row counts at least `min_responses` responses (0 for the rolling
+    windows, which keep the days without any). -#}
+{% test cx_measures_add_up(model, min_responses=1) %}
 {%- set csat = cx_metric_bounds()['csat_score'] -%}
 {%- set ces = cx_metric_bounds()['ces_score'] %}
 
@@ -10,7 +11,7 @@ select *
 
 from {{ model }}
 where
-    responses < 1
+    responses < {{ min_responses }}
     or nps_responses > responses
     or csat_responses > responses
     or ces_responses > responses

@@ -1,0 +1,190 @@
+{#- A table rebuilt by every build. Every cell with enough responses on both sides is a test;
+    the tests of one rule and one period form a family whose p-values are adjusted together
+    (Benjamini-Hochberg), and an alert fires when its q-value is under the false discovery
+    rate: out of all the alerts listed, at most that share are expected to be false alarms. -#}
+{%- set settings = cx_alert_settings() -%}
+{%- set min_responses = cx_min_responses() -%}
+{%- set family = 'rule, period_grain, period_start_date' -%}
+
+with
+
+periods as (
+
+    select * from {{ ref('fct_cx_by_period') }}
+
+),
+
+cells as (
+
+    select * from {{ ref('int_cx_daily_cells_filled') }}
+
+),
+
+-- each day of each cell beside the detractors of the days before it
+with_trailing_days as (
+
+    select
+        date_day,
+        dimension_name,
+        dimension_value,
+        detractors,
+        nps_responses,
+        {%- for measure in ['detractors', 'nps_responses'] %}
+        cast(coalesce(sum({{ measure }}) over (
+            partition by dimension_name, dimension_value
+            order by date_day
+            rows between {{ settings.detractor_window_days }} preceding and 1 preceding
+        ), 0) as bigint) as trailing_{{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from cells
+
+),
+
+spike_tests as (
+
+    select
+        with_trailing_days.*,
+        {{ cx_share_difference_z(['detractors', 'nps_responses'], ['trailing_detractors', 'trailing_nps_responses']) }}
+            as spike_z
+
+    from with_trailing_days
+    where
+        nps_responses >= {{ min_responses }}
+        and trailing_nps_responses >= {{ min_responses }}
+
+),
+
+candidates as (
+
+    {%- for score, responses, rule in [
+        ('nps', 'nps_responses', 'nps_significant_drop'),
+        ('csat_pct', 'csat_responses', 'csat_significant_drop'),
+    ] %}
+
+    select
+        {{ nps_literal('alert_rule', rule) }} as rule,
+        {{ nps_literal('alert_metric', score) }} as metric,
+        period_grain,
+        period_start_date,
+        is_period_complete,
+        dimension_name,
+        dimension_value,
+        {{ score }} as observed,
+        previous_{{ score }} as baseline,
+        {{ score }}_change_p_value as p_value,
+        {{ responses }} as responses,
+        previous_{{ responses }} as baseline_responses,
+        {{ score }}_change < 0 as is_alerting_direction
+
+    from periods
+    where {{ score }}_change_p_value is not null
+
+    union all
+    {%- endfor %}
+
+    select
+        {{ nps_literal('alert_rule', 'detractor_spike') }} as rule,
+        {{ nps_literal('alert_metric', 'detractor_share') }} as metric,
+        {{ nps_literal('period_grain', 'day') }} as period_grain,
+        date_day as period_start_date,
+        true as is_period_complete,
+        dimension_name,
+        dimension_value,
+        {{ cx_rounded_ratio('detractors', 'nps_responses', 100) }} as observed,
+        {{ cx_rounded_ratio('trailing_detractors', 'trailing_nps_responses', 100) }} as baseline,
+        {{ cx_normal_cdf('-spike_z') }} as p_value,
+        nps_responses as responses,
+        trailing_nps_responses as baseline_responses,
+        spike_z > 0 as is_alerting_direction
+
+    from spike_tests
+
+    {%- for score, responses in [('nps', 'nps_responses'), ('csat_pct', 'csat_responses'), ('ces_mean', 'ces_responses')] %}
+
+    union all
+
+    select
+        {{ nps_literal('alert_rule', 'below_target') }} as rule,
+        {{ nps_literal('alert_metric', score) }} as metric,
+        period_grain,
+        period_start_date,
+        is_period_complete,
+        dimension_name,
+        dimension_value,
+        {{ score }} as observed,
+        {{ score }}_target as baseline,
+        {{ score }}_below_target_p_value as p_value,
+        {{ responses }} as responses,
+        cast(null as bigint) as baseline_responses,
+        true as is_alerting_direction
+
+    from periods
+    where {{ score }}_below_target_p_value is not null
+    {%- endfor %}
+
+),
+
+ranked as (
+
+    select
+        candidates.*,
+        row_number() over (partition by {{ family }} order by p_value) as p_rank,
+        count(*) over (partition by {{ family }}) as tests
+
+    from candidates
+
+),
+
+-- q = min over the ranks from this one up of p * m / rank, capped at 1
+adjusted as (
+
+    select
+        ranked.*,
+        least(
+            min(p_value * tests / p_rank) over (
+                partition by {{ family }}
+                order by p_rank desc
+                rows between unbounded preceding and current row
+            ),
+            {{ cast_to_double('1') }}
+        ) as q_value
+
+    from ranked
+
+),
+
+final as (
+
+    select
+        md5(
+            rule || '|' || metric || '|' || period_grain || '|' || {{ cast_to_text('period_start_date') }}
+            || '|' || dimension_name || '|' || dimension_value
+        ) as alert_id,
+        rule,
+        metric,
+        case
+            {%- for metric, points in settings.high_severity.items() %}
+            when metric = {{ nps_literal('alert_metric', metric) }} and abs(observed - baseline) >= {{ points }}
+                then {{ nps_literal('severity', 'high') }}
+            {%- endfor %}
+            else {{ nps_literal('severity', 'medium') }}
+        end as severity,
+        period_grain,
+        period_start_date,
+        is_period_complete,
+        dimension_name,
+        dimension_value,
+        observed,
+        baseline,
+        p_value,
+        q_value,
+        responses,
+        baseline_responses
+
+    from adjusted
+    where q_value < {{ cast_to_double(settings.fdr) }} and is_alerting_direction
+
+)
+
+select * from final

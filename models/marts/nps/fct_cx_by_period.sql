@@ -1,0 +1,293 @@
+{#- A table rebuilt by every build from the daily cube: each period's counts are the sums of its
+    days, every score and interval is recomputed from them, and each score is tested against
+    the previous period, against the rest of its dimension and against its target. -#}
+{%- set min_responses = cx_min_responses() -%}
+{%- set scores = {
+    'nps': {
+        'responses': 'nps_responses',
+        'test': 'nps',
+        'counts': ['promoters', 'passives', 'detractors'],
+    },
+    'csat_pct': {
+        'responses': 'csat_responses',
+        'test': 'share',
+        'counts': ['csat_satisfied', 'csat_responses'],
+    },
+    'ces_mean': {
+        'responses': 'ces_responses',
+        'test': 'mean',
+        'counts': ['ces_score_sum', 'ces_score_sum_squares', 'ces_responses'],
+    },
+} -%}
+
+with
+
+daily as (
+
+    select * from {{ ref('fct_cx_daily_by_dimension') }}
+
+),
+
+dates as (
+
+    select * from {{ ref('dim_date') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('cx_targets') }}
+
+),
+
+grains as (
+
+    {% for grain in cx_period_grains() -%}
+    select {{ nps_literal('period_grain', grain) }} as period_grain
+    {% if not loop.last %}union all
+    {% endif %}
+    {%- endfor %}
+
+),
+
+-- each day of the cube under its week, month, quarter and year
+daily_in_periods as (
+
+    {% for grain in cx_period_grains() -%}
+    select
+        {{ nps_literal('period_grain', grain) }} as period_grain,
+        dates.{{ grain }}_start_date as period_start_date,
+        daily.dimension_name,
+        daily.dimension_value,
+        {%- for measure in cx_additive_measures() %}
+        daily.{{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from daily
+    inner join dates
+        on daily.response_date = dates.date_day
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {%- endfor %}
+
+),
+
+summed as (
+
+    select
+        period_grain,
+        period_start_date,
+        dimension_name,
+        dimension_value,
+        {%- for measure in cx_additive_measures() %}
+        cast(sum({{ measure }}) as bigint) as {{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from daily_in_periods
+    group by period_grain, period_start_date, dimension_name, dimension_value
+
+),
+
+bounded as (
+
+    select
+        summed.*,
+        case period_grain
+            {%- for grain in cx_period_grains() %}
+            when {{ nps_literal('period_grain', grain) }}
+                then cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 1, 'period_start_date')) }} as date)
+            {%- endfor %}
+        end as period_end_date,
+        case period_grain
+            {%- for grain in cx_period_grains() %}
+            when {{ nps_literal('period_grain', grain) }}
+                then cast({{ dbt.dateadd(grain, -1, 'period_start_date') }} as date)
+            {%- endfor %}
+        end as previous_start_date
+
+    from summed
+
+),
+
+-- the target of each dimension value, metric and grain: the seed's row for the grain, else
+-- its row for every grain (period_grain empty)
+targets_by_grain as (
+
+    select
+        targets.dimension_name,
+        targets.dimension_value,
+        targets.metric,
+        grains.period_grain,
+        cast(targets.target as numeric(5, 2)) as target,
+        row_number() over (
+            partition by targets.dimension_name, targets.dimension_value, targets.metric, grains.period_grain
+            order by case when targets.period_grain is null then 1 else 0 end
+        ) as target_rank
+
+    from targets
+    inner join grains
+        on targets.period_grain is null or targets.period_grain = grains.period_grain
+
+),
+
+targets_pivoted as (
+
+    select
+        dimension_name,
+        dimension_value,
+        period_grain,
+        {%- for score in scores %}
+        max(case when metric = '{{ score }}' then target end) as {{ score }}_target{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from targets_by_grain
+    where target_rank = 1
+    group by dimension_name, dimension_value, period_grain
+
+),
+
+-- this period, the previous one (zero when it had no responses) and the rest of the
+-- dimension (the overall row minus this one; none for overall itself)
+joined as (
+
+    select
+        bounded.period_grain,
+        bounded.period_start_date,
+        bounded.period_end_date,
+        bounded.period_end_date <= (select max(response_date) from daily) as is_period_complete,
+        bounded.dimension_name,
+        bounded.dimension_value,
+        {%- for measure in cx_additive_measures() %}
+        bounded.{{ measure }},
+        coalesce(previous.{{ measure }}, 0) as previous_{{ measure }},
+        case when bounded.dimension_name <> {{ nps_literal('dimension', 'overall') }}
+            then overall.{{ measure }} - bounded.{{ measure }}
+        end as rest_{{ measure }},
+        {%- endfor %}
+        {%- for score in scores %}
+        targets_pivoted.{{ score }}_target{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from bounded
+    left join bounded as previous
+        on
+            bounded.period_grain = previous.period_grain
+            and bounded.previous_start_date = previous.period_start_date
+            and bounded.dimension_name = previous.dimension_name
+            and bounded.dimension_value = previous.dimension_value
+    left join bounded as overall
+        on
+            bounded.period_grain = overall.period_grain
+            and bounded.period_start_date = overall.period_start_date
+            and overall.dimension_name = {{ nps_literal('dimension', 'overall') }}
+    left join targets_pivoted
+        on
+            bounded.dimension_name = targets_pivoted.dimension_name
+            and bounded.dimension_value = targets_pivoted.dimension_value
+            and bounded.period_grain = targets_pivoted.period_grain
+
+),
+
+-- the scores with their intervals, the previous and rest scores, and the z statistic of
+-- each test that has enough responses on both sides
+scored as (
+
+    select
+        period_grain,
+        period_start_date,
+        period_end_date,
+        is_period_complete,
+        dimension_name,
+        dimension_value,
+        {{ cx_scores() }},
+        {{ nps_from_counts('previous_promoters', 'previous_detractors', 'previous_nps_responses') }} as previous_nps,
+        {{ cx_rounded_ratio('previous_csat_satisfied', 'previous_csat_responses', 100) }} as previous_csat_pct,
+        {{ cx_rounded_ratio('previous_ces_score_sum', 'previous_ces_responses', 1) }} as previous_ces_mean,
+        {{ nps_from_counts('rest_promoters', 'rest_detractors', 'rest_nps_responses') }} as rest_nps,
+        {{ cx_rounded_ratio('rest_csat_satisfied', 'rest_csat_responses', 100) }} as rest_csat_pct,
+        {{ cx_rounded_ratio('rest_ces_score_sum', 'rest_ces_responses', 1) }} as rest_ces_mean,
+        {%- for score, spec in scores.items() %}
+        previous_{{ spec.responses }},
+        {{ spec.responses }} >= {{ min_responses }}
+        and previous_{{ spec.responses }} >= {{ min_responses }} as has_{{ score }}_change_test,
+        coalesce(rest_{{ spec.responses }}, 0) >= {{ min_responses }}
+        and {{ spec.responses }} >= {{ min_responses }} as has_{{ score }}_vs_rest_test,
+        {%- set this = spec.counts -%}
+        {%- set previous = [] -%}
+        {%- set rest = [] -%}
+        {%- for count in spec.counts -%}
+            {%- do previous.append('previous_' ~ count) -%}
+            {%- do rest.append('rest_' ~ count) -%}
+        {%- endfor -%}
+        {%- if spec.test == 'nps' %}
+        {{ cx_nps_difference_z(this, previous) }} as {{ score }}_change_z,
+        {{ cx_nps_difference_z(this, rest) }} as {{ score }}_vs_rest_z,
+        {{ cx_nps_target_z(this, score ~ '_target') }} as {{ score }}_target_z,
+        {%- elif spec.test == 'share' %}
+        {{ cx_share_difference_z(this, previous) }} as {{ score }}_change_z,
+        {{ cx_share_difference_z(this, rest) }} as {{ score }}_vs_rest_z,
+        {{ cx_share_target_z(this[0], this[1], score ~ '_target') }} as {{ score }}_target_z,
+        {%- else %}
+        {{ cx_mean_difference_z(this, previous) }} as {{ score }}_change_z,
+        {{ cx_mean_difference_z(this, rest) }} as {{ score }}_vs_rest_z,
+        {{ cx_mean_target_z(this[0], this[1], this[2], score ~ '_target') }} as {{ score }}_target_z,
+        {%- endif %}
+        {{ score }}_target{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from joined
+
+),
+
+tested as (
+
+    select
+        scored.*,
+        {%- for score, spec in scores.items() %}
+        case when has_{{ score }}_change_test then {{ cx_two_sided_p(score ~ '_change_z') }} end
+            as {{ score }}_change_p_value,
+        case when has_{{ score }}_vs_rest_test then {{ cx_two_sided_p(score ~ '_vs_rest_z') }} end
+            as {{ score }}_vs_rest_p_value,
+        case when {{ spec.responses }} >= {{ min_responses }} then {{ cx_normal_cdf(score ~ '_target_z') }} end
+            as {{ score }}_below_target_p_value{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from scored
+
+),
+
+final as (
+
+    select
+        period_grain,
+        period_start_date,
+        period_end_date,
+        is_period_complete,
+        dimension_name,
+        dimension_value,
+        {{ cx_measure_columns() | join(',\n        ') }},
+        {%- for score, spec in scores.items() %}
+        previous_{{ score }},
+        previous_{{ spec.responses }},
+        cast({{ score }} - previous_{{ score }} as numeric(6, 2)) as {{ score }}_change,
+        {{ score }}_change_p_value,
+        {{ cx_direction(score ~ '_change_p_value', '(' ~ score ~ ' - previous_' ~ score ~ ')', 'has_' ~ score ~ '_change_test') }}
+            as {{ score }}_change_direction,
+        cast({{ score }} - rest_{{ score }} as numeric(6, 2)) as {{ score }}_vs_rest,
+        {{ score }}_vs_rest_p_value,
+        case when dimension_name <> {{ nps_literal('dimension', 'overall') }} then
+            {{ cx_direction(score ~ '_vs_rest_p_value', '(' ~ score ~ ' - rest_' ~ score ~ ')', 'has_' ~ score ~ '_vs_rest_test', 'above', 'below') }}
+        end as {{ score }}_vs_rest_direction,
+        {%- endfor %}
+        {%- for score in scores %}
+        {{ score }}_target,
+        cast({{ score }} - {{ score }}_target as numeric(6, 2)) as {{ score }}_gap_to_target,
+        {{ score }}_below_target_p_value{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from tested
+
+)
+
+select * from final

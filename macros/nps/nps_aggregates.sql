@@ -151,3 +151,14 @@
         'is_ces_below_min_responses',
     ]) }}
 {%- endmacro %}
+
+{#- Select-list items over the additive measures of the CX cube (cx_additive_measures), joined
+    by commas: `template` is each item with {m} standing for the measure's name, for instance
+    'cast(sum({m}) as bigint) as {m}'. -#}
+{% macro cx_each_measure(template) -%}
+    {%- set items = [] -%}
+    {%- for measure in cx_additive_measures() -%}
+        {%- do items.append(template | replace('{m}', measure)) -%}
+    {%- endfor -%}
+    {{ items | join(',\n        ') }}
+{%- endmacro %}

@@ -87,3 +87,24 @@
         else {{ nps_literal('direction', 'flat') }}
     end
 {%- endmacro %}
+
+{#- The three z statistics of a score of fct_cx_by_period: <score>_change_z (against the
+    previous period), <score>_vs_rest_z (against the rest of its dimension) and
+    <score>_target_z (against <score>_target). `test` is nps, share or mean; `counts`,
+    `previous` and `rest` are the matching lists of count columns. -#}
+{% macro cx_score_tests(score, test, counts, previous, rest) -%}
+    {%- set target = score ~ '_target' -%}
+    {%- if test == 'nps' -%}
+        {{ cx_nps_difference_z(counts, previous) }} as {{ score }}_change_z,
+        {{ cx_nps_difference_z(counts, rest) }} as {{ score }}_vs_rest_z,
+        {{ cx_nps_target_z(counts, target) }} as {{ score }}_target_z
+    {%- elif test == 'share' -%}
+        {{ cx_share_difference_z(counts, previous) }} as {{ score }}_change_z,
+        {{ cx_share_difference_z(counts, rest) }} as {{ score }}_vs_rest_z,
+        {{ cx_share_target_z(counts[0], counts[1], target) }} as {{ score }}_target_z
+    {%- else -%}
+        {{ cx_mean_difference_z(counts, previous) }} as {{ score }}_change_z,
+        {{ cx_mean_difference_z(counts, rest) }} as {{ score }}_vs_rest_z,
+        {{ cx_mean_target_z(counts[0], counts[1], counts[2], target) }} as {{ score }}_target_z
+    {%- endif -%}
+{%- endmacro %}

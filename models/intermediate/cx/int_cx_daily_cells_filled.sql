@@ -32,9 +32,7 @@ filled as (
         dates.date_day,
         cells.dimension_name,
         cells.dimension_value,
-        {%- for measure in cx_additive_measures() %}
-        cast(coalesce(daily.{{ measure }}, 0) as bigint) as {{ measure }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ cx_each_measure('cast(coalesce(daily.{m}, 0) as bigint) as {m}') }}
 
     from dates
     cross join cells

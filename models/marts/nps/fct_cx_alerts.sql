@@ -29,13 +29,14 @@ with_trailing_days as (
         dimension_value,
         detractors,
         nps_responses,
-        {%- for measure in ['detractors', 'nps_responses'] %}
-        cast(coalesce(sum({{ measure }}) over (
-            partition by dimension_name, dimension_value
-            order by date_day
-            rows between {{ settings.detractor_window_days }} preceding and 1 preceding
-        ), 0) as bigint) as trailing_{{ measure }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for measure in ['detractors', 'nps_responses'] -%}
+            cast(coalesce(sum({{ measure }}) over (
+                partition by dimension_name, dimension_value
+                order by date_day
+                rows between {{ settings.detractor_window_days }} preceding and 1 preceding
+            ), 0) as bigint) as trailing_{{ measure }},
+        {% endfor -%}
+        date_day as period_start_date
 
     from cells
 
@@ -44,9 +45,10 @@ with_trailing_days as (
 spike_tests as (
 
     select
-        with_trailing_days.*,
-        {{ cx_share_difference_z(['detractors', 'nps_responses'], ['trailing_detractors', 'trailing_nps_responses']) }}
-            as spike_z
+        *,
+        {{ cx_share_difference_z(
+            ['detractors', 'nps_responses'], ['trailing_detractors', 'trailing_nps_responses']
+        ) }} as spike_z
 
     from with_trailing_days
     where
@@ -57,37 +59,36 @@ spike_tests as (
 
 candidates as (
 
-    {%- for score, responses, rule in [
+    {% for score, responses, rule in [
         ('nps', 'nps_responses', 'nps_significant_drop'),
         ('csat_pct', 'csat_responses', 'csat_significant_drop'),
-    ] %}
+    ] -%}
+        select
+            {{ nps_literal('alert_rule', rule) }} as rule,  -- noqa: RF04
+            {{ nps_literal('alert_metric', score) }} as metric,
+            period_grain,
+            period_start_date,
+            is_period_complete,
+            dimension_name,
+            dimension_value,
+            {{ score }} as observed,
+            previous_{{ score }} as baseline,
+            {{ score }}_change_p_value as p_value,
+            {{ responses }} as responses,
+            previous_{{ responses }} as baseline_responses,
+            {{ score }}_change < 0 as is_alerting_direction
 
+        from periods
+        where {{ score }}_change_p_value is not null
+
+        union all
+
+    {% endfor -%}
     select
-        {{ nps_literal('alert_rule', rule) }} as rule,
-        {{ nps_literal('alert_metric', score) }} as metric,
-        period_grain,
-        period_start_date,
-        is_period_complete,
-        dimension_name,
-        dimension_value,
-        {{ score }} as observed,
-        previous_{{ score }} as baseline,
-        {{ score }}_change_p_value as p_value,
-        {{ responses }} as responses,
-        previous_{{ responses }} as baseline_responses,
-        {{ score }}_change < 0 as is_alerting_direction
-
-    from periods
-    where {{ score }}_change_p_value is not null
-
-    union all
-    {%- endfor %}
-
-    select
-        {{ nps_literal('alert_rule', 'detractor_spike') }} as rule,
+        {{ nps_literal('alert_rule', 'detractor_spike') }} as rule,  -- noqa: RF04
         {{ nps_literal('alert_metric', 'detractor_share') }} as metric,
         {{ nps_literal('period_grain', 'day') }} as period_grain,
-        date_day as period_start_date,
+        period_start_date,
         true as is_period_complete,
         dimension_name,
         dimension_value,
@@ -100,35 +101,38 @@ candidates as (
 
     from spike_tests
 
-    {%- for score, responses in [('nps', 'nps_responses'), ('csat_pct', 'csat_responses'), ('ces_mean', 'ces_responses')] %}
+    {% for score, responses in [
+        ('nps', 'nps_responses'), ('csat_pct', 'csat_responses'), ('ces_mean', 'ces_responses'),
+    ] -%}
 
-    union all
+        union all
 
-    select
-        {{ nps_literal('alert_rule', 'below_target') }} as rule,
-        {{ nps_literal('alert_metric', score) }} as metric,
-        period_grain,
-        period_start_date,
-        is_period_complete,
-        dimension_name,
-        dimension_value,
-        {{ score }} as observed,
-        {{ score }}_target as baseline,
-        {{ score }}_below_target_p_value as p_value,
-        {{ responses }} as responses,
-        cast(null as bigint) as baseline_responses,
-        true as is_alerting_direction
+        select
+            {{ nps_literal('alert_rule', 'below_target') }} as rule,  -- noqa: RF04
+            {{ nps_literal('alert_metric', score) }} as metric,
+            period_grain,
+            period_start_date,
+            is_period_complete,
+            dimension_name,
+            dimension_value,
+            {{ score }} as observed,
+            {{ score }}_target as baseline,
+            {{ score }}_below_target_p_value as p_value,
+            {{ responses }} as responses,
+            cast(null as bigint) as baseline_responses,
+            true as is_alerting_direction
 
-    from periods
-    where {{ score }}_below_target_p_value is not null
-    {%- endfor %}
+        from periods
+        where {{ score }}_below_target_p_value is not null
+
+    {% endfor %}
 
 ),
 
 ranked as (
 
     select
-        candidates.*,
+        *,
         row_number() over (partition by {{ family }} order by p_value) as p_rank,
         count(*) over (partition by {{ family }}) as tests
 
@@ -140,7 +144,7 @@ ranked as (
 adjusted as (
 
     select
-        ranked.*,
+        *,
         least(
             min(p_value * tests / p_rank) over (
                 partition by {{ family }}
@@ -161,13 +165,13 @@ final as (
             rule || '|' || metric || '|' || period_grain || '|' || {{ cast_to_text('period_start_date') }}
             || '|' || dimension_name || '|' || dimension_value
         ) as alert_id,
-        rule,
+        rule,  -- noqa: RF04
         metric,
         case
-            {%- for metric, points in settings.high_severity.items() %}
-            when metric = {{ nps_literal('alert_metric', metric) }} and abs(observed - baseline) >= {{ points }}
-                then {{ nps_literal('severity', 'high') }}
-            {%- endfor %}
+            {% for metric, points in settings.high_severity.items() -%}
+                when metric = {{ nps_literal('alert_metric', metric) }} and abs(observed - baseline) >= {{ points }}
+                    then {{ nps_literal('severity', 'high') }}
+            {% endfor -%}
             else {{ nps_literal('severity', 'medium') }}
         end as severity,
         period_grain,

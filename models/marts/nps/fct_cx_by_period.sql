@@ -19,6 +19,14 @@
         'counts': ['ces_score_sum', 'ces_score_sum_squares', 'ces_responses'],
     },
 } -%}
+{%- set target_columns = [] -%}
+{%- for score in scores -%}
+    {%- do target_columns.append(score ~ '_target') -%}
+    {%- do target_columns.append(
+        'cast(' ~ score ~ ' - ' ~ score ~ '_target as numeric(6, 2)) as ' ~ score ~ '_gap_to_target'
+    ) -%}
+    {%- do target_columns.append(score ~ '_below_target_p_value') -%}
+{%- endfor %}
 
 with
 
@@ -43,10 +51,11 @@ targets as (
 grains as (
 
     {% for grain in cx_period_grains() -%}
-    select {{ nps_literal('period_grain', grain) }} as period_grain
-    {% if not loop.last %}union all
-    {% endif %}
-    {%- endfor %}
+        select {{ nps_literal('period_grain', grain) }} as period_grain
+        {% if not loop.last -%}
+            union all
+        {% endif -%}
+    {% endfor %}
 
 ),
 
@@ -54,22 +63,20 @@ grains as (
 daily_in_periods as (
 
     {% for grain in cx_period_grains() -%}
-    select
-        {{ nps_literal('period_grain', grain) }} as period_grain,
-        dates.{{ grain }}_start_date as period_start_date,
-        daily.dimension_name,
-        daily.dimension_value,
-        {%- for measure in cx_additive_measures() %}
-        daily.{{ measure }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        select
+            {{ nps_literal('period_grain', grain) }} as period_grain,
+            dates.{{ grain }}_start_date as period_start_date,
+            daily.dimension_name,
+            daily.dimension_value,
+            {{ cx_each_measure('daily.{m}') }}
 
-    from daily
-    inner join dates
-        on daily.response_date = dates.date_day
-    {% if not loop.last %}
-    union all
-    {% endif %}
-    {%- endfor %}
+        from daily
+        inner join dates
+            on daily.response_date = dates.date_day
+        {% if not loop.last -%}
+            union all
+        {% endif -%}
+    {% endfor %}
 
 ),
 
@@ -80,9 +87,7 @@ summed as (
         period_start_date,
         dimension_name,
         dimension_value,
-        {%- for measure in cx_additive_measures() %}
-        cast(sum({{ measure }}) as bigint) as {{ measure }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ cx_each_measure('cast(sum({m}) as bigint) as {m}') }}
 
     from daily_in_periods
     group by period_grain, period_start_date, dimension_name, dimension_value
@@ -93,17 +98,17 @@ bounded as (
 
     select
         summed.*,
-        case period_grain
-            {%- for grain in cx_period_grains() %}
-            when {{ nps_literal('period_grain', grain) }}
-                then cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 1, 'period_start_date')) }} as date)
-            {%- endfor %}
+        case summed.period_grain
+            {% for grain in cx_period_grains() -%}
+                when {{ nps_literal('period_grain', grain) }}
+                    then cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 1, 'summed.period_start_date')) }} as date)
+            {% endfor -%}
         end as period_end_date,
-        case period_grain
-            {%- for grain in cx_period_grains() %}
-            when {{ nps_literal('period_grain', grain) }}
-                then cast({{ dbt.dateadd(grain, -1, 'period_start_date') }} as date)
-            {%- endfor %}
+        case summed.period_grain
+            {% for grain in cx_period_grains() -%}
+                when {{ nps_literal('period_grain', grain) }}
+                    then cast({{ dbt.dateadd(grain, -1, 'summed.period_start_date') }} as date)
+            {% endfor -%}
         end as previous_start_date
 
     from summed
@@ -119,7 +124,7 @@ targets_by_grain as (
         targets.dimension_value,
         targets.metric,
         grains.period_grain,
-        cast(targets.target as numeric(5, 2)) as target,
+        cast(targets.target as numeric(5, 2)) as target,  -- noqa: RF04
         row_number() over (
             partition by targets.dimension_name, targets.dimension_value, targets.metric, grains.period_grain
             order by case when targets.period_grain is null then 1 else 0 end
@@ -134,12 +139,12 @@ targets_by_grain as (
 targets_pivoted as (
 
     select
+        {% for score in scores -%}
+            max(case when metric = '{{ score }}' then target end) as {{ score }}_target,
+        {% endfor -%}
         dimension_name,
         dimension_value,
-        period_grain,
-        {%- for score in scores %}
-        max(case when metric = '{{ score }}' then target end) as {{ score }}_target{{ ',' if not loop.last }}
-        {%- endfor %}
+        period_grain
 
     from targets_by_grain
     where target_rank = 1
@@ -155,19 +160,18 @@ joined as (
         bounded.period_grain,
         bounded.period_start_date,
         bounded.period_end_date,
-        bounded.period_end_date <= (select max(response_date) from daily) as is_period_complete,
+        bounded.period_end_date <= (select max(daily.response_date) from daily) as is_period_complete,
         bounded.dimension_name,
         bounded.dimension_value,
-        {%- for measure in cx_additive_measures() %}
-        bounded.{{ measure }},
-        coalesce(previous.{{ measure }}, 0) as previous_{{ measure }},
-        case when bounded.dimension_name <> {{ nps_literal('dimension', 'overall') }}
-            then overall.{{ measure }} - bounded.{{ measure }}
-        end as rest_{{ measure }},
-        {%- endfor %}
-        {%- for score in scores %}
-        targets_pivoted.{{ score }}_target{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for score in scores -%}
+            targets_pivoted.{{ score }}_target,
+        {% endfor -%}
+        {{ cx_each_measure('bounded.{m}') }},
+        {{ cx_each_measure('coalesce(previous.{m}, 0) as previous_{m}') }},
+        {{ cx_each_measure(
+            'case when bounded.dimension_name <> ' ~ nps_literal('dimension', 'overall')
+            ~ ' then overall.{m} - bounded.{m} end as rest_{m}'
+        ) }}
 
     from bounded
     left join bounded as previous
@@ -190,7 +194,7 @@ joined as (
 ),
 
 -- the scores with their intervals, the previous and rest scores, and the z statistic of
--- each test that has enough responses on both sides
+-- each test (used only where both sides have enough responses)
 scored as (
 
     select
@@ -200,41 +204,29 @@ scored as (
         is_period_complete,
         dimension_name,
         dimension_value,
-        {{ cx_scores() }},
-        {{ nps_from_counts('previous_promoters', 'previous_detractors', 'previous_nps_responses') }} as previous_nps,
+        {{ nps_from_counts('previous_promoters', 'previous_detractors', 'previous_nps_responses') }}
+            as previous_nps,
         {{ cx_rounded_ratio('previous_csat_satisfied', 'previous_csat_responses', 100) }} as previous_csat_pct,
         {{ cx_rounded_ratio('previous_ces_score_sum', 'previous_ces_responses', 1) }} as previous_ces_mean,
         {{ nps_from_counts('rest_promoters', 'rest_detractors', 'rest_nps_responses') }} as rest_nps,
         {{ cx_rounded_ratio('rest_csat_satisfied', 'rest_csat_responses', 100) }} as rest_csat_pct,
         {{ cx_rounded_ratio('rest_ces_score_sum', 'rest_ces_responses', 1) }} as rest_ces_mean,
-        {%- for score, spec in scores.items() %}
-        previous_{{ spec.responses }},
-        {{ spec.responses }} >= {{ min_responses }}
-        and previous_{{ spec.responses }} >= {{ min_responses }} as has_{{ score }}_change_test,
-        coalesce(rest_{{ spec.responses }}, 0) >= {{ min_responses }}
-        and {{ spec.responses }} >= {{ min_responses }} as has_{{ score }}_vs_rest_test,
-        {%- set this = spec.counts -%}
-        {%- set previous = [] -%}
-        {%- set rest = [] -%}
-        {%- for count in spec.counts -%}
-            {%- do previous.append('previous_' ~ count) -%}
-            {%- do rest.append('rest_' ~ count) -%}
-        {%- endfor -%}
-        {%- if spec.test == 'nps' %}
-        {{ cx_nps_difference_z(this, previous) }} as {{ score }}_change_z,
-        {{ cx_nps_difference_z(this, rest) }} as {{ score }}_vs_rest_z,
-        {{ cx_nps_target_z(this, score ~ '_target') }} as {{ score }}_target_z,
-        {%- elif spec.test == 'share' %}
-        {{ cx_share_difference_z(this, previous) }} as {{ score }}_change_z,
-        {{ cx_share_difference_z(this, rest) }} as {{ score }}_vs_rest_z,
-        {{ cx_share_target_z(this[0], this[1], score ~ '_target') }} as {{ score }}_target_z,
-        {%- else %}
-        {{ cx_mean_difference_z(this, previous) }} as {{ score }}_change_z,
-        {{ cx_mean_difference_z(this, rest) }} as {{ score }}_vs_rest_z,
-        {{ cx_mean_target_z(this[0], this[1], this[2], score ~ '_target') }} as {{ score }}_target_z,
-        {%- endif %}
-        {{ score }}_target{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for score, spec in scores.items() -%}
+            {%- set previous = [] -%}
+            {%- set rest = [] -%}
+            {%- for count in spec.counts -%}
+                {%- do previous.append('previous_' ~ count) -%}
+                {%- do rest.append('rest_' ~ count) -%}
+            {%- endfor -%}
+            previous_{{ spec.responses }},
+            {{ spec.responses }} >= {{ min_responses }}
+            and previous_{{ spec.responses }} >= {{ min_responses }} as has_{{ score }}_change_test,
+            coalesce(rest_{{ spec.responses }}, 0) >= {{ min_responses }}
+            and {{ spec.responses }} >= {{ min_responses }} as has_{{ score }}_vs_rest_test,
+            {{ cx_score_tests(score, spec.test, spec.counts, previous, rest) }},
+            {{ score }}_target,
+        {% endfor -%}
+        {{ cx_scores() }}
 
     from joined
 
@@ -243,15 +235,15 @@ scored as (
 tested as (
 
     select
-        scored.*,
-        {%- for score, spec in scores.items() %}
-        case when has_{{ score }}_change_test then {{ cx_two_sided_p(score ~ '_change_z') }} end
-            as {{ score }}_change_p_value,
-        case when has_{{ score }}_vs_rest_test then {{ cx_two_sided_p(score ~ '_vs_rest_z') }} end
-            as {{ score }}_vs_rest_p_value,
-        case when {{ spec.responses }} >= {{ min_responses }} then {{ cx_normal_cdf(score ~ '_target_z') }} end
-            as {{ score }}_below_target_p_value{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for score, spec in scores.items() -%}
+            case when has_{{ score }}_change_test then {{ cx_two_sided_p(score ~ '_change_z') }} end
+                as {{ score }}_change_p_value,
+            case when has_{{ score }}_vs_rest_test then {{ cx_two_sided_p(score ~ '_vs_rest_z') }} end
+                as {{ score }}_vs_rest_p_value,
+            case when {{ spec.responses }} >= {{ min_responses }} then {{ cx_normal_cdf(score ~ '_target_z') }} end
+                as {{ score }}_below_target_p_value,
+        {% endfor -%}
+        *
 
     from scored
 
@@ -267,24 +259,29 @@ final as (
         dimension_name,
         dimension_value,
         {{ cx_measure_columns() | join(',\n        ') }},
-        {%- for score, spec in scores.items() %}
-        previous_{{ score }},
-        previous_{{ spec.responses }},
-        cast({{ score }} - previous_{{ score }} as numeric(6, 2)) as {{ score }}_change,
-        {{ score }}_change_p_value,
-        {{ cx_direction(score ~ '_change_p_value', '(' ~ score ~ ' - previous_' ~ score ~ ')', 'has_' ~ score ~ '_change_test') }}
-            as {{ score }}_change_direction,
-        cast({{ score }} - rest_{{ score }} as numeric(6, 2)) as {{ score }}_vs_rest,
-        {{ score }}_vs_rest_p_value,
-        case when dimension_name <> {{ nps_literal('dimension', 'overall') }} then
-            {{ cx_direction(score ~ '_vs_rest_p_value', '(' ~ score ~ ' - rest_' ~ score ~ ')', 'has_' ~ score ~ '_vs_rest_test', 'above', 'below') }}
-        end as {{ score }}_vs_rest_direction,
-        {%- endfor %}
-        {%- for score in scores %}
-        {{ score }}_target,
-        cast({{ score }} - {{ score }}_target as numeric(6, 2)) as {{ score }}_gap_to_target,
-        {{ score }}_below_target_p_value{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for score, spec in scores.items() -%}
+            previous_{{ score }},
+            previous_{{ spec.responses }},
+            cast({{ score }} - previous_{{ score }} as numeric(6, 2)) as {{ score }}_change,
+            {{ score }}_change_p_value,
+            {{ cx_direction(
+                score ~ '_change_p_value',
+                '(' ~ score ~ ' - previous_' ~ score ~ ')',
+                'has_' ~ score ~ '_change_test',
+            ) }} as {{ score }}_change_direction,
+            cast({{ score }} - rest_{{ score }} as numeric(6, 2)) as {{ score }}_vs_rest,
+            {{ score }}_vs_rest_p_value,
+            case when dimension_name <> {{ nps_literal('dimension', 'overall') }} then
+                {{ cx_direction(
+                    score ~ '_vs_rest_p_value',
+                    '(' ~ score ~ ' - rest_' ~ score ~ ')',
+                    'has_' ~ score ~ '_vs_rest_test',
+                    'above',
+                    'below',
+                ) }}
+            end as {{ score }}_vs_rest_direction,
+        {% endfor -%}
+        {{ target_columns | join(',\n        ') }}
 
     from tested
 

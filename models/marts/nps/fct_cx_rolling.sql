@@ -18,24 +18,22 @@ first_day as (
 windowed as (
 
     {% for window_days in cx_rolling_windows() -%}
-    select
-        date_day,
-        {{ window_days }} as window_days,
-        dimension_name,
-        dimension_value,
-        {%- for measure in cx_additive_measures() %}
-        cast(sum({{ measure }}) over (
-            partition by dimension_name, dimension_value
-            order by date_day
-            rows between {{ window_days - 1 }} preceding and current row
-        ) as bigint) as {{ measure }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        select
+            date_day,
+            {{ window_days }} as window_days,
+            dimension_name,
+            dimension_value,
+            cast({{ dbt.dateadd('day', 1 - window_days, 'date_day') }} as date) as window_start_date,
+            {{ cx_each_measure(
+                'cast(sum({m}) over (partition by dimension_name, dimension_value order by date_day'
+                ~ ' rows between ' ~ (window_days - 1) ~ ' preceding and current row) as bigint) as {m}'
+            ) }}
 
-    from cells
-    {% if not loop.last %}
-    union all
-    {% endif %}
-    {%- endfor %}
+        from cells
+        {% if not loop.last -%}
+            union all
+        {% endif -%}
+    {% endfor %}
 
 ),
 
@@ -46,9 +44,8 @@ final as (
         windowed.window_days,
         windowed.dimension_name,
         windowed.dimension_value,
-        cast({{ dbt.dateadd('day', '1 - windowed.window_days', 'windowed.date_day') }} as date) as window_start_date,
-        cast({{ dbt.dateadd('day', '1 - windowed.window_days', 'windowed.date_day') }} as date)
-        >= first_day.first_date as is_window_complete,
+        windowed.window_start_date,
+        windowed.window_start_date >= first_day.first_date as is_window_complete,
         {{ cx_scores('windowed.') }}
 
     from windowed

@@ -1,7 +1,7 @@
 {#- The statistics macros at the published reference values (README, "How sure a number is"),
     on every engine: the normal CDF against tabulated values (to 1e-12), the two-sample NPS test
-    of Rocks (2016)'s example - (20, 30, 50) against (30, 30, 40): adjusted difference 19.42,
-    standard error 11.21, p = 0.0832 - the Wilson interval of 8 successes in 10 (49.02 % to
+    of (20, 30, 50) against (30, 30, 40) detractors, passives, promoters: adjusted difference
+    19.42, standard error 11.21, p = 0.0832 - the Wilson interval of 8 successes in 10 (49.02 % to
     94.33 %), the mean interval of ten CSAT scores summing to 40 (squares 170: 3.35 to 4.65),
     and the edges: no response gives null, a standard error of 0 gives z 0 or +/-1000. Runs
     only at the default confidence level 0.95, the one the values are for. Returns the checks
@@ -12,18 +12,20 @@ with
 
 points as (
 
-    {%- for x, expected in [
+    {% for x, expected in [
         ('-40', '0'), ('-8', '6.22096057427178e-16'), ('-3', '0.0013498980316300946'),
         ('-1.959963984540054', '0.025'), ('-0.5', '0.3085375387259869'), ('0', '0.5'),
         ('0.5', '0.6914624612740131'), ('1.959963984540054', '0.975'),
         ('3', '0.9986501019683699'), ('8', '0.9999999999999993'), ('40', '1'),
-    ] %}
-    select
-        'normal_cdf({{ x }})' as check_name,
-        {{ cast_to_double(x) }} as x,
-        {{ cast_to_double(expected) }} as expected
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    ] -%}
+        select
+            'normal_cdf({{ x }})' as check_name,
+            {{ cast_to_double(x) }} as x,
+            {{ cast_to_double(expected) }} as expected
+        {% if not loop.last -%}
+            union all
+        {% endif -%}
+    {% endfor %}
 
 ),
 
@@ -42,11 +44,20 @@ cdf_checks as (
 samples as (
 
     select
-        50 as promoters_1, 30 as passives_1, 20 as detractors_1,
-        40 as promoters_2, 30 as passives_2, 30 as detractors_2,
-        8 as satisfied, 10 as trials,
-        40 as score_sum, 170 as score_squares, 10 as scores,
-        0 as none_promoters, 0 as none_passives, 0 as none_detractors
+        50 as promoters_1,
+        30 as passives_1,
+        20 as detractors_1,
+        40 as promoters_2,
+        30 as passives_2,
+        30 as detractors_2,
+        8 as satisfied,
+        10 as trials,
+        40 as score_sum,
+        170 as score_squares,
+        10 as scores,
+        0 as none_promoters,
+        0 as none_passives,
+        0 as none_detractors
 
 ),
 
@@ -85,7 +96,7 @@ tested as (
 
 sample_checks as (
 
-    {%- for name, actual, expected, tolerance in [
+    {% for name, actual, expected, tolerance in [
         ('adjusted difference 19.42', 'adjusted_difference', '19.42', '0.005'),
         ('difference standard error 11.21', 'difference_standard_error', '11.21', '0.005'),
         ('two-sided p 0.0832', 'nps_p_value', '0.0832', '0.00005'),
@@ -95,17 +106,18 @@ sample_checks as (
         ('mean upper 4.65', 'mean_ci_upper', '4.65', '0'),
         ('equal shares z 0', 'equal_shares_z', '0', '0'),
         ('equal means z 0', 'equal_means_z', '0', '0'),
-    ] %}
-    select
-        '{{ name }}' as check_name,
-        {{ cast_to_double(actual) }} as actual,
-        {{ cast_to_double(expected) }} as expected,
-        {{ cast_to_double(tolerance) }} as tolerance
+    ] -%}
+        select
+            '{{ name }}' as check_name,
+            {{ cast_to_double(actual) }} as actual,
+            {{ cast_to_double(expected) }} as expected,
+            {{ cast_to_double(tolerance) }} as tolerance
 
-    from tested
-    union all
-    {%- endfor %}
+        from tested
 
+        union all
+
+    {% endfor -%}
     -- without responses, no standard error, no interval, no test
     select
         'no response gives nulls' as check_name,

@@ -11,6 +11,9 @@ the rule's direction holds):
   ``detractor_window_days`` days before it (one-sided: higher);
 * ``below_target``: a score of fct_cx_by_period below its target (one family per period
   across the three metrics).
+
+A value holding every response of its dimension on both sides of a drop or a spike (the one
+value of a dimension the feed does not carry) repeats the overall test and is left out.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ _BY_PERIOD = MART_COLUMNS["fct_cx_by_period"]
 
 #: The grain of the detractor spike's family: a day.
 DAY = "day"
+
+#: The dimension every response belongs to (value ``all``).
+OVERALL = "overall"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +84,25 @@ def alert_id(
 
 
 def _drops(by_period: list[dict[str, Any]]) -> Iterable[Candidate]:
-    """nps_significant_drop and csat_significant_drop: every tested change from the previous period."""
+    """nps_significant_drop and csat_significant_drop: every tested change from the previous
+    period, but those of a value holding every response of its dimension in both periods (they
+    repeat the overall test)."""
+    overall = {
+        (row["period_grain"], row["period_start_date"]): row
+        for row in by_period
+        if row["dimension_name"] == OVERALL
+    }
     for rule, score in (("nps_significant_drop", "nps"), ("csat_significant_drop", "csat_pct")):
         responses = SCORE_RESPONSES[score]
         for row in by_period:
             p_value = row[f"{score}_change_p_value"]
             if p_value is None:
+                continue
+            whole = overall[(row["period_grain"], row["period_start_date"])]
+            if row["dimension_name"] != OVERALL and (
+                row[responses] == whole[responses]
+                and row[f"previous_{responses}"] == whole[f"previous_{responses}"]
+            ):
                 continue
             change = row[f"{score}_change"]
             yield Candidate(
@@ -143,14 +162,23 @@ def _detractor_spikes(cube: list[Row], stats: StatsSettings) -> Iterable[Candida
             row[responses_at],
         )
     window = stats.detractor_window_days
+
+    def trailing_of(days: dict[date, tuple[int, int]], day: date) -> tuple[int, int]:
+        trailing = [days.get(day - timedelta(days=back), (0, 0)) for back in range(1, window + 1)]
+        return sum(x for x, _ in trailing), sum(n for _, n in trailing)
+
+    overall_days = cells.get((OVERALL, "all"), {})
     for (name, value), days in cells.items():
         for day, (detractors, responses) in days.items():
             if responses < stats.min_responses:
                 continue
-            trailing = [days.get(day - timedelta(days=back), (0, 0)) for back in range(1, window + 1)]
-            trailing_detractors = sum(x for x, _ in trailing)
-            trailing_responses = sum(n for _, n in trailing)
+            trailing_detractors, trailing_responses = trailing_of(days, day)
             if trailing_responses < stats.min_responses:
+                continue
+            # a value holding every response of its dimension on both sides repeats overall
+            if name != OVERALL and (
+                responses == overall_days[day][1] and trailing_responses == trailing_of(overall_days, day)[1]
+            ):
                 continue
             p_value = share_increase_p_value(
                 Proportion(detractors, responses), Proportion(trailing_detractors, trailing_responses)

@@ -1,7 +1,10 @@
 {#- A table rebuilt by every build. Every cell with enough responses on both sides is a test;
     the tests of one rule and one period form a family whose p-values are adjusted together
     (Benjamini-Hochberg), and an alert fires when its q-value is under the false discovery
-    rate: out of all the alerts listed, at most that share are expected to be false alarms. -#}
+    rate: out of all the alerts listed, at most that share are expected to be false alarms.
+    A value holding every response of its dimension on both sides of a comparison (the one
+    value, often unknown, of a dimension a feed does not carry) repeats the overall test: it is
+    left out of the drop and spike families, so that one event raises one alert, not twenty. -#}
 {%- set settings = cx_alert_settings() -%}
 {%- set min_responses = cx_min_responses() -%}
 {%- set family = 'rule, period_grain, period_start_date' -%}
@@ -42,18 +45,40 @@ with_trailing_days as (
 
 ),
 
+overall_days as (
+
+    select * from with_trailing_days
+    where dimension_name = {{ nps_literal('dimension', 'overall') }}
+
+),
+
+overall_periods as (
+
+    select * from periods
+    where dimension_name = {{ nps_literal('dimension', 'overall') }}
+
+),
+
 spike_tests as (
 
     select
-        *,
+        with_trailing_days.*,
         {{ cx_share_difference_z(
-            ['detractors', 'nps_responses'], ['trailing_detractors', 'trailing_nps_responses']
+            ['with_trailing_days.detractors', 'with_trailing_days.nps_responses'],
+            ['with_trailing_days.trailing_detractors', 'with_trailing_days.trailing_nps_responses'],
         ) }} as spike_z
 
     from with_trailing_days
+    inner join overall_days
+        on with_trailing_days.date_day = overall_days.date_day
     where
-        nps_responses >= {{ min_responses }}
-        and trailing_nps_responses >= {{ min_responses }}
+        with_trailing_days.nps_responses >= {{ min_responses }}
+        and with_trailing_days.trailing_nps_responses >= {{ min_responses }}
+        and (
+            with_trailing_days.dimension_name = {{ nps_literal('dimension', 'overall') }}
+            or with_trailing_days.nps_responses <> overall_days.nps_responses
+            or with_trailing_days.trailing_nps_responses <> overall_days.trailing_nps_responses
+        )
 
 ),
 
@@ -66,20 +91,30 @@ candidates as (
         select
             {{ nps_literal('alert_rule', rule) }} as rule,  -- noqa: RF04
             {{ nps_literal('alert_metric', score) }} as metric,
-            period_grain,
-            period_start_date,
-            is_period_complete,
-            dimension_name,
-            dimension_value,
-            {{ score }} as observed,
-            previous_{{ score }} as baseline,
-            {{ score }}_change_p_value as p_value,
-            {{ responses }} as responses,
-            previous_{{ responses }} as baseline_responses,
-            {{ score }}_change < 0 as is_alerting_direction
+            periods.period_grain,
+            periods.period_start_date,
+            periods.is_period_complete,
+            periods.dimension_name,
+            periods.dimension_value,
+            periods.{{ score }} as observed,
+            periods.previous_{{ score }} as baseline,
+            periods.{{ score }}_change_p_value as p_value,
+            periods.{{ responses }} as responses,
+            periods.previous_{{ responses }} as baseline_responses,
+            periods.{{ score }}_change < 0 as is_alerting_direction
 
         from periods
-        where {{ score }}_change_p_value is not null
+        inner join overall_periods
+            on
+                periods.period_grain = overall_periods.period_grain
+                and periods.period_start_date = overall_periods.period_start_date
+        where
+            periods.{{ score }}_change_p_value is not null
+            and (
+                periods.dimension_name = {{ nps_literal('dimension', 'overall') }}
+                or periods.{{ responses }} <> overall_periods.{{ responses }}
+                or periods.previous_{{ responses }} <> overall_periods.previous_{{ responses }}
+            )
 
         union all
 

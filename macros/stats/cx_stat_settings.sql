@@ -94,3 +94,15 @@
 {% macro cx_alert_period_grains() -%}
     {{ return(cx_period_grains() + ['day']) }}
 {%- endmacro %}
+
+{#- The date `periods` periods of `grain` after `date_expr` (before, when negative), as a date:
+    weeks in days and quarters and years in months, which every engine's interval arithmetic
+    knows (PostgreSQL has no quarter interval). -#}
+{% macro cx_add_periods(grain, periods, date_expr) -%}
+    {%- set units = {'week': ('day', 7), 'month': ('month', 1), 'quarter': ('month', 3), 'year': ('month', 12)} -%}
+    {%- if grain not in units -%}
+        {{ exceptions.raise_compiler_error("Unknown period grain '" ~ grain ~ "'; expected one of " ~ units.keys() | join(', ')) }}
+    {%- endif -%}
+    {%- set unit, size = units[grain] -%}
+    cast({{ dbt.dateadd(unit, periods * size, date_expr) }} as date)
+{%- endmacro %}

@@ -101,13 +101,13 @@ bounded as (
         case summed.period_grain
             {% for grain in cx_period_grains() -%}
                 when {{ nps_literal('period_grain', grain) }}
-                    then cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 1, 'summed.period_start_date')) }} as date)
+                    then cast({{ dbt.dateadd('day', -1, cx_add_periods(grain, 1, 'summed.period_start_date')) }} as date)
             {% endfor -%}
         end as period_end_date,
         case summed.period_grain
             {% for grain in cx_period_grains() -%}
                 when {{ nps_literal('period_grain', grain) }}
-                    then cast({{ dbt.dateadd(grain, -1, 'summed.period_start_date') }} as date)
+                    then {{ cx_add_periods(grain, -1, 'summed.period_start_date') }}
             {% endfor -%}
         end as previous_start_date
 

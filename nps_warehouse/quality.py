@@ -21,6 +21,7 @@ Usage::
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -35,12 +36,16 @@ import numpy as np
 import pandas as pd
 
 from nps_warehouse.contract import (
+    CX_ALERT_RULES,
+    CX_COMPARED_SCORES,
+    CX_DERIVED,
     CX_DIMENSIONS,
     CX_MEASURES,
     LOAD_HISTORY_REASONS,
     MART_COLUMNS,
     MART_LOAD_COLUMNS,
     MART_SCHEMAS,
+    NPS_UNCERTAINTY,
     PROGRAMME_SOURCES,
     REJECTION_REASONS,
     SOURCE_KEYS,
@@ -102,6 +107,9 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "dim_agent_history": ("agent_id", "version_number"),
     "fct_invitations_daily": ("sent_date", "survey_id", "channel"),
     "rpt_unknown_invitations": ("response_id",),
+    "fct_cx_by_period": ("period_grain", "period_start_date", "dimension_name", "dimension_value"),
+    "fct_cx_rolling": ("date_day", "window_days", "dimension_name", "dimension_value"),
+    "fct_cx_alerts": ("alert_id",),
     **{f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
 }
 
@@ -112,8 +120,58 @@ CX_SCORES: dict[str, tuple[str, str, int]] = {
     "ces_easy_pct": ("ces_easy", "ces_responses", 100),
     "ces_mean": ("ces_score_sum", "ces_responses", 1),
 }
-#: The additive measures of the cube (those its scores are recomputed from).
-CUBE_COUNTS: tuple[str, ...] = tuple(column for column in CX_MEASURES if column not in ("nps", *CX_SCORES))
+#: The additive measures of the cube (those its scores, intervals and flags are recomputed from).
+CUBE_COUNTS: tuple[str, ...] = tuple(column for column in CX_MEASURES if column not in CX_DERIVED)
+#: The flags of CX_MEASURES: each count below the minimum of responses.
+CX_FLAGS: dict[str, str] = {
+    "is_below_min_responses": "nps_responses",
+    "is_csat_below_min_responses": "csat_responses",
+    "is_ces_below_min_responses": "ces_responses",
+}
+#: The marts of one row per cell (dimension name and value) and span of days carrying the
+#: CX_MEASURES block: the daily cube, its periods and its rolling windows.
+CX_MEASURE_MARTS: tuple[str, ...] = ("fct_cx_daily_by_dimension", "fct_cx_by_period", "fct_cx_rolling")
+
+#: The settings the statistics of the marts are built with: the defaults of the dbt vars
+#: cx_confidence_level (0.95: its normal quantile, the literal the SQL and the oracle share, and
+#: its significance level), cx_min_responses, cx_alert_fdr, cx_alert_detractor_window_days and
+#: cx_alert_high_severity (README, "How sure a number is").
+CONFIDENCE_Z = 1.959963984540054
+SIGNIFICANCE_LEVEL = 0.05
+MIN_RESPONSES = 30
+ALERT_FDR = 0.05
+DETRACTOR_WINDOW_DAYS = 28
+HIGH_SEVERITY: dict[str, Decimal] = {
+    "nps": Decimal("10"),
+    "csat_pct": Decimal("10"),
+    "ces_mean": Decimal("0.5"),
+    "detractor_share": Decimal("10"),
+}
+#: The period grains of fct_cx_by_period, and the months of each grain but the (ISO) week.
+PERIOD_GRAINS: tuple[str, ...] = ("week", "month", "quarter", "year")
+GRAIN_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
+#: The windows of fct_cx_rolling, in days.
+ROLLING_WINDOWS: tuple[int, ...] = (7, 30, 90)
+#: The directions of a change from the previous period, and of a gap to the rest.
+CHANGE_DIRECTIONS: tuple[str, ...] = ("up", "down", "flat", "insufficient_data")
+REST_DIRECTIONS: tuple[str, ...] = ("above", "below", "flat", "insufficient_data")
+#: Each compared score of fct_cx_by_period and the count of its responses.
+SCORE_RESPONSES: dict[str, str] = {
+    "nps": "nps_responses",
+    "csat_pct": "csat_responses",
+    "ces_mean": "ces_responses",
+}
+#: The metrics each alert rule may name, and the grains of its periods (a spike is of a day).
+ALERT_METRICS: dict[str, tuple[str, ...]] = {
+    "nps_significant_drop": ("nps",),
+    "csat_significant_drop": ("csat_pct",),
+    "detractor_spike": ("detractor_share",),
+    "below_target": CX_COMPARED_SCORES,
+}
+SPIKE_GRAIN = "day"
+ALERT_SEVERITIES: tuple[str, ...] = ("high", "medium")
+#: The drop rules: the score whose change from the previous period they test.
+DROP_RULES: dict[str, str] = {"nps_significant_drop": "nps", "csat_significant_drop": "csat_pct"}
 #: The metric scales (lowest, highest) and category sets of fct_nps_responses.
 METRIC_SCALES: dict[str, tuple[int, int]] = {"nps_score": (0, 10), "csat_score": (1, 5), "ces_score": (1, 7)}
 CSAT_CATEGORIES: tuple[str, ...] = ("satisfied", "neutral", "dissatisfied")
@@ -216,11 +274,12 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
         "source_file",
         "source_row_number",
     ),
-    "fct_nps_daily": (*COUNT_COLUMNS, "nps"),
-    "fct_nps_daily_by_channel": (*COUNT_COLUMNS, "nps"),
-    "fct_nps_daily_by_region": (*COUNT_COLUMNS, "nps"),
-    "fct_nps_daily_by_segment": (*COUNT_COLUMNS, "nps"),
-    "fct_nps_daily_overall": (*COUNT_COLUMNS, "nps"),
+    # every daily cell has responses: its NPS and its uncertainty are always set
+    "fct_nps_daily": (*COUNT_COLUMNS, "nps", *NPS_UNCERTAINTY),
+    "fct_nps_daily_by_channel": (*COUNT_COLUMNS, "nps", *NPS_UNCERTAINTY),
+    "fct_nps_daily_by_region": (*COUNT_COLUMNS, "nps", *NPS_UNCERTAINTY),
+    "fct_nps_daily_by_segment": (*COUNT_COLUMNS, "nps", *NPS_UNCERTAINTY),
+    "fct_nps_daily_overall": (*COUNT_COLUMNS, "nps", *NPS_UNCERTAINTY),
     "dim_channel": ("channel_name", "sort_order"),
     "dim_region": ("region_name", "is_reference_region"),
     "dim_segment": ("segment_name", "is_reference_segment"),
@@ -240,8 +299,38 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
         "first_response_date",
         "last_response_date",
     ),
-    # every measure; the scores are null where their metric has no response
-    "fct_cx_daily_by_dimension": CUBE_COUNTS,
+    # every measure and flag; the scores and intervals are null where their metric has no
+    # response (a mean's interval under two)
+    "fct_cx_daily_by_dimension": (*CUBE_COUNTS, *CX_FLAGS),
+    # besides, the period's dates, the responses of the previous period (0 without one) and the
+    # direction of each change (insufficient_data when a side lacks responses); the directions
+    # to the rest are null for the overall cell only
+    "fct_cx_by_period": (
+        "period_end_date",
+        "is_period_complete",
+        *CUBE_COUNTS,
+        *CX_FLAGS,
+        *(f"previous_{responses}" for responses in SCORE_RESPONSES.values()),
+        *(f"{score}_change_direction" for score in SCORE_RESPONSES),
+    ),
+    "fct_cx_rolling": ("window_start_date", "is_window_complete", *CUBE_COUNTS, *CX_FLAGS),
+    # an alert is a test: both sides have responses, so scores (a below-target alert has no
+    # baseline responses)
+    "fct_cx_alerts": (
+        "rule",
+        "metric",
+        "severity",
+        "period_grain",
+        "period_start_date",
+        "is_period_complete",
+        "dimension_name",
+        "dimension_value",
+        "observed",
+        "baseline",
+        "p_value",
+        "q_value",
+        "responses",
+    ),
     "dim_survey": MART_COLUMNS["dim_survey"][1:],
     "rpt_unmapped_codes": ("responses", "first_response_date", "last_response_date"),
     # the columns of fct_nps_responses that are never null, and every attribute ('unknown' when
@@ -310,6 +399,8 @@ NON_EMPTY_MARTS: tuple[str, ...] = (
     *("fct_nps_daily", "fct_nps_daily_by_channel", "fct_nps_daily_by_region"),
     *("fct_nps_daily_by_segment", "fct_nps_daily_overall", "dim_date"),
     "fct_cx_daily_by_dimension",
+    "fct_cx_by_period",
+    "fct_cx_rolling",
     "fct_cx_responses",
     "dim_survey",
     "rpt_response_audit",
@@ -567,6 +658,346 @@ def _nps_matches(row: pd.Series) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# CX statistics, vectorised (the formulas of the README, "How sure a number is")
+# --------------------------------------------------------------------------------------------
+#
+# Written from the formulas with the same double operations in the same order as the SQL and
+# the oracle (integer products exact, then converted), so that a recomputed standard error or
+# bound, rounded half away from zero to 2 decimals, equals the published one exactly. Rounded
+# figures are compared as whole hundredths; p-values and q-values (published unrounded, the SQL
+# with its own normal distribution function) within P_VALUE_TOLERANCE of the recomputed one,
+# relatively, or P_VALUE_FLOOR absolutely: tiny p-values are compared closely too.
+
+#: How far, relatively, a published p-value or q-value may be from the recomputed one.
+P_VALUE_TOLERANCE = 1e-9
+#: How far absolutely: the normal distribution functions agree to about 1e-16 absolutely, not
+#: relatively in the far tail (the oracle's, 1 + erf(x / sqrt 2) on Python 3.11, loses tiny
+#: values' leading digits).
+P_VALUE_FLOOR = 1e-15
+_SQRT2 = math.sqrt(2.0)
+
+
+def _ints(series: pd.Series) -> np.ndarray:
+    """A count column as whole numbers (missing: 0; the not-null expectations report those)."""
+    return _numeric(series).fillna(0).to_numpy(dtype="float64").round().astype("int64")
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    return _numeric(series).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _hundredths(series: pd.Series) -> np.ndarray:
+    """A published two-decimal figure as whole hundredths (NaN when missing)."""
+    return np.rint(_floats(series) * 100)
+
+
+def _round2(values: np.ndarray) -> np.ndarray:
+    """Whole hundredths of ``values`` rounded half away from zero (NaN stays NaN)."""
+    with np.errstate(invalid="ignore"):
+        rounded = np.floor(np.abs(values) * 100 + 0.5)
+        return np.where(values >= 0, rounded, -rounded) + 0.0
+
+
+def _ratio_hundredths(numerator: np.ndarray, denominator: np.ndarray, scale: int) -> np.ndarray:
+    """``scale * numerator / denominator`` in whole hundredths, rounded half away from zero
+    exactly (integer arithmetic); NaN where the denominator is not positive."""
+    top = 100 * scale * numerator
+    safe = np.where(denominator > 0, denominator, 1)
+    quotient = (2 * np.abs(top) + safe) // (2 * safe)
+    return np.where(denominator > 0, np.where(top < 0, -quotient, quotient), np.nan)
+
+
+def _same_numbers(actual: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Equal, or both missing."""
+    both_missing = np.isnan(actual) & np.isnan(expected)
+    return both_missing | (actual == expected)
+
+
+def _close_numbers(actual: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Within P_VALUE_TOLERANCE of each other (relatively), or both missing."""
+    both_missing = np.isnan(actual) & np.isnan(expected)
+    with np.errstate(invalid="ignore"):
+        scale = np.maximum(np.abs(actual), np.abs(expected))
+        close = np.abs(actual - expected) <= np.maximum(P_VALUE_TOLERANCE * scale, P_VALUE_FLOOR)
+    return both_missing | close
+
+
+def _normal_cdf(values: np.ndarray) -> np.ndarray:
+    """Phi, the standard normal distribution function (NaN stays NaN)."""
+    return np.array([0.5 * math.erfc(-value / _SQRT2) for value in np.asarray(values, dtype=float).tolist()])
+
+
+def _two_sided(z: np.ndarray) -> np.ndarray:
+    return 2 * _normal_cdf(-np.abs(z))
+
+
+@dataclass(frozen=True)
+class _Adjusted:
+    """The adjusted NPS (0.75 added to promoters and detractors, 3 to the responses)."""
+
+    score: np.ndarray
+    variance: np.ndarray
+    trials: np.ndarray
+
+    @classmethod
+    def of(cls, promoters: np.ndarray, passives: np.ndarray, detractors: np.ndarray) -> _Adjusted:
+        trials = (promoters + passives + detractors).astype(float) + 3
+        share_promoters = (promoters.astype(float) + 0.75) / trials
+        share_detractors = (detractors.astype(float) + 0.75) / trials
+        variance = np.maximum(
+            (share_promoters + share_detractors)
+            - (share_promoters - share_detractors) * (share_promoters - share_detractors),
+            0.0,
+        )
+        return cls(100 * (share_promoters - share_detractors), variance, trials)
+
+    @property
+    def standard_error(self) -> np.ndarray:
+        return 100 * np.sqrt(self.variance / self.trials)
+
+
+def nps_uncertainty_hundredths(
+    promoters: np.ndarray, passives: np.ndarray, detractors: np.ndarray, z: float = CONFIDENCE_Z
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The NPS standard error and adjusted-Wald bounds (clamped to -100..100), in whole
+    hundredths; NaN without responses."""
+    n = promoters + passives + detractors
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nf = n.astype(float)
+        share_promoters = promoters.astype(float) / nf
+        share_detractors = detractors.astype(float) / nf
+        variance = np.maximum(
+            (share_promoters + share_detractors)
+            - (share_promoters - share_detractors) * (share_promoters - share_detractors),
+            0.0,
+        )
+        standard_error = 100 * np.sqrt(variance / nf)
+        adjusted = _Adjusted.of(promoters, passives, detractors)
+        se_adjusted = adjusted.standard_error
+        lower = np.maximum(-100.0, adjusted.score - z * se_adjusted)
+        upper = np.minimum(100.0, adjusted.score + z * se_adjusted)
+    empty = n <= 0
+
+    def published(values: np.ndarray) -> np.ndarray:
+        return np.where(empty, np.nan, _round2(values))
+
+    return published(standard_error), published(lower), published(upper)
+
+
+def wilson_hundredths(
+    successes: np.ndarray, trials: np.ndarray, z: float = CONFIDENCE_Z
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson interval of a share in percent (clamped to 0..100), in whole hundredths; NaN
+    without trials."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nf = trials.astype(float)
+        share = successes.astype(float) / nf
+        zz = z * z
+        denominator = 1 + zz / nf
+        centre = (share + zz / (2 * nf)) / denominator
+        half = z * np.sqrt(share * (1 - share) / nf + zz / (4 * trials * trials).astype(float)) / denominator
+        lower = np.maximum(0.0, 100 * (centre - half))
+        upper = np.minimum(100.0, 100 * (centre + half))
+    empty = trials <= 0
+    return np.where(empty, np.nan, _round2(lower)), np.where(empty, np.nan, _round2(upper))
+
+
+def _sample_variance(total: np.ndarray, squares: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The sample variance (n - 1 denominator, floored at 0); NaN under two scores."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = np.maximum(
+            (count * squares - total * total).astype(float) / (count * (count - 1)).astype(float), 0.0
+        )
+    return np.where(count >= 2, variance, np.nan)
+
+
+def mean_interval_hundredths(
+    total: np.ndarray,
+    squares: np.ndarray,
+    count: np.ndarray,
+    lowest: float,
+    highest: float,
+    z: float = CONFIDENCE_Z,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The normal interval of a mean clamped to its scale, in whole hundredths; NaN under two
+    scores."""
+    variance = _sample_variance(total, squares, count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total.astype(float) / count.astype(float)
+        half = z * np.sqrt(variance) / np.sqrt(count.astype(float))
+        lower = np.maximum(lowest, mean - half)
+        upper = np.minimum(highest, mean + half)
+    return _round2(lower), _round2(upper)
+
+
+def nps_difference_p_value(first: Sequence[np.ndarray], second: Sequence[np.ndarray]) -> np.ndarray:
+    """Two-sided p-value of the adjusted NPS of ``first`` minus ``second`` (each promoters,
+    passives, detractors); NaN where a side has no responses."""
+    one, two = _Adjusted.of(*first), _Adjusted.of(*second)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        difference = one.score - two.score
+        se = 100 * np.sqrt(one.variance / one.trials + two.variance / two.trials)
+        p_value = _two_sided(difference / se)
+    answered = (sum(first) > 0) & (sum(second) > 0)
+    return np.where(answered, p_value, np.nan)
+
+
+def _pooled_z(first: Sequence[np.ndarray], second: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The z of the pooled two-proportion test (each side successes, trials) and its standard
+    error."""
+    (x1, n1), (x2, n2) = first, second
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1 = x1.astype(float) / n1.astype(float)
+        p2 = x2.astype(float) / n2.astype(float)
+        pool = (x1 + x2).astype(float) / (n1 + n2).astype(float)
+        se = np.sqrt(pool * (1 - pool) * (1 / n1.astype(float) + 1 / n2.astype(float)))
+        return (p1 - p2) / se, se
+
+
+def share_difference_p_value(first: Sequence[np.ndarray], second: Sequence[np.ndarray]) -> np.ndarray:
+    """Two-sided p-value of the pooled two-proportion z test (1 when the pooled share is 0 or 1);
+    NaN where a side has no trials."""
+    z, se = _pooled_z(first, second)
+    p_value = np.where(se == 0, 1.0, _two_sided(z))
+    return np.where((first[1] > 0) & (second[1] > 0), p_value, np.nan)
+
+
+def share_increase_p_value(first: Sequence[np.ndarray], second: Sequence[np.ndarray]) -> np.ndarray:
+    """One-sided p-value that the share of ``first`` is higher: Phi(-z) (1 when the pooled share
+    is 0 or 1); NaN where a side has no trials."""
+    z, se = _pooled_z(first, second)
+    p_value = np.where(se == 0, 1.0, _normal_cdf(-z))
+    return np.where((first[1] > 0) & (second[1] > 0), p_value, np.nan)
+
+
+def mean_difference_p_value(first: Sequence[np.ndarray], second: Sequence[np.ndarray]) -> np.ndarray:
+    """Two-sided p-value of the normal test of two means (each side sum, sum of squares, count;
+    without spread: 1 when equal, else 0); NaN where a side has fewer than two scores."""
+    (t1, q1, n1), (t2, q2, n2) = first, second
+    var1, var2 = _sample_variance(t1, q1, n1), _sample_variance(t2, q2, n2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m1 = t1.astype(float) / n1.astype(float)
+        m2 = t2.astype(float) / n2.astype(float)
+        se = np.sqrt(var1 / n1.astype(float) + var2 / n2.astype(float))
+        p_value = np.where(se == 0, np.where(t1 * n2 == t2 * n1, 1.0, 0.0), _two_sided((m1 - m2) / se))
+    return np.where((n1 >= 2) & (n2 >= 2), p_value, np.nan)
+
+
+def below_target_p_value(score: str, sample: Mapping[str, np.ndarray], target: np.ndarray) -> np.ndarray:
+    """One-sided p-value that ``score`` (nps, csat_pct or ces_mean) of each sample (the additive
+    columns) is below ``target``; NaN where undefined (no responses, a share's target not
+    strictly between 0 and 100, a mean of fewer than two scores)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if score == "nps":
+            adjusted = _Adjusted.of(sample["promoters"], sample["passives"], sample["detractors"])
+            p_value = _normal_cdf((adjusted.score - target) / adjusted.standard_error)
+            return np.where(sample["nps_responses"] > 0, p_value, np.nan)
+        if score == "csat_pct":
+            n = sample["csat_responses"]
+            p0 = target / 100
+            share = sample["csat_satisfied"].astype(float) / n.astype(float)
+            p_value = _normal_cdf((share - p0) / np.sqrt(p0 * (1 - p0) / n.astype(float)))
+            return np.where((n > 0) & (p0 > 0) & (p0 < 1), p_value, np.nan)
+        n = sample["ces_responses"]
+        variance = _sample_variance(sample["ces_score_sum"], sample["ces_score_sum_squares"], n)
+        mean = sample["ces_score_sum"].astype(float) / n.astype(float)
+        sd = np.sqrt(variance)
+        p_value = np.where(
+            sd == 0,
+            np.where(mean < target, 0.0, 1.0),
+            _normal_cdf((mean - target) / (sd / np.sqrt(n.astype(float)))),
+        )
+        return np.where(n >= 2, p_value, np.nan)
+
+
+def difference_p_value(
+    score: str, first: Mapping[str, np.ndarray], second: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """The two-sample test of ``score`` between two samples (their additive columns), first
+    minus second."""
+    if score == "nps":
+        columns: tuple[str, ...] = ("promoters", "passives", "detractors")
+        return nps_difference_p_value([first[c] for c in columns], [second[c] for c in columns])
+    if score == "csat_pct":
+        columns = ("csat_satisfied", "csat_responses")
+        return share_difference_p_value([first[c] for c in columns], [second[c] for c in columns])
+    columns = ("ces_score_sum", "ces_score_sum_squares", "ces_responses")
+    return mean_difference_p_value([first[c] for c in columns], [second[c] for c in columns])
+
+
+def score_hundredths(score: str, sample: Mapping[str, np.ndarray]) -> np.ndarray:
+    """A score of CX_MEASURES recomputed from its sample's additive columns, in hundredths."""
+    if score == "nps":
+        return _ratio_hundredths(sample["promoters"] - sample["detractors"], sample["nps_responses"], 100)
+    numerator, denominator, scale = CX_SCORES[score]
+    return _ratio_hundredths(sample[numerator], sample[denominator], scale)
+
+
+def benjamini_hochberg(frame: pd.DataFrame, family: Sequence[str], p_value: str) -> pd.Series:
+    """The Benjamini-Hochberg q-value of each row's ``p_value`` within its ``family``: with the
+    family's m p-values sorted ascending, q_(j) = min over k >= j of min(1, p_(k) m / k)."""
+    if frame.empty:
+        return pd.Series(dtype="float64", index=frame.index)
+    ordered = frame[[*family, p_value]].sort_values([*family, p_value], kind="stable")
+    groups = ordered.groupby(list(family), dropna=False, sort=False)
+    m = groups[p_value].transform("size").to_numpy(dtype=float)
+    rank = groups.cumcount().to_numpy(dtype=float) + 1
+    ordered["_raw"] = np.minimum(1.0, ordered[p_value].to_numpy(dtype=float) * m / rank)
+    reversed_order = ordered.iloc[::-1]
+    q_values = reversed_order.groupby(list(family), dropna=False, sort=False)["_raw"].cummin()
+    return q_values.reindex(frame.index)
+
+
+def alert_id(rule: str, metric: str, grain: str, start: Any, name: str, value: str) -> str:
+    """md5 (lower-case hex) of rule|metric|grain|start|dimension name|dimension value."""
+    day = pd.Timestamp(start).strftime("%Y-%m-%d") if not _is_missing(start) else ""
+    return hashlib.md5(f"{rule}|{metric}|{grain}|{day}|{name}|{value}".encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Calendar of the periods
+# --------------------------------------------------------------------------------------------
+
+
+def _month_index(day: pd.Series) -> pd.Series:
+    return day.dt.year * 12 + day.dt.month - 1
+
+
+def _month_start(index: pd.Series) -> pd.Series:
+    index = index.astype("Float64")
+    parts = pd.DataFrame({"year": index // 12, "month": index % 12 + 1, "day": 1}).astype("Int64")
+    return pd.to_datetime(parts, errors="coerce")
+
+
+def period_starts(day: pd.Series, grain: pd.Series | str) -> pd.Series:
+    """The first day of the period of ``grain`` holding each ``day`` (an ISO week starts on
+    Monday); NaT for an unknown grain."""
+    grains = pd.Series(grain, index=day.index) if isinstance(grain, str) else grain
+    start = pd.Series(pd.NaT, index=day.index, dtype="datetime64[ns]")
+    week = (grains == "week").fillna(False).to_numpy(dtype=bool)
+    start[week] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D"))[week]
+    index = _month_index(day)
+    for name, months in GRAIN_MONTHS.items():
+        mine = (grains == name).fillna(False).to_numpy(dtype=bool)
+        if mine.any():
+            start[mine] = _month_start(index[mine] - index[mine] % months).to_numpy()
+    return start
+
+
+def shift_periods(start: pd.Series, grain: pd.Series, periods: int) -> pd.Series:
+    """The start of the period ``periods`` grains after each one starting on ``start``."""
+    shifted = pd.Series(pd.NaT, index=start.index, dtype="datetime64[ns]")
+    week = (grain == "week").fillna(False).to_numpy(dtype=bool)
+    shifted[week] = (start + pd.Timedelta(days=7 * periods))[week]
+    index = _month_index(start)
+    for name, months in GRAIN_MONTHS.items():
+        mine = (grain == name).fillna(False).to_numpy(dtype=bool)
+        if mine.any():
+            shifted[mine] = _month_start(index[mine] + months * periods).to_numpy()
+    return shifted
+
+
+# --------------------------------------------------------------------------------------------
 # Suite definitions
 # --------------------------------------------------------------------------------------------
 
@@ -726,6 +1157,24 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                     description="nps between -100 and 100",
                 )
             )
+        for column, lowest in (("nps_standard_error", 0), ("nps_ci_lower", -100), ("nps_ci_upper", -100)):
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=column,
+                        min_value=lowest,
+                        max_value=100,
+                        description=f"{column} between {lowest} and 100",
+                    )
+                )
+        if has("is_below_min_responses"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="is_below_min_responses",
+                    value_set=[True, False],
+                    description="is_below_min_responses is a boolean",
+                )
+            )
 
     if mart in PER_DIMENSION_MARTS or mart == "fct_nps_daily_overall":
         overall = frames["fct_nps_daily_overall"]
@@ -879,19 +1328,117 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                     ),
                 )
             )
-        for column in MART_COLUMNS[mart][3:]:
-            if has(column) and column != "nps":
-                exps.append(
-                    gxe.ExpectColumnValuesToBeBetween(
-                        column=column, min_value=0, description=f"{column} >= 0"
-                    )
-                )
-        if has("nps"):
+
+    if mart in CX_MEASURE_MARTS:
+        exps += _cx_measure_ranges(has)
+        if mart != "fct_cx_daily_by_dimension" and has("dimension_name"):
             exps.append(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="nps", min_value=-100, max_value=100, description="nps between -100 and 100"
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="dimension_name",
+                    value_set=list(CX_DIMENSIONS),
+                    description=f"dimension_name in {{{', '.join(CX_DIMENSIONS)}}}",
                 )
             )
+
+    if mart == "fct_cx_by_period":
+        if has("period_grain"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="period_grain",
+                    value_set=list(PERIOD_GRAINS),
+                    description=f"period_grain in {{{', '.join(PERIOD_GRAINS)}}}",
+                )
+            )
+        if has("responses"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="responses", min_value=1, description="responses >= 1"
+                )
+            )
+        for score, responses in SCORE_RESPONSES.items():
+            if has(f"previous_{responses}"):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=f"previous_{responses}", min_value=0, description=f"previous_{responses} >= 0"
+                    )
+                )
+            for column, directions in (
+                (f"{score}_change_direction", CHANGE_DIRECTIONS),
+                (f"{score}_vs_rest_direction", REST_DIRECTIONS),
+            ):
+                if has(column):
+                    exps.append(
+                        gxe.ExpectColumnValuesToBeInSet(
+                            column=column,
+                            value_set=list(directions),
+                            description=f"{column} (when set) in {{{', '.join(directions)}}}",
+                        )
+                    )
+            for column in (
+                f"{score}_change_p_value",
+                f"{score}_vs_rest_p_value",
+                f"{score}_below_target_p_value",
+            ):
+                if has(column):
+                    exps.append(
+                        gxe.ExpectColumnValuesToBeBetween(
+                            column=column,
+                            min_value=0,
+                            max_value=1,
+                            description=f"{column} (when set) in [0, 1]",
+                        )
+                    )
+
+    if mart == "fct_cx_rolling" and has("window_days"):
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="window_days",
+                value_set=list(ROLLING_WINDOWS),
+                description=f"window_days in {{{', '.join(map(str, ROLLING_WINDOWS))}}}",
+            )
+        )
+
+    if mart == "fct_cx_alerts":
+        for column, allowed in (
+            ("rule", CX_ALERT_RULES),
+            ("metric", tuple(dict.fromkeys(m for metrics in ALERT_METRICS.values() for m in metrics))),
+            ("severity", ALERT_SEVERITIES),
+            ("period_grain", (SPIKE_GRAIN, *PERIOD_GRAINS)),
+            ("dimension_name", tuple(CX_DIMENSIONS)),
+        ):
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column=column,
+                        value_set=list(allowed),
+                        description=f"{column} in {{{', '.join(allowed)}}}",
+                    )
+                )
+        if has("p_value"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="p_value", min_value=0, max_value=1, description="p_value in [0, 1]"
+                )
+            )
+        if has("q_value"):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="q_value",
+                    min_value=0,
+                    max_value=ALERT_FDR,
+                    strict_max=True,
+                    description=f"q_value in [0, {ALERT_FDR}): under the false discovery rate of the alerts",
+                )
+            )
+        for column in ("responses", "baseline_responses"):
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=column,
+                        min_value=MIN_RESPONSES,
+                        description=f"{column} (when set) >= {MIN_RESPONSES}: each side of a test has enough",
+                    )
+                )
 
     if mart == "dim_survey":
         if has("survey_type"):
@@ -1286,10 +1833,29 @@ def _derived_daily(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
         [_nps_matches(row) for _, row in frame.iterrows()], index=frame.index, dtype=bool
     )
     grain = list(MART_GRAIN[mart])
+    uncertainty: list[tuple[str, str]] = []
+    if all(column in frame.columns for column in NPS_UNCERTAINTY):
+        promoters, passives, detractors = (
+            _ints(frame[column]) for column in ("promoters", "passives", "detractors")
+        )
+        uncertainty = _nps_uncertainty_checks(frame, promoters, passives, detractors)
+        frame["chk_is_below_min_responses_recomputed"] = _same_flags(
+            frame["is_below_min_responses"], _ints(frame["responses"]) < MIN_RESPONSES
+        )
+        uncertainty.append(
+            (
+                "chk_is_below_min_responses_recomputed",
+                f"is_below_min_responses exactly when responses < {MIN_RESPONSES}",
+            )
+        )
     return _Batch(
         "derived columns",
         frame,
         [
+            *(
+                gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+                for column, description in uncertainty
+            ),
             gxe.ExpectColumnValuesToBeInSet(
                 column="chk_counts_gap",
                 value_set=[0],
@@ -1620,6 +2186,10 @@ def _derived_cube(frames: Mapping[str, pd.DataFrame]) -> _Batch:
             "chk_dimension_adds_up_to_overall",
             [True],
             "per day, each dimension's cells add up to the day's overall cell, measure by measure",
+        ),
+        *(
+            (column, [True], description)
+            for column, description in _cx_block_checks(frame, with_scores=False)
         ),
     ]
     return _Batch(
@@ -2194,6 +2764,889 @@ def _derived_source_audit(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Bat
     )
 
 
+# --------------------------------------------------------------------------------------------
+# The CX statistics: intervals of every cell, periods, rolling windows and alerts
+# --------------------------------------------------------------------------------------------
+
+CUBE = "fct_cx_daily_by_dimension"
+BY_PERIOD = "fct_cx_by_period"
+ROLLING = "fct_cx_rolling"
+ALERTS = "fct_cx_alerts"
+#: The grain of fct_cx_by_period under short names (grain, start, name, value).
+_PERIOD_KEY = ("grain", "start", "name", "value")
+
+
+def _day_ns(series: pd.Series) -> pd.Series:
+    """Dates as midnight timestamps of one resolution (so that keys of two marts match)."""
+    return _as_day(series).astype("datetime64[ns]")
+
+
+def _same_flags(actual: pd.Series, expected: np.ndarray) -> pd.Series:
+    flags = actual.astype("boolean").reset_index(drop=True)
+    return (flags == pd.Series(expected, dtype="boolean")).fillna(False).astype(bool).set_axis(actual.index)
+
+
+def _same_labels(actual: pd.Series, expected: np.ndarray) -> pd.Series:
+    """Row by row, the text equals the expected one (None expects a null)."""
+    values = actual.astype("object").tolist()
+    return pd.Series(
+        [
+            _is_missing(value) if wanted is None else (not _is_missing(value) and value == wanted)
+            for value, wanted in zip(values, expected.tolist(), strict=True)
+        ],
+        index=actual.index,
+        dtype=bool,
+    )
+
+
+def _cx_sample(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The additive columns of CX_MEASURES of each row, as whole numbers."""
+    return {column: _ints(frame[column]) for column in CUBE_COUNTS}
+
+
+def _nps_uncertainty_checks(
+    frame: pd.DataFrame, promoters: np.ndarray, passives: np.ndarray, detractors: np.ndarray
+) -> list[tuple[str, str]]:
+    """chk_* columns of NPS_UNCERTAINTY recomputed from the row's NPS counts (added to ``frame``)."""
+    standard_error, lower, upper = nps_uncertainty_hundredths(promoters, passives, detractors)
+    checks = []
+    for column, expected, description in (
+        (
+            "nps_standard_error",
+            standard_error,
+            "nps_standard_error = 100 sqrt(((p + d) - (p - d)^2) / n) of the shares of promoters and "
+            "detractors, rounded half away from zero (null without NPS responses)",
+        ),
+        (
+            "nps_ci_lower",
+            lower,
+            "nps_ci_lower = the adjusted-Wald lower bound (0.75 added to promoters and detractors, 3 to "
+            "the responses) at 95%, at least -100 (null without NPS responses)",
+        ),
+        (
+            "nps_ci_upper",
+            upper,
+            "nps_ci_upper = the adjusted-Wald upper bound at 95%, at most 100 (null without NPS responses)",
+        ),
+    ):
+        name = f"chk_{column}_recomputed"
+        frame[name] = _same_numbers(_hundredths(frame[column]), expected)
+        checks.append((name, description))
+    return checks
+
+
+def _cx_block_checks(frame: pd.DataFrame, *, with_scores: bool) -> list[tuple[str, str]]:
+    """chk_* columns of the scores (``with_scores``), intervals and flags of CX_MEASURES
+    recomputed from the row's additive columns (added to ``frame``): (column, description)."""
+    sample = _cx_sample(frame)
+    checks: list[tuple[str, str]] = []
+
+    def check(column: str, expected: np.ndarray, description: str) -> None:
+        name = f"chk_{column}_recomputed"
+        frame[name] = _same_numbers(_hundredths(frame[column]), expected)
+        checks.append((name, description))
+
+    if with_scores:
+        check(
+            "nps",
+            score_hundredths("nps", sample),
+            "nps recomputed from the counts (null without NPS responses)",
+        )
+        for score in CX_SCORES:
+            check(
+                score,
+                score_hundredths(score, sample),
+                f"{score} recomputed from its measures, rounded half away from zero",
+            )
+    checks += _nps_uncertainty_checks(frame, sample["promoters"], sample["passives"], sample["detractors"])
+    for prefix, successes, trials in (
+        ("csat", "csat_satisfied", "csat_responses"),
+        ("ces_easy", "ces_easy", "ces_responses"),
+    ):
+        lower, upper = wilson_hundredths(sample[successes], sample[trials])
+        for bound, expected in (("lower", lower), ("upper", upper)):
+            check(
+                f"{prefix}_ci_{bound}",
+                expected,
+                f"{prefix}_ci_{bound} = the {bound} Wilson bound at 95% of {successes} / {trials}, in "
+                f"percent (null without {trials})",
+            )
+    for metric in ("csat", "ces"):
+        lowest, highest = METRIC_SCALES[f"{metric}_score"]
+        lower, upper = mean_interval_hundredths(
+            sample[f"{metric}_score_sum"],
+            sample[f"{metric}_score_sum_squares"],
+            sample[f"{metric}_responses"],
+            float(lowest),
+            float(highest),
+        )
+        for bound, expected in (("lower", lower), ("upper", upper)):
+            check(
+                f"{metric}_mean_ci_{bound}",
+                expected,
+                f"{metric}_mean_ci_{bound} = the {bound} normal bound at 95% of the mean from the sum and "
+                f"sum of squares, within {lowest}-{highest} (null under two {metric}_responses)",
+            )
+    for flag, count in CX_FLAGS.items():
+        name = f"chk_{flag}_recomputed"
+        frame[name] = _same_flags(frame[flag], sample[count] < MIN_RESPONSES)
+        checks.append((name, f"{flag} exactly when {count} < {MIN_RESPONSES}"))
+    return checks
+
+
+def _cx_measure_ranges(has: Callable[..., bool]) -> list[Expectation]:
+    """The ranges of the CX_MEASURES columns (counts, scores, intervals on their scales, flags)."""
+    gxe = _gxe()
+    exps: list[Expectation] = []
+    for column in CUBE_COUNTS:
+        if has(column):
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, description=f"{column} >= 0")
+            )
+    ranges: list[tuple[tuple[str, ...], int, int]] = [
+        (("nps", "nps_ci_lower", "nps_ci_upper"), -100, 100),
+        (("nps_standard_error",), 0, 100),
+        (
+            (
+                "csat_pct",
+                "csat_ci_lower",
+                "csat_ci_upper",
+                "ces_easy_pct",
+                "ces_easy_ci_lower",
+                "ces_easy_ci_upper",
+            ),
+            0,
+            100,
+        ),
+        (("csat_mean", "csat_mean_ci_lower", "csat_mean_ci_upper"), *METRIC_SCALES["csat_score"]),
+        (("ces_mean", "ces_mean_ci_lower", "ces_mean_ci_upper"), *METRIC_SCALES["ces_score"]),
+    ]
+    for columns, lowest, highest in ranges:
+        for column in columns:
+            if has(column):
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=column,
+                        min_value=lowest,
+                        max_value=highest,
+                        description=f"{column} between {lowest} and {highest}",
+                    )
+                )
+    for flag in CX_FLAGS:
+        if has(flag):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=flag, value_set=[True, False], description=f"{flag} is a boolean"
+                )
+            )
+    return exps
+
+
+def _derived_by_period(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_cx_by_period: scores, intervals and flags recomputed from the period's sums; the
+    period's dates; each comparison (previous period, rest of the dimension, target) recomputed
+    from the rows it compares, and its direction consistent with its p-value."""
+    gxe = _gxe()
+    frame = frames[BY_PERIOD].copy().reset_index(drop=True)
+    checks = _cx_block_checks(frame, with_scores=True)
+    grain = frame["period_grain"].astype("object")
+    start = _day_ns(frame["period_start_date"])
+    end = _day_ns(frame["period_end_date"])
+    names = frame["dimension_name"].astype("object")
+    values = frame["dimension_value"].astype("object")
+    expected_end = shift_periods(start, grain, 1) - pd.Timedelta(days=1)
+    frame["chk_period_dates_consistent"] = (
+        ((start == period_starts(start, grain)) & (end == expected_end)).fillna(False).astype(bool)
+    )
+    checks.append(
+        (
+            "chk_period_dates_consistent",
+            "period_start_date starts a period of its grain (an ISO week's Monday, a month's, quarter's or "
+            "year's first day) and period_end_date is that period's last day",
+        )
+    )
+    cube_days = _day_ns(frames[CUBE]["response_date"]).dropna()
+    last_day = cube_days.max() if not cube_days.empty else pd.NaT
+    frame["chk_is_period_complete_recomputed"] = _same_flags(
+        frame["is_period_complete"], (end <= last_day).fillna(False).to_numpy(dtype=bool)
+    )
+    checks.append(
+        (
+            "chk_is_period_complete_recomputed",
+            "is_period_complete exactly when period_end_date <= the last response_date of the cube",
+        )
+    )
+
+    sample = _cx_sample(frame)
+    scores = {score: _hundredths(frame[score]) for score in SCORE_RESPONSES}
+    keyed = pd.DataFrame({"grain": grain, "start": start, "name": names, "value": values})
+    rows = keyed.assign(**sample, **{f"_score_{score}": scores[score] for score in SCORE_RESPONSES})
+    lookup = rows.drop_duplicates(list(_PERIOD_KEY)).set_index(list(_PERIOD_KEY))
+    previous_index = pd.MultiIndex.from_arrays([grain, shift_periods(start, grain, -1), names, values])
+    previous_rows = lookup.reindex(previous_index)
+    previous = {column: previous_rows[column].fillna(0).to_numpy().astype("int64") for column in CUBE_COUNTS}
+    overall_rows = rows[(names == "overall").to_numpy()].drop_duplicates(["grain", "start"])
+    overall = overall_rows.set_index(["grain", "start"]).reindex(pd.MultiIndex.from_arrays([grain, start]))
+    has_overall = overall["responses"].notna().to_numpy()
+    is_overall = (names == "overall").fillna(False).to_numpy(dtype=bool)
+    rest = {
+        column: overall[column].fillna(0).to_numpy().astype("int64") - sample[column]
+        for column in CUBE_COUNTS
+    }
+    targets = {score: _floats(frame[f"{score}_target"]) for score in SCORE_RESPONSES}
+
+    for score, responses in SCORE_RESPONSES.items():
+        count = sample[responses]
+        previous_score = previous_rows[f"_score_{score}"].to_numpy(dtype=float)
+        published_previous = _floats(frame[f"previous_{responses}"])
+        frame[f"chk_previous_{score}_recomputed"] = _same_numbers(
+            _hundredths(frame[f"previous_{score}"]), previous_score
+        ) & (published_previous == previous[responses])
+        change = _hundredths(frame[f"{score}_change"])
+        frame[f"chk_{score}_change_recomputed"] = _same_numbers(change, scores[score] - previous_score)
+        tested = (count >= MIN_RESPONSES) & (previous[responses] >= MIN_RESPONSES)
+        expected_p = np.where(tested, difference_p_value(score, sample, previous), np.nan)
+        p_value = _floats(frame[f"{score}_change_p_value"])
+        frame[f"chk_{score}_change_p_value_recomputed"] = _close_numbers(p_value, expected_p)
+        significant = p_value < SIGNIFICANCE_LEVEL
+        insufficient = (count < MIN_RESPONSES) | ~(published_previous >= MIN_RESPONSES)
+        direction = np.select(
+            [insufficient, significant & (change > 0), significant & (change < 0)],
+            ["insufficient_data", "up", "down"],
+            "flat",
+        ).astype(object)
+        frame[f"chk_{score}_change_direction_consistent"] = _same_labels(
+            frame[f"{score}_change_direction"], direction
+        )
+
+        rest_score = score_hundredths(score, rest)
+        vs_rest = _hundredths(frame[f"{score}_vs_rest"])
+        frame[f"chk_{score}_vs_rest_recomputed"] = _same_numbers(
+            vs_rest, np.where(is_overall | ~has_overall, np.nan, scores[score] - rest_score)
+        )
+        rest_tested = (
+            ~is_overall & has_overall & (count >= MIN_RESPONSES) & (rest[responses] >= MIN_RESPONSES)
+        )
+        expected_p = np.where(rest_tested, difference_p_value(score, sample, rest), np.nan)
+        p_value = _floats(frame[f"{score}_vs_rest_p_value"])
+        frame[f"chk_{score}_vs_rest_p_value_recomputed"] = _close_numbers(p_value, expected_p)
+        significant = p_value < SIGNIFICANCE_LEVEL
+        direction = np.select(
+            [
+                is_overall,
+                (count < MIN_RESPONSES) | (rest[responses] < MIN_RESPONSES),
+                significant & (vs_rest > 0),
+                significant & (vs_rest < 0),
+            ],
+            ["", "insufficient_data", "above", "below"],
+            "flat",
+        ).astype(object)
+        direction[is_overall] = None
+        frame[f"chk_{score}_vs_rest_direction_consistent"] = _same_labels(
+            frame[f"{score}_vs_rest_direction"], direction
+        )
+
+        target = targets[score]
+        frame[f"chk_{score}_gap_to_target_recomputed"] = _same_numbers(
+            _hundredths(frame[f"{score}_gap_to_target"]), scores[score] - np.rint(target * 100)
+        )
+        target_tested = ~np.isnan(target) & (count >= MIN_RESPONSES)
+        expected_p = np.where(target_tested, below_target_p_value(score, sample, target), np.nan)
+        frame[f"chk_{score}_below_target_p_value_recomputed"] = _close_numbers(
+            _floats(frame[f"{score}_below_target_p_value"]), expected_p
+        )
+        distinct = (
+            keyed.assign(_target=target)
+            .groupby(["grain", "name", "value"], dropna=False)["_target"]
+            .transform(lambda group: group.nunique(dropna=False))
+        )
+        frame[f"chk_{score}_target_same_in_every_period"] = (distinct.to_numpy() <= 1).astype(bool)
+        checks += [
+            (
+                f"chk_previous_{score}_recomputed",
+                f"previous_{score} and previous_{responses} are those of the period before (null and 0 "
+                "without a row)",
+            ),
+            (f"chk_{score}_change_recomputed", f"{score}_change = {score} - previous_{score}"),
+            (
+                f"chk_{score}_change_p_value_recomputed",
+                f"{score}_change_p_value is the two-sample test against the period before when both have "
+                f"{MIN_RESPONSES} {responses} (else null)",
+            ),
+            (
+                f"chk_{score}_change_direction_consistent",
+                f"{score}_change_direction: insufficient_data exactly when a side has under {MIN_RESPONSES} "
+                f"{responses}; up / down exactly when p < {SIGNIFICANCE_LEVEL} and the change has that sign; "
+                "else flat",
+            ),
+            (
+                f"chk_{score}_vs_rest_recomputed",
+                f"{score}_vs_rest = {score} - that of the rest of the dimension (the overall cell minus this "
+                "one); null for overall",
+            ),
+            (
+                f"chk_{score}_vs_rest_p_value_recomputed",
+                f"{score}_vs_rest_p_value is the two-sample test against the rest when both have "
+                f"{MIN_RESPONSES} {responses} (else null)",
+            ),
+            (
+                f"chk_{score}_vs_rest_direction_consistent",
+                f"{score}_vs_rest_direction: null for overall; insufficient_data exactly when a side has "
+                f"under {MIN_RESPONSES}; above / below exactly when p < {SIGNIFICANCE_LEVEL} and the gap has "
+                "that sign; else flat",
+            ),
+            (f"chk_{score}_gap_to_target_recomputed", f"{score}_gap_to_target = {score} - {score}_target"),
+            (
+                f"chk_{score}_below_target_p_value_recomputed",
+                f"{score}_below_target_p_value is the one-sided test against the target when set and "
+                f"{responses} >= {MIN_RESPONSES} (else null)",
+            ),
+            (
+                f"chk_{score}_target_same_in_every_period",
+                f"{score}_target is the same in every period of a grain and dimension value",
+            ),
+        ]
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+            for column, description in checks
+        ],
+        [*MART_GRAIN[BY_PERIOD], "responses"],
+    )
+
+
+def _by_period_sums(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """Every row of fct_cx_by_period against the sums of the cube over its period's days (a
+    row for each period and cell with responses, no other)."""
+    gxe = _gxe()
+    cube = frames[CUBE]
+    day = _day_ns(cube["response_date"])
+    cells = pd.DataFrame(
+        {
+            "name": cube["dimension_name"].astype("object"),
+            "value": cube["dimension_value"].astype("object"),
+            **_cx_sample(cube),
+        }
+    )
+    parts = [cells.assign(grain=grain, start=period_starts(day, grain)) for grain in PERIOD_GRAINS]
+    sums = (
+        pd.concat(parts, ignore_index=True)
+        .groupby(list(_PERIOD_KEY), dropna=False)[list(CUBE_COUNTS)]
+        .sum()
+        .reset_index()
+    )
+    mart = frames[BY_PERIOD]
+    published = pd.DataFrame(
+        {
+            "grain": mart["period_grain"].astype("object"),
+            "start": _day_ns(mart["period_start_date"]),
+            "name": mart["dimension_name"].astype("object"),
+            "value": mart["dimension_value"].astype("object"),
+            **_cx_sample(mart),
+        }
+    )
+    merged = published.merge(
+        sums, on=list(_PERIOD_KEY), how="outer", suffixes=("", "_of_the_cube"), indicator=True
+    )
+    # a repeated row is not the one row of its period and cell
+    repeated = merged.duplicated(list(_PERIOD_KEY), keep=False).to_numpy()
+    same = np.array(merged["_merge"] == "both", dtype=bool) & ~repeated
+    for column in CUBE_COUNTS:
+        same &= (merged[column] == merged[f"{column}_of_the_cube"]).fillna(False).to_numpy(dtype=bool)
+    merged["chk_in_fct_cx_by_period"] = (merged["_merge"] != "right_only").astype(bool)
+    merged["chk_period_sums_of_the_cube"] = same
+    merged = merged.drop(columns="_merge").rename(
+        columns={
+            "grain": "period_grain",
+            "start": "period_start_date",
+            "name": "dimension_name",
+            "value": "dimension_value",
+        }
+    )
+    return _Batch(
+        "periods recomputed from the cube",
+        merged,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_period_sums_of_the_cube",
+                value_set=[True],
+                description=(
+                    "every row (and no other: one per grain, period and cell with responses in it) holds the "
+                    "sums of fct_cx_daily_by_dimension over the period's days, measure by measure"
+                ),
+            )
+        ],
+        [*MART_GRAIN[BY_PERIOD], "chk_in_fct_cx_by_period", "responses", "responses_of_the_cube"],
+    )
+
+
+@dataclass(frozen=True)
+class _DenseCube:
+    """The cube's additive columns of every cell on every day from its first to its last
+    (0 where a cell has no row): ``prefix[c, i]`` sums the cell's days before day i."""
+
+    cells: pd.MultiIndex
+    first_day: Any
+    days: int
+    columns: tuple[str, ...]
+    daily: np.ndarray
+    prefix: np.ndarray
+
+    @classmethod
+    def of(cls, cube: pd.DataFrame, columns: Sequence[str]) -> _DenseCube:
+        day = _day_ns(cube["response_date"])
+        known = day.notna().to_numpy()
+        keys = pd.MultiIndex.from_arrays(
+            [cube["dimension_name"].astype("object"), cube["dimension_value"].astype("object")]
+        )
+        codes, cells = pd.factorize(keys[known])
+        if not known.any():
+            empty = np.zeros((0, 0, len(columns)), dtype="int64")
+            return cls(pd.MultiIndex.from_arrays([[], []]), pd.NaT, 0, tuple(columns), empty, empty)
+        first_day = day[known].min()
+        offsets = (day[known] - first_day).dt.days.to_numpy()
+        days = int(offsets.max()) + 1
+        daily = np.zeros((len(cells), days, len(columns)), dtype="int64")
+        values = np.stack([_ints(cube[column])[known] for column in columns], axis=1)
+        np.add.at(daily, (codes, offsets), values)
+        prefix = np.concatenate(
+            [np.zeros((len(cells), 1, len(columns)), dtype="int64"), daily.cumsum(axis=1)], axis=1
+        )
+        return cls(pd.MultiIndex.from_tuples(list(cells)), first_day, days, tuple(columns), daily, prefix)
+
+    def window(self, codes: np.ndarray, last: np.ndarray, length: np.ndarray) -> np.ndarray:
+        """The sums of the ``length`` days up to day offset ``last`` (inclusive) of each cell."""
+        end = np.clip(last + 1, 0, self.days)
+        begin = np.clip(last + 1 - length, 0, self.days)
+        return self.prefix[codes, end] - self.prefix[codes, begin]
+
+
+def _derived_rolling(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_cx_rolling: scores, intervals and flags recomputed from the window's sums, and the
+    window's dates."""
+    gxe = _gxe()
+    frame = frames[ROLLING].copy().reset_index(drop=True)
+    checks = _cx_block_checks(frame, with_scores=True)
+    day = _day_ns(frame["date_day"])
+    window = _numeric(frame["window_days"])
+    start = _day_ns(frame["window_start_date"])
+    frame["chk_window_start_date_recomputed"] = (
+        (start == day - pd.to_timedelta(window - 1, unit="D")).fillna(False).astype(bool)
+    )
+    cube_days = _day_ns(frames[CUBE]["response_date"]).dropna()
+    first_day = cube_days.min() if not cube_days.empty else pd.NaT
+    frame["chk_is_window_complete_recomputed"] = _same_flags(
+        frame["is_window_complete"], (start >= first_day).fillna(False).to_numpy(dtype=bool)
+    )
+    checks += [
+        ("chk_window_start_date_recomputed", "window_start_date = date_day - (window_days - 1)"),
+        (
+            "chk_is_window_complete_recomputed",
+            "is_window_complete exactly when window_start_date >= the first response_date of the cube",
+        ),
+    ]
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+            for column, description in checks
+        ],
+        [*MART_GRAIN[ROLLING], "responses"],
+    )
+
+
+def _rolling_sums(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """Every row of fct_cx_rolling against the sums of the cube over its window: one row per day
+    from the cube's first to its last, window and cell of the cube."""
+    gxe = _gxe()
+    dense = _DenseCube.of(frames[CUBE], CUBE_COUNTS)
+    frame = frames[ROLLING].copy().reset_index(drop=True)
+    keys = pd.MultiIndex.from_arrays(
+        [frame["dimension_name"].astype("object"), frame["dimension_value"].astype("object")]
+    )
+    codes = dense.cells.get_indexer(keys) if dense.days else np.full(len(frame), -1)
+    day = _day_ns(frame["date_day"])
+    offset = (
+        (day - dense.first_day).dt.days.to_numpy(dtype=float, na_value=np.nan)
+        if dense.days
+        else np.full(len(frame), np.nan)
+    )
+    window = _numeric(frame["window_days"]).to_numpy(dtype=float, na_value=np.nan)
+    inside = (codes >= 0) & (offset >= 0) & (offset < dense.days) & np.isin(window, ROLLING_WINDOWS)
+    frame["chk_day_window_and_cell_of_the_cube"] = inside.astype(bool)
+    same = inside.copy()
+    if inside.any():
+        sums = dense.window(codes[inside], offset[inside].astype("int64"), window[inside].astype("int64"))
+        sample = _cx_sample(frame.loc[inside])
+        equal = np.ones(int(inside.sum()), dtype=bool)
+        for position, column in enumerate(CUBE_COUNTS):
+            equal &= sample[column] == sums[:, position]
+        same[inside] = equal
+    frame["chk_window_sums_of_the_cube"] = same.astype(bool)
+    expected_rows = dense.days * len(ROLLING_WINDOWS) * len(dense.cells)
+    return _Batch(
+        "windows recomputed from the cube",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_day_window_and_cell_of_the_cube",
+                value_set=[True],
+                description=(
+                    f"date_day from the cube's first response_date to its last, window_days one of "
+                    f"{', '.join(map(str, ROLLING_WINDOWS))}, a cell (dimension name and value) of the cube"
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_window_sums_of_the_cube",
+                value_set=[True],
+                description=(
+                    "every measure is the sum of fct_cx_daily_by_dimension over the window's days "
+                    "(window_days days up to date_day; 0 without rows)"
+                ),
+            ),
+            gxe.ExpectTableRowCountToEqual(
+                value=expected_rows,
+                description=(
+                    f"one row per day, window and cell of the cube ({dense.days} days x "
+                    f"{len(ROLLING_WINDOWS)} windows x {len(dense.cells)} cells = {expected_rows})"
+                ),
+            ),
+        ],
+        [*MART_GRAIN[ROLLING], "responses"],
+    )
+
+
+def _detractor_spike_tests(cube: pd.DataFrame) -> pd.DataFrame:
+    """Every day of every cell of the cube with the minimum of NPS responses, beside the
+    DETRACTOR_WINDOW_DAYS days before it (days without a row count 0) when they have the minimum
+    too: its detractors and NPS responses, the trailing days', and the one-sided p-value of the
+    pooled two-proportion test that the day's detractor share is higher."""
+    dense = _DenseCube.of(cube, ("detractors", "nps_responses"))
+    columns = [
+        "name",
+        "value",
+        "day",
+        "detractors",
+        "responses",
+        "trailing_detractors",
+        "trailing_responses",
+        "p_value",
+    ]
+    if not dense.days:
+        return pd.DataFrame(columns=columns)
+    cell, offset = np.nonzero(dense.daily[:, :, 1] >= MIN_RESPONSES)
+    trailing = dense.window(cell, offset - 1, np.full(len(offset), DETRACTOR_WINDOW_DAYS))
+    day = dense.daily[cell, offset]
+    tested = trailing[:, 1] >= MIN_RESPONSES
+    cell, offset, day, trailing = cell[tested], offset[tested], day[tested], trailing[tested]
+    p_value = share_increase_p_value((day[:, 0], day[:, 1]), (trailing[:, 0], trailing[:, 1]))
+    return pd.DataFrame(
+        {
+            "name": dense.cells.get_level_values(0)[cell].to_numpy(dtype=object),
+            "value": dense.cells.get_level_values(1)[cell].to_numpy(dtype=object),
+            "day": dense.first_day + pd.to_timedelta(offset, unit="D"),
+            "detractors": day[:, 0],
+            "responses": day[:, 1],
+            "trailing_detractors": trailing[:, 0],
+            "trailing_responses": trailing[:, 1],
+            "p_value": p_value,
+        },
+        columns=columns,
+    )
+
+
+def _alert_candidates(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every test of every rule (those of fct_cx_by_period with its published p-values, the
+    detractor spikes recomputed from the cube), its family's q-value, and whether it fires."""
+    periods = frames[BY_PERIOD]
+    keys = {
+        "grain": periods["period_grain"].astype("object"),
+        "start": _day_ns(periods["period_start_date"]),
+        "name": periods["dimension_name"].astype("object"),
+        "value": periods["dimension_value"].astype("object"),
+    }
+    parts = []
+    for rule, score in DROP_RULES.items():
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rule": rule,
+                    "metric": score,
+                    **keys,
+                    "p_value": _floats(periods[f"{score}_change_p_value"]),
+                    "fires": (_floats(periods[f"{score}_change"]) < 0),
+                }
+            )
+        )
+    for score in CX_COMPARED_SCORES:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rule": "below_target",
+                    "metric": score,
+                    **keys,
+                    "p_value": _floats(periods[f"{score}_below_target_p_value"]),
+                    "fires": True,
+                }
+            )
+        )
+    spikes = _detractor_spike_tests(frames[CUBE])
+    parts.append(
+        pd.DataFrame(
+            {
+                "rule": "detractor_spike",
+                "metric": "detractor_share",
+                "grain": SPIKE_GRAIN,
+                "start": spikes["day"].astype("datetime64[ns]"),
+                "name": spikes["name"],
+                "value": spikes["value"],
+                "p_value": spikes["p_value"].astype(float),
+                "fires": True,
+            }
+        )
+    )
+    parts = [part for part in parts if len(part)]
+    columns = ["rule", "metric", "grain", "start", "name", "value", "p_value", "fires"]
+    candidates = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    candidates = candidates[candidates["p_value"].notna()].reset_index(drop=True)
+    if candidates.empty:
+        return candidates.assign(q_value=pd.Series(dtype=float), alert_id=pd.Series(dtype=object))
+    candidates["q_value"] = benjamini_hochberg(candidates, ["rule", "grain", "start"], "p_value")
+    candidates["fires"] = candidates["fires"].astype(bool) & (candidates["q_value"] < ALERT_FDR)
+    candidates["alert_id"] = [
+        alert_id(*key)
+        for key in zip(
+            candidates["rule"],
+            candidates["metric"],
+            candidates["grain"],
+            candidates["start"],
+            candidates["name"],
+            candidates["value"],
+            strict=True,
+        )
+    ]
+    return candidates
+
+
+def _derived_alerts(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_cx_alerts, alert by alert: its id, its rule's metric and grain, q >= p, its severity,
+    and the figures of the test it reports (its fct_cx_by_period row, or its day of the cube)."""
+    gxe = _gxe()
+    frame = frames[ALERTS].copy().reset_index(drop=True)
+    rule = frame["rule"].astype("object")
+    metric = frame["metric"].astype("object")
+    grain = frame["period_grain"].astype("object")
+    start = _day_ns(frame["period_start_date"])
+    names = frame["dimension_name"].astype("object")
+    values = frame["dimension_value"].astype("object")
+    frame["chk_alert_id_is_md5_of_its_key"] = [
+        not _is_missing(published) and published == alert_id(*key)
+        for published, *key in zip(frame["alert_id"], rule, metric, grain, start, names, values, strict=True)
+    ]
+    frame["chk_alert_id_is_md5_of_its_key"] = frame["chk_alert_id_is_md5_of_its_key"].astype(bool)
+    p_value = _floats(frame["p_value"])
+    q_value = _floats(frame["q_value"])
+    frame["chk_q_value_not_below_p_value"] = q_value >= p_value
+    frame["chk_metric_and_grain_of_its_rule"] = [
+        r in ALERT_METRICS
+        and m in ALERT_METRICS[r]
+        and (g == SPIKE_GRAIN if r == "detractor_spike" else g in PERIOD_GRAINS)
+        for r, m, g in zip(rule, metric, grain, strict=True)
+    ]
+    frame["chk_metric_and_grain_of_its_rule"] = frame["chk_metric_and_grain_of_its_rule"].astype(bool)
+    observed = _hundredths(frame["observed"])
+    baseline = _hundredths(frame["baseline"])
+    threshold = np.array(
+        [float(HIGH_SEVERITY[m] * 100) if m in HIGH_SEVERITY else np.nan for m in metric], dtype=float
+    )
+    with np.errstate(invalid="ignore"):
+        high = np.abs(observed - baseline) >= threshold
+    frame["chk_severity_recomputed"] = _same_labels(
+        frame["severity"], np.where(high, "high", "medium").astype(object)
+    )
+    responses = _floats(frame["responses"])
+    baseline_responses = _floats(frame["baseline_responses"])
+    complete = frame["is_period_complete"].astype("boolean")
+
+    # the row of fct_cx_by_period each drop and below-target alert reports
+    periods = frames[BY_PERIOD]
+    period_keys = pd.MultiIndex.from_arrays(
+        [
+            periods["period_grain"].astype("object"),
+            _day_ns(periods["period_start_date"]),
+            periods["dimension_name"].astype("object"),
+            periods["dimension_value"].astype("object"),
+        ]
+    )
+    unique = ~period_keys.duplicated()
+    rows = (
+        periods.loc[unique]
+        .set_axis(period_keys[unique])
+        .reindex(pd.MultiIndex.from_arrays([grain, start, names, values]))
+    )
+    found = rows["responses"].notna().to_numpy()
+    same_complete = (
+        (complete == rows["is_period_complete"].astype("boolean").set_axis(frame.index))
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    matches = np.zeros(len(frame), dtype=bool)
+    for drop_rule, score in DROP_RULES.items():
+        mine = (rule == drop_rule).to_numpy() & (metric == score).to_numpy()
+        count = SCORE_RESPONSES[score]
+        matches |= (
+            mine
+            & found
+            & same_complete
+            & (_floats(rows[f"{score}_change"]) < 0)
+            & _close_numbers(p_value, _floats(rows[f"{score}_change_p_value"]))
+            & _same_numbers(observed, _hundredths(rows[score]))
+            & _same_numbers(baseline, _hundredths(rows[f"previous_{score}"]))
+            & (responses == _floats(rows[count]))
+            & (baseline_responses == _floats(rows[f"previous_{count}"]))
+        )
+    for score in CX_COMPARED_SCORES:
+        mine = (rule == "below_target").to_numpy() & (metric == score).to_numpy()
+        matches |= (
+            mine
+            & found
+            & same_complete
+            & _close_numbers(p_value, _floats(rows[f"{score}_below_target_p_value"]))
+            & _same_numbers(observed, _hundredths(rows[score]))
+            & _same_numbers(baseline, _hundredths(rows[f"{score}_target"]))
+            & (responses == _floats(rows[SCORE_RESPONSES[score]]))
+            & np.isnan(baseline_responses)
+        )
+    is_spike = (rule == "detractor_spike").to_numpy()
+    frame["chk_reports_its_fct_cx_by_period_row"] = matches | is_spike
+
+    # the day of the cube each detractor spike reports
+    spikes = _detractor_spike_tests(frames[CUBE])
+    spike_rows = spikes.set_index(["name", "value", "day"])
+    spike_rows = spike_rows[~spike_rows.index.duplicated()]
+    tests = spike_rows.reindex(pd.MultiIndex.from_arrays([names, values, start]))
+    spike_found = tests["responses"].notna().to_numpy()
+    tested = {column: tests[column].fillna(0).to_numpy().astype("int64") for column in spikes.columns[3:7]}
+    frame["chk_reports_its_day_of_the_cube"] = ~is_spike | (
+        spike_found
+        & complete.fillna(False).to_numpy(dtype=bool)
+        & _close_numbers(p_value, tests["p_value"].to_numpy(dtype=float))
+        & _same_numbers(observed, _ratio_hundredths(tested["detractors"], tested["responses"], 100))
+        & _same_numbers(
+            baseline, _ratio_hundredths(tested["trailing_detractors"], tested["trailing_responses"], 100)
+        )
+        & (responses == tested["responses"])
+        & (baseline_responses == tested["trailing_responses"])
+    )
+    checks = [
+        (
+            "chk_alert_id_is_md5_of_its_key",
+            "alert_id = md5 of rule|metric|period_grain|period_start_date|dimension_name|dimension_value",
+        ),
+        ("chk_q_value_not_below_p_value", "q_value >= p_value"),
+        (
+            "chk_metric_and_grain_of_its_rule",
+            "metric one of its rule's (drops: nps, csat_pct; spike: detractor_share; below_target: nps, "
+            "csat_pct, ces_mean), period_grain day for a spike, else a period grain",
+        ),
+        (
+            "chk_severity_recomputed",
+            "severity high exactly when |observed - baseline| reaches the metric's threshold "
+            f"({', '.join(f'{m} {t}' for m, t in HIGH_SEVERITY.items())}), else medium",
+        ),
+        (
+            "chk_reports_its_fct_cx_by_period_row",
+            "a drop or below-target alert reports its fct_cx_by_period row: the change is down (drops), "
+            "same p-value, observed, baseline, responses, baseline responses and completeness",
+        ),
+        (
+            "chk_reports_its_day_of_the_cube",
+            f"a detractor spike reports its day of the cube against the {DETRACTOR_WINDOW_DAYS} days before "
+            "it: detractor shares, responses and the one-sided p-value recomputed",
+        ),
+    ]
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+            for column, description in checks
+        ],
+        [
+            "alert_id",
+            "rule",
+            "metric",
+            "period_grain",
+            "period_start_date",
+            "dimension_name",
+            "dimension_value",
+        ],
+    )
+
+
+def _alerts_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_cx_alerts against every test of every rule: each alert fired (its q-value, within its
+    family of rule and period, under the FDR, its direction holding) is listed, no other, with
+    its q-value."""
+    gxe = _gxe()
+    candidates = _alert_candidates(frames)
+    candidates = candidates[
+        ["alert_id", "rule", "metric", "grain", "start", "name", "value", "p_value", "q_value", "fires"]
+    ]
+    published = frames[ALERTS]
+    listed = pd.DataFrame(
+        {
+            "alert_id": published["alert_id"].astype("object"),
+            "published_q_value": _floats(published["q_value"]),
+        }
+    )
+    merged = listed.merge(
+        candidates.drop_duplicates("alert_id").rename(columns={"q_value": "recomputed_q_value"}),
+        on="alert_id",
+        how="outer",
+        indicator=True,
+    )
+    is_listed = (merged["_merge"] != "right_only").to_numpy()
+    is_candidate = (merged["_merge"] != "left_only").to_numpy()
+    fires = merged["fires"].fillna(False).to_numpy(dtype=bool)
+    merged["chk_listed_alert_fires"] = ~is_listed | (is_candidate & fires)
+    merged["chk_fired_alert_listed"] = ~fires | is_listed
+    merged["chk_q_value_recomputed"] = ~(is_listed & is_candidate) | _close_numbers(
+        merged["published_q_value"].to_numpy(dtype=float), merged["recomputed_q_value"].to_numpy(dtype=float)
+    )
+    merged = merged.drop(columns="_merge")
+    # only the tests that fire or are listed: the others are not about the mart
+    merged = merged[is_listed | fires].reset_index(drop=True)
+    return _Batch(
+        "alerts recomputed from every test",
+        merged,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_listed_alert_fires",
+                value_set=[True],
+                description=(
+                    f"every alert is a test that fires: its Benjamini-Hochberg q-value within (rule, grain, "
+                    f"period) under {ALERT_FDR} and its direction holding (a drop is down)"
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_fired_alert_listed",
+                value_set=[True],
+                description="every test that fires is listed (tests of fct_cx_by_period, spikes of the cube)",
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="chk_q_value_recomputed",
+                value_set=[True],
+                description="q_value is the Benjamini-Hochberg q-value recomputed within its family",
+            ),
+        ],
+        ["alert_id", "rule", "metric", "grain", "start", "name", "value", "p_value", "recomputed_q_value"],
+    )
+
+
 _BatchBuilder = Callable[[Mapping[str, pd.DataFrame]], _Batch]
 
 
@@ -2390,6 +3843,50 @@ def _derived_builders(
             )
         )
         builders.append(("cells recomputed from fct_cx_responses", recomputed_needs, _cube_recomputed))
+    if mart == BY_PERIOD:
+        builders.append(
+            (
+                "scores, intervals and flags recomputed, period dates, comparisons recomputed and consistent",
+                {mart: MART_COLUMNS[mart], CUBE: ("response_date",)},
+                _derived_by_period,
+            )
+        )
+        builders.append(
+            (
+                "every period cell the sums of the cube over its days",
+                {mart: MART_GRAIN[mart] + CUBE_COUNTS, CUBE: (*MART_GRAIN[CUBE], *CUBE_COUNTS)},
+                _by_period_sums,
+            )
+        )
+    if mart == ROLLING:
+        builders.append(
+            (
+                "scores, intervals and flags recomputed, window dates",
+                {mart: MART_COLUMNS[mart], CUBE: ("response_date",)},
+                _derived_rolling,
+            )
+        )
+        builders.append(
+            (
+                "one row per day, window and cell of the cube, its sums over the window",
+                {mart: MART_GRAIN[mart] + CUBE_COUNTS, CUBE: (*MART_GRAIN[CUBE], *CUBE_COUNTS)},
+                _rolling_sums,
+            )
+        )
+    if mart == ALERTS:
+        alert_needs: dict[str, tuple[str, ...]] = {
+            mart: MART_COLUMNS[mart],
+            BY_PERIOD: MART_COLUMNS[BY_PERIOD],
+            CUBE: (*MART_GRAIN[CUBE], "detractors", "nps_responses"),
+        }
+        builders.append(
+            (
+                "ids, rules, severities and the figures of each alert's test",
+                alert_needs,
+                _derived_alerts,
+            )
+        )
+        builders.append(("alerts recomputed from every test of every rule", alert_needs, _alerts_recomputed))
     if mart == "rpt_unmapped_codes":
         builders.append(
             (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import math
 import os
 import textwrap
 from dataclasses import replace
@@ -124,8 +125,11 @@ def test_every_mart_is_computed_with_its_columns(tmp_path: Path) -> None:
     assert tuple(marts) == tuple(MART_COLUMNS)
     assert set(MARTS) <= set(MART_COLUMNS)
     for name, rows in marts.items():
-        # the marts of the other sources are empty without their files
-        assert bool(rows) == (name in (*MARTS, "fct_cx_responses")), name
+        # the marts of the other sources are empty without their files; no cell has the minimum
+        # of responses a test needs, so no alert fires
+        assert bool(rows) == (name in (*MARTS, "fct_cx_responses", "fct_cx_by_period", "fct_cx_rolling")), (
+            name
+        )
         assert all(len(row) == len(MART_COLUMNS[name]) for row in rows), name
 
 
@@ -174,7 +178,13 @@ def test_value_types_of_a_response(tmp_path: Path) -> None:
         0,
         0,
         Decimal("100.00"),
+        # one promoter: no spread (standard error 0), the adjusted-Wald interval 25 +- z 37.5
+        Decimal("0.00"),
+        Decimal("-48.50"),
+        Decimal("98.50"),
+        True,
     )
+    assert daily[-4:] == spec_nps_uncertainty(1, 0, 0)
 
 
 # ---------------------------------------------------------------------- landing files
@@ -708,6 +718,38 @@ def test_nps_rounding(promoters: int, detractors: int, responses: int, expected:
     assert str(value) == expected
 
 
+Z_95 = 1.959963984540054
+
+
+def spec_round2(value: float) -> Decimal:
+    """Half away from zero to two decimals, as the specification of the statistics rounds."""
+    hundredths = math.floor(abs(value) * 100 + 0.5)
+    return (Decimal(hundredths if value >= 0 else -hundredths) / 100).quantize(Decimal("0.01"))
+
+
+def spec_nps_uncertainty(promoters: int, passives: int, detractors: int) -> tuple[Any, ...]:
+    """The NPS_UNCERTAINTY columns by the formulas (0.95, 30 responses), written out here."""
+    n = promoters + passives + detractors
+    pp, pd = promoters / n, detractors / n
+    se = 100 * math.sqrt(((pp + pd) - (pp - pd) ** 2) / n)
+    na = n + 3
+    pa, da = (promoters + 0.75) / na, (detractors + 0.75) / na
+    se_adj = 100 * math.sqrt(((pa + da) - (pa - da) ** 2) / na)
+    centre = 100 * (pa - da)
+    return (
+        spec_round2(se),
+        spec_round2(max(-100.0, centre - Z_95 * se_adj)),
+        spec_round2(min(100.0, centre + Z_95 * se_adj)),
+        n < 30,
+    )
+
+
+def test_spec_nps_uncertainty_reference_values() -> None:
+    # the reference values of the specification
+    assert spec_nps_uncertainty(50, 30, 20) == (Decimal("7.81"), Decimal("14.05"), Decimal("44.20"), False)
+    assert spec_nps_uncertainty(10, 0, 0) == (Decimal("0.00"), Decimal("47.50"), Decimal("100.00"), True)
+
+
 def test_daily_counts_and_nps(tmp_path: Path) -> None:
     day = "2024-05-01T08:00"
     rows = [response(score="10", submitted_at=day)]
@@ -715,27 +757,56 @@ def test_daily_counts_and_nps(tmp_path: Path) -> None:
     rows += [response(score="8", submitted_at=day, region="ARA")]
     marts = marts_of(tmp_path, rows)
     may_first = date(2024, 5, 1)
-    assert marts["fct_nps_daily_overall"] == [(may_first, 4, 1, 1, 2, Decimal("-25.00"))]
+    # NPS uncertainty (standard error, adjusted-Wald bounds, under 30 responses) of each cell, e.g.
+    # 1 promoter, 1 passive, 2 detractors: v = 0.75 - 0.25^2, SE = 100 sqrt(0.6875 / 4) = 41.46;
+    # adjusted pa = 1.75 / 7, da = 2.75 / 7: -14.29 +- z 29.82
+    mixed = (Decimal("41.46"), Decimal("-72.73"), Decimal("44.16"), True)
+    # 1 promoter, 1 passive: SE = 100 sqrt(0.25 / 2); adjusted 20 +- z 100 sqrt(0.46 / 5)
+    promoter_passive = (Decimal("35.36"), Decimal("-39.45"), Decimal("79.45"), True)
+    # 2 detractors: no spread; adjusted -40 - z 32.86 is clamped to -100
+    detractors = (Decimal("0.00"), Decimal("-100.00"), Decimal("24.41"), True)
+    # 1 passive: adjusted 0 +- z 100 sqrt(0.375 / 4)
+    passive = (Decimal("0.00"), Decimal("-60.01"), Decimal("60.01"), True)
+    # 1 promoter, 2 detractors: SE = 100 sqrt((1 - 1/9) / 3); adjusted -16.67 +- z 34.68
+    promoter_detractors = (Decimal("54.43"), Decimal("-84.67"), Decimal("51.33"), True)
+    promoter = (Decimal("0.00"), Decimal("-48.50"), Decimal("98.50"), True)
+    for expected, counts in (
+        (mixed, (1, 1, 2)),
+        (promoter_passive, (1, 1, 0)),
+        (detractors, (0, 0, 2)),
+        (passive, (0, 1, 0)),
+        (promoter_detractors, (1, 0, 2)),
+        (promoter, (1, 0, 0)),
+    ):
+        assert spec_nps_uncertainty(*counts) == expected, counts
+    assert marts["fct_nps_daily_overall"] == [(may_first, 4, 1, 1, 2, Decimal("-25.00"), *mixed)]
     assert marts["fct_nps_daily_by_channel"] == [
-        (may_first, "email", 2, 1, 1, 0, Decimal("50.00")),
-        (may_first, "sms", 2, 0, 0, 2, Decimal("-100.00")),
+        (may_first, "email", 2, 1, 1, 0, Decimal("50.00"), *promoter_passive),
+        (may_first, "sms", 2, 0, 0, 2, Decimal("-100.00"), *detractors),
     ]
     assert marts["fct_nps_daily_by_region"] == [
-        (may_first, "ARA", 1, 0, 1, 0, Decimal("0.00")),
-        (may_first, "IDF", 3, 1, 0, 2, Decimal("-33.33")),
+        (may_first, "ARA", 1, 0, 1, 0, Decimal("0.00"), *passive),
+        (may_first, "IDF", 3, 1, 0, 2, Decimal("-33.33"), *promoter_detractors),
     ]
-    assert marts["fct_nps_daily_by_segment"] == [(may_first, "consumer", 4, 1, 1, 2, Decimal("-25.00"))]
+    assert marts["fct_nps_daily_by_segment"] == [
+        (may_first, "consumer", 4, 1, 1, 2, Decimal("-25.00"), *mixed)
+    ]
     assert marts["fct_nps_daily"] == [
-        (may_first, "email", "ARA", "consumer", 1, 0, 1, 0, Decimal("0.00")),
-        (may_first, "email", "IDF", "consumer", 1, 1, 0, 0, Decimal("100.00")),
-        (may_first, "sms", "IDF", "consumer", 2, 0, 0, 2, Decimal("-100.00")),
+        (may_first, "email", "ARA", "consumer", 1, 0, 1, 0, Decimal("0.00"), *passive),
+        (may_first, "email", "IDF", "consumer", 1, 1, 0, 0, Decimal("100.00"), *promoter),
+        (may_first, "sms", "IDF", "consumer", 2, 0, 0, 2, Decimal("-100.00"), *detractors),
     ]
 
 
 def test_nps_of_one_promoter_in_4000_responses(tmp_path: Path) -> None:
     rows = [response(score="9")] + [response(score="7") for _ in range(3999)]
     (overall,) = marts_of(tmp_path, rows)["fct_nps_daily_overall"]
-    assert overall[1:] == (4000, 1, 3999, 0, Decimal("0.03"))
+    # SE = 100 sqrt((0.00025 - 0.00025^2) / 4000) = 0.02500 (0.0249969: 0.02); adjusted:
+    # pa = 1.75 / 4003, da = 0.75 / 4003, NPS 0.02498, se 100 sqrt(6.2447e-4 / 4003) = 0.03950,
+    # so 0.02498 -+ 1.96 x 0.03950 = [-0.0524, 0.1024]; 4000 responses are not below the minimum
+    expected = (Decimal("0.02"), Decimal("-0.05"), Decimal("0.10"), False)
+    assert spec_nps_uncertainty(1, 3999, 0) == expected
+    assert overall[1:] == (4000, 1, 3999, 0, Decimal("0.03"), *expected)
 
 
 # --------------------------------------------------------------- landing config: feeds
@@ -1554,21 +1625,43 @@ def test_cube_counts_every_response_once_per_dimension(tmp_path: Path) -> None:
         0,
         1,
         Decimal("0.00"),
+        # 1 promoter, 1 detractor: v = 1, SE = 100 sqrt(1 / 2); adjusted 0 +- z 100 sqrt(0.7 / 5)
+        Decimal("70.71"),
+        Decimal("-73.34"),
+        Decimal("73.34"),
+        True,
         3,
         2,
         11,
         45,
         Decimal("66.67"),
+        # Wilson, 2 of 3: centre (2/3 + z^2/6) / (1 + z^2/3) = 0.5731, half 0.3654
+        Decimal("20.77"),
+        Decimal("93.85"),
         Decimal("3.67"),
+        # scores 5, 4, 2: variance (3 x 45 - 11^2) / (3 x 2) = 7/3, 3.667 -+ z sqrt(7/9) = [1.94, 5.39],
+        # clamped to the scale's 5
+        Decimal("1.94"),
+        Decimal("5.00"),
+        True,
         2,
         1,
         1,
         7,
         37,
         Decimal("50.00"),
+        # Wilson, 1 of 2: centre 0.5, half z sqrt(0.125 + z^2 / 16) / (1 + z^2 / 2) = 0.4055
+        Decimal("9.45"),
+        Decimal("90.55"),
         Decimal("3.50"),
+        # scores 6, 1: variance 12.5, 3.5 -+ z 2.5 = [-1.40, 8.40], clamped to 1..7
+        Decimal("1.00"),
+        Decimal("7.00"),
+        True,
     )
-    assert cube["channel", "sms"][:6] == (1, 0, 0, 0, 0, None)
+    assert overall[6:10] == spec_nps_uncertainty(1, 0, 1)
+    # no NPS response: no score, no interval, below the minimum
+    assert cube["channel", "sms"][:10] == (1, 0, 0, 0, 0, None, None, None, None, True)
     assert cube["region", "unknown"][0] == 1
     names = {name for name, _ in cube}
     assert names == set(CX_DIMENSIONS)

@@ -8,25 +8,47 @@ The warehouse holds responses of a CX programme: most carry an NPS score, some o
 CES score (no NPS), one an invalid NPS beside a valid CSAT (accepted, its NPS nulled). The NPS
 marts count the responses with an NPS score; the daily cube fct_cx_daily_by_dimension counts
 them all, and is written here with its own SQL (not the project's models) from
-fct_nps_responses, its scores rounded half away from zero by Python's decimal module.
+fct_nps_responses, its scores rounded half away from zero by Python's decimal module, its
+intervals by the formulas written out below. fct_cx_by_period, fct_cx_rolling and fct_cx_alerts
+are those the independent oracle computes from that cube.
+
+Ten responses never reach the minimum a test needs, so a second warehouse, "busy", replaces the
+cube by a synthetic one of three months of a few hundred responses a week (a drop in NPS and
+CSAT, a day of detractors, targets missed) and the three marts by the oracle's on it: it is
+validated on those three marts only (its cube is not that of its responses).
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import math
+import random
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
-from nps_warehouse.contract import CX_DIMENSIONS, LOAD_HISTORY_REASONS, PROGRAMME_SOURCES, SOURCE_KEYS
+from nps_warehouse.contract import (
+    CX_DERIVED,
+    CX_DIMENSIONS,
+    CX_MEASURES,
+    LOAD_HISTORY_REASONS,
+    PROGRAMME_SOURCES,
+    SOURCE_KEYS,
+)
+from nps_warehouse.oracle.alerts import fct_cx_alerts
+from nps_warehouse.oracle.intervals import StatsSettings
+from nps_warehouse.oracle.periods import ADDITIVE, cx_block, fct_cx_by_period, fct_cx_rolling
 from nps_warehouse.quality import (
     BANDS,
     MART_COLUMNS,
@@ -43,8 +65,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "validate_marts.py"
 
 CUBE = "fct_cx_daily_by_dimension"
+BY_PERIOD = "fct_cx_by_period"
+ROLLING = "fct_cx_rolling"
+ALERTS = "fct_cx_alerts"
+STATISTICS_MARTS = [BY_PERIOD, ROLLING, ALERTS]
 
-COUNTS = "responses bigint, promoters bigint, passives bigint, detractors bigint, nps numeric(5, 2)"
+COUNTS = (
+    "responses bigint, promoters bigint, passives bigint, detractors bigint, nps numeric(5, 2), "
+    "nps_standard_error numeric(5, 2), nps_ci_lower numeric(5, 2), nps_ci_upper numeric(5, 2), "
+    "is_below_min_responses boolean"
+)
 
 # survey_id -> survey_name, survey_type, touchpoint, brand, business_unit, is_reference_survey
 SURVEYS = {
@@ -248,6 +278,78 @@ def half_away(numerator: int, denominator: int, scale: int) -> str | None:
     return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+# The intervals, by the formulas of the README ("How sure a number is"), at 95%.
+Z_95 = 1.959963984540054
+MIN_RESPONSES = 30
+
+
+def round2(value: float) -> str:
+    """Half away from zero to 2 places (the float's hundredths floored after adding a half)."""
+    hundredths = math.floor(abs(value) * 100 + 0.5)
+    return str((Decimal(hundredths if value >= 0 else -hundredths) / 100).quantize(Decimal("0.01")))
+
+
+def nps_bound(promoters: int, passives: int, detractors: int, which: str) -> str | None:
+    """The standard error (``se``) of the NPS, or a bound (``lower``, ``upper``) of its
+    adjusted-Wald interval (0.75 more promoters and detractors, 3 more responses)."""
+    n = promoters + passives + detractors
+    if n == 0:
+        return None
+    if which == "se":
+        pp, pd = promoters / n, detractors / n
+        return round2(100 * math.sqrt(max((pp + pd) - (pp - pd) * (pp - pd), 0.0) / n))
+    na = n + 3
+    pa, da = (promoters + 0.75) / na, (detractors + 0.75) / na
+    se = 100 * math.sqrt(max((pa + da) - (pa - da) * (pa - da), 0.0) / na)
+    centre = 100 * (pa - da)
+    return round2(max(-100.0, centre - Z_95 * se) if which == "lower" else min(100.0, centre + Z_95 * se))
+
+
+def wilson_bound(successes: int, trials: int, which: str) -> str | None:
+    """A bound of the Wilson interval of ``successes / trials``, in percent."""
+    if trials == 0:
+        return None
+    share, zz = successes / trials, Z_95 * Z_95
+    denominator = 1 + zz / trials
+    centre = (share + zz / (2 * trials)) / denominator
+    half = Z_95 * math.sqrt(share * (1 - share) / trials + zz / (4 * trials * trials)) / denominator
+    return round2(max(0.0, 100 * (centre - half)) if which == "lower" else min(100.0, 100 * (centre + half)))
+
+
+def mean_bound(total: int, squares: int, count: int, lowest: int, highest: int, which: str) -> str | None:
+    """A bound of the normal interval of a mean (from its sum and sum of squares), on its scale."""
+    if count < 2:
+        return None
+    mean = total / count
+    variance = max((count * squares - total * total) / (count * (count - 1)), 0.0)
+    half = Z_95 * math.sqrt(variance) / math.sqrt(count)
+    return round2(max(lowest, mean - half) if which == "lower" else min(highest, mean + half))
+
+
+def sql_type(column: str) -> str:
+    """The SQL type of a column of the CX marts (as the project's models publish it)."""
+    if column in ("response_date", "period_start_date", "period_end_date", "date_day", "window_start_date"):
+        return "date"
+    if column.startswith("is_"):
+        return "boolean"
+    if column.endswith("p_value") or column == "q_value":
+        return "double"
+    if column.endswith(("_change", "_vs_rest", "_gap_to_target")):
+        return "numeric(6, 2)"
+    if column in CX_DERIVED or (column.startswith("previous_") and not column.endswith("_responses")):
+        return "numeric(5, 2)"
+    if column.endswith("_target") or column in ("observed", "baseline"):
+        return "numeric(5, 2)"
+    if column in CX_MEASURES or column.endswith("responses") or column == "window_days":
+        return "bigint"
+    return "varchar"
+
+
+def cx_ddl(mart: str) -> str:
+    columns = ", ".join(f"{column} {sql_type(column)}" for column in MART_COLUMNS[mart])
+    return f"create or replace table marts.{mart} ({columns})"
+
+
 DDL = f"""
 create schema marts;
 create schema audit;
@@ -266,14 +368,7 @@ create table marts.fct_nps_daily_by_channel (response_date date, channel varchar
 create table marts.fct_nps_daily_by_region (response_date date, region varchar, {COUNTS});
 create table marts.fct_nps_daily_by_segment (response_date date, segment varchar, {COUNTS});
 create table marts.fct_nps_daily_overall (response_date date, {COUNTS});
-create table marts.fct_cx_daily_by_dimension (
-    response_date date, dimension_name varchar, dimension_value varchar,
-    responses bigint, nps_responses bigint, promoters bigint, passives bigint, detractors bigint,
-    nps numeric(5, 2),
-    csat_responses bigint, csat_satisfied bigint, csat_score_sum bigint,
-    csat_score_sum_squares bigint, csat_pct numeric(5, 2), csat_mean numeric(5, 2),
-    ces_responses bigint, ces_easy bigint, ces_difficult bigint, ces_score_sum bigint,
-    ces_score_sum_squares bigint, ces_easy_pct numeric(5, 2), ces_mean numeric(5, 2));
+{cx_ddl(CUBE)};
 create table marts.dim_channel (channel varchar, channel_name varchar, sort_order integer);
 create table marts.dim_region (
     region varchar, region_name varchar, country_code varchar, is_reference_region boolean);
@@ -337,6 +432,12 @@ def audit_ddl(source: str) -> str:
 
 # the NPS marts count the responses with an NPS score
 DAILY_SELECT = """
+select *,
+       nps_bound(promoters, passives, detractors, 'se')::numeric(5, 2) as nps_standard_error,
+       nps_bound(promoters, passives, detractors, 'lower')::numeric(5, 2) as nps_ci_lower,
+       nps_bound(promoters, passives, detractors, 'upper')::numeric(5, 2) as nps_ci_upper,
+       responses < 30 as is_below_min_responses
+from (
 select {keys},
        count(*)::bigint as responses,
        count(*) filter (where nps_category = 'promoter')::bigint as promoters,
@@ -348,6 +449,7 @@ select {keys},
 from marts.fct_nps_responses
 where nps_score is not null
 group by all
+)
 """
 
 # the additive measures of one dimension's cells (dimension_value: {value})
@@ -378,7 +480,25 @@ select *,
        half_away(csat_satisfied, csat_responses, 100)::numeric(5, 2) as csat_pct,
        half_away(csat_score_sum, csat_responses, 1)::numeric(5, 2) as csat_mean,
        half_away(ces_easy, ces_responses, 100)::numeric(5, 2) as ces_easy_pct,
-       half_away(ces_score_sum, ces_responses, 1)::numeric(5, 2) as ces_mean
+       half_away(ces_score_sum, ces_responses, 1)::numeric(5, 2) as ces_mean,
+       nps_bound(promoters, passives, detractors, 'se')::numeric(5, 2) as nps_standard_error,
+       nps_bound(promoters, passives, detractors, 'lower')::numeric(5, 2) as nps_ci_lower,
+       nps_bound(promoters, passives, detractors, 'upper')::numeric(5, 2) as nps_ci_upper,
+       nps_responses < 30 as is_below_min_responses,
+       wilson_bound(csat_satisfied, csat_responses, 'lower')::numeric(5, 2) as csat_ci_lower,
+       wilson_bound(csat_satisfied, csat_responses, 'upper')::numeric(5, 2) as csat_ci_upper,
+       mean_bound(csat_score_sum, csat_score_sum_squares, csat_responses, 1, 5, 'lower')::numeric(5, 2)
+           as csat_mean_ci_lower,
+       mean_bound(csat_score_sum, csat_score_sum_squares, csat_responses, 1, 5, 'upper')::numeric(5, 2)
+           as csat_mean_ci_upper,
+       csat_responses < 30 as is_csat_below_min_responses,
+       wilson_bound(ces_easy, ces_responses, 'lower')::numeric(5, 2) as ces_easy_ci_lower,
+       wilson_bound(ces_easy, ces_responses, 'upper')::numeric(5, 2) as ces_easy_ci_upper,
+       mean_bound(ces_score_sum, ces_score_sum_squares, ces_responses, 1, 7, 'lower')::numeric(5, 2)
+           as ces_mean_ci_lower,
+       mean_bound(ces_score_sum, ces_score_sum_squares, ces_responses, 1, 7, 'upper')::numeric(5, 2)
+           as ces_mean_ci_upper,
+       ces_responses < 30 as is_ces_below_min_responses
 from ({measures})
 """
 
@@ -559,18 +679,50 @@ def _build_programme(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+#: The targets of the small warehouse's periods (the seed cx_targets' keys: dimension name and
+#: value, metric, grain or None for every grain).
+TARGETS = {
+    ("overall", "all", "nps", None): Decimal("20.00"),
+    ("channel", "email", "csat_pct", "week"): Decimal("90"),
+}
+
+
+def publish_statistics(
+    con: duckdb.DuckDBPyConnection, targets: dict[tuple[str, str, str, str | None], Decimal]
+) -> None:
+    """fct_cx_by_period, fct_cx_rolling and fct_cx_alerts of the warehouse's cube, as the oracle
+    computes them."""
+    stats = StatsSettings()
+    cube = con.execute(f"select {', '.join(MART_COLUMNS[CUBE])} from marts.{CUBE}").fetchall()
+    by_period = fct_cx_by_period(cube, targets, stats)
+    marts = {
+        BY_PERIOD: by_period,
+        ROLLING: fct_cx_rolling(cube, stats),
+        ALERTS: fct_cx_alerts(cube, by_period, stats),
+    }
+    for mart, rows in marts.items():
+        con.execute(cx_ddl(mart))
+        if rows:
+            marks = ", ".join("?" * len(MART_COLUMNS[mart]))
+            con.executemany(f"insert into marts.{mart} values ({marks})", rows)
+
+
+def _register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    for name, function, parameters in (
+        ("half_away", half_away, ["BIGINT", "BIGINT", "INTEGER"]),
+        ("nps_bound", nps_bound, ["BIGINT", "BIGINT", "BIGINT", "VARCHAR"]),
+        ("wilson_bound", wilson_bound, ["BIGINT", "BIGINT", "VARCHAR"]),
+        ("mean_bound", mean_bound, ["BIGINT", "BIGINT", "BIGINT", "INTEGER", "INTEGER", "VARCHAR"]),
+    ):
+        con.create_function(name, function, parameters, "VARCHAR", null_handling="special")
+
+
 def build_warehouse(path: Path) -> None:
     """Write a small, fully consistent warehouse to ``path``."""
     con = duckdb.connect(str(path))
     try:
+        _register_functions(con)
         con.execute(DDL)
-        con.create_function(
-            "half_away",
-            half_away,
-            ["BIGINT", "BIGINT", "INTEGER"],
-            "VARCHAR",
-            null_handling="special",
-        )
         for response in RESPONSES:
             _insert_response(con, response)
         _build_programme(con)
@@ -610,6 +762,7 @@ def build_warehouse(path: Path) -> None:
             for name, column in CUBE_DIMENSIONS.items()
         )
         con.execute(CUBE_SCORES.format(measures=measures))
+        publish_statistics(con, TARGETS)
         con.executemany("insert into marts.dim_channel values (?, ?, ?)", CHANNEL_ROWS)
         con.execute(
             """
@@ -705,6 +858,112 @@ def good_report(good_warehouse: Path) -> ValidationReport:
     return validate_warehouse(str(good_warehouse))
 
 
+# ------------------------------------------------------------------------------------------
+# The busy warehouse: enough responses for the tests of the statistics marts
+# ------------------------------------------------------------------------------------------
+
+BUSY_START = date(2024, 1, 1)
+BUSY_DAYS = 91  # to 2024-03-31: 13 whole ISO weeks, three months, a quarter
+#: The week email's NPS and CSAT drop (they recover the week after).
+DROP_WEEK = date(2024, 2, 12)
+#: The day most sms answers are detractors.
+SPIKE_DAY = date(2024, 3, 1)
+#: Targets the busy cells miss: overall NPS (about 30), email's CSAT in months (about 70%), sms's
+#: CES mean (about 4); web's NPS target is never tested (too few responses).
+BUSY_TARGETS = {
+    ("overall", "all", "nps", None): Decimal("45.00"),
+    ("channel", "email", "csat_pct", "month"): Decimal("85.00"),
+    ("channel", "sms", "ces_mean", None): Decimal("5.50"),
+    ("channel", "web", "nps", None): Decimal("10.00"),
+}
+CSAT_USUAL = (0.05, 0.1, 0.15, 0.35, 0.35)
+CSAT_BAD = (0.3, 0.3, 0.2, 0.1, 0.1)
+
+
+def busy_sums(
+    rng: random.Random, responses: int, promoters: float, detractors: float, csat_weights: tuple[float, ...]
+) -> dict[str, int]:
+    """The additive measures of ``responses`` drawn at random (every one with an NPS, 80% with a
+    CSAT, 60% with a CES)."""
+    sums = dict.fromkeys(ADDITIVE, 0)
+    for _ in range(responses):
+        sums["responses"] += 1
+        sums["nps_responses"] += 1
+        draw = rng.random()
+        category = (
+            "promoters" if draw < promoters else "detractors" if draw < promoters + detractors else "passives"
+        )
+        sums[category] += 1
+        if rng.random() < 0.8:
+            csat = rng.choices(range(1, 6), csat_weights)[0]
+            sums["csat_responses"] += 1
+            sums["csat_satisfied"] += csat >= 4
+            sums["csat_score_sum"] += csat
+            sums["csat_score_sum_squares"] += csat * csat
+        if rng.random() < 0.6:
+            ces = rng.randint(1, 7)
+            sums["ces_responses"] += 1
+            sums["ces_easy"] += ces >= 5
+            sums["ces_difficult"] += ces <= 3
+            sums["ces_score_sum"] += ces
+            sums["ces_score_sum_squares"] += ces * ces
+    return sums
+
+
+def busy_cube() -> list[tuple[Any, ...]]:
+    """Cells overall, channel email (about 40 responses a day), sms (25) and web (0-2)."""
+    rng = random.Random(20240101)
+    stats = StatsSettings()
+    rows = []
+    for offset in range(BUSY_DAYS):
+        day = BUSY_START + timedelta(days=offset)
+        dropping = DROP_WEEK <= day < DROP_WEEK + timedelta(days=7)
+        cells = {
+            "email": busy_sums(
+                rng, rng.randint(30, 50), *((0.2, 0.5, CSAT_BAD) if dropping else (0.5, 0.2, CSAT_USUAL))
+            ),
+            "sms": busy_sums(
+                rng, *((60, 0.1, 0.7) if day == SPIKE_DAY else (rng.randint(15, 35), 0.5, 0.2)), CSAT_USUAL
+            ),
+            "web": busy_sums(rng, rng.choice((0, 0, 1, 2)), 0.5, 0.2, CSAT_USUAL),
+        }
+        overall = {column: sum(sums[column] for sums in cells.values()) for column in ADDITIVE}
+        for name, value, sums in [
+            ("overall", "all", overall),
+            *(("channel", c, s) for c, s in cells.items()),
+        ]:
+            if sums["responses"]:
+                rows.append((day, name, value, *cx_block(tuple(sums[column] for column in ADDITIVE), stats)))
+    return rows
+
+
+@pytest.fixture(scope="session")
+def busy_warehouse(good_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("busy") / "nps.duckdb"
+    shutil.copyfile(good_warehouse, path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(cx_ddl(CUBE))
+        marks = ", ".join("?" * len(MART_COLUMNS[CUBE]))
+        con.executemany(f"insert into marts.{CUBE} values ({marks})", busy_cube())
+        publish_statistics(con, BUSY_TARGETS)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def busy_report(busy_warehouse: Path) -> ValidationReport:
+    return validate_warehouse(str(busy_warehouse), marts=STATISTICS_MARTS)
+
+
+@pytest.fixture
+def busy_copy(busy_warehouse: Path, tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "busy.duckdb"
+    shutil.copyfile(busy_warehouse, path)
+    yield path
+
+
 @pytest.fixture
 def warehouse_copy(good_warehouse: Path, tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "nps.duckdb"
@@ -713,9 +972,11 @@ def warehouse_copy(good_warehouse: Path, tmp_path: Path) -> Iterator[Path]:
 
 
 def corrupt(path: Path, *statements: str, marts: list[str] | None = None) -> ValidationReport:
-    """Run ``statements`` on the warehouse, then validate it (only ``marts`` if given)."""
+    """Run ``statements`` on the warehouse (the functions its marts are written with at hand),
+    then validate it (only ``marts`` if given)."""
     con = duckdb.connect(str(path))
     try:
+        _register_functions(con)
         for statement in statements:
             con.execute(statement)
     finally:
@@ -1955,6 +2216,898 @@ def test_unmapped_codes_inconsistent(warehouse_copy: Path, assignment: str, expe
         marts=["rpt_unmapped_codes"],
     )
     assert {column for _, column in failures(report, "rpt_unmapped_codes")} == expected
+
+
+# ------------------------------------------------------------------------------------------
+# The statistics: intervals of every score, periods, rolling windows, alerts
+# ------------------------------------------------------------------------------------------
+
+
+def test_statistics_settings_are_the_dbt_defaults() -> None:
+    """quality validates the marts as built with the default dbt vars of the statistics."""
+    import yaml
+
+    from nps_warehouse import quality
+    from nps_warehouse.oracle.intervals import ALPHA_BY_LEVEL, Z_BY_LEVEL
+
+    dbt_vars = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    level = f"{float(dbt_vars['cx_confidence_level']):.2f}"
+    assert Z_BY_LEVEL[level] == quality.CONFIDENCE_Z == Z_95
+    assert ALPHA_BY_LEVEL[level] == quality.SIGNIFICANCE_LEVEL
+    assert dbt_vars["cx_min_responses"] == quality.MIN_RESPONSES == MIN_RESPONSES
+    assert dbt_vars["cx_alert_fdr"] == quality.ALERT_FDR
+    assert dbt_vars["cx_alert_detractor_window_days"] == quality.DETRACTOR_WINDOW_DAYS
+    severity = {metric: Decimal(str(gap)) for metric, gap in dbt_vars["cx_alert_high_severity"].items()}
+    assert severity == quality.HIGH_SEVERITY
+
+
+def _hundredths_of(value: Decimal | None) -> float:
+    return math.nan if value is None else float(value * 100)
+
+
+def test_vectorised_statistics_agree_with_the_oracle() -> None:
+    """The vectorised formulas of quality give the oracle's figures: rounded ones exactly,
+    p-values and q-values within 1e-12 (edge cases: no answer, one answer, no spread)."""
+    import numpy as np
+
+    from nps_warehouse import quality
+    from nps_warehouse.oracle import intervals as oracle
+
+    rng = random.Random(11)
+    nps_counts = [(0, 0, 0), (1, 0, 0), (0, 0, 1), (0, 1, 0), (10, 0, 0), (50, 30, 20), (1, 3999, 0)]
+    nps_counts += [tuple(rng.randint(0, rng.choice((3, 40, 400))) for _ in range(3)) for _ in range(300)]
+    p, s, d = (np.array(column, dtype="int64") for column in zip(*nps_counts, strict=True))
+    published = quality.nps_uncertainty_hundredths(p, s, d)
+    for position, counts in enumerate(nps_counts):
+        expected = oracle.nps_uncertainty(oracle.NpsCounts(*counts), oracle.StatsSettings())[:3]
+        got = [values[position] for values in published]
+        assert np.allclose(got, [_hundredths_of(value) for value in expected], equal_nan=True, rtol=0, atol=0)
+    # the specification's reference values
+    assert [values[5] for values in published] == [781, 1405, 4420]
+
+    shares = [
+        (0, 0),
+        (0, 1),
+        (1, 1),
+        (5, 5),
+        (2, 3),
+        *((k, k + rng.randint(0, 500)) for k in range(0, 300, 7)),
+    ]
+    x, n = (np.array(column, dtype="int64") for column in zip(*shares, strict=True))
+    lower, upper = quality.wilson_hundredths(x, n)
+    for position, (successes, trials) in enumerate(shares):
+        expected = oracle.wilson_interval(oracle.Proportion(successes, trials), Z_95)
+        got = (lower[position], upper[position])
+        assert np.allclose(got, [_hundredths_of(value) for value in expected], equal_nan=True, rtol=0, atol=0)
+
+    samples = [
+        [],
+        [3],
+        [4, 4, 4],
+        [1, 5],
+        [7] * 40,
+        *([rng.randint(1, 7) for _ in range(rng.randint(2, 300))] for _ in range(60)),
+    ]
+    t, q, c = (
+        np.array(column, dtype="int64")
+        for column in zip(*((sum(v), sum(x * x for x in v), len(v)) for v in samples), strict=True)
+    )
+    lower, upper = quality.mean_interval_hundredths(t, q, c, 1.0, 7.0)
+    for position, scores in enumerate(samples):
+        moments = oracle.Moments(sum(scores), sum(x * x for x in scores), len(scores))
+        expected = oracle.mean_interval(moments, Z_95, 1.0, 7.0)
+        assert np.allclose(
+            (lower[position], upper[position]),
+            [_hundredths_of(v) for v in expected],
+            equal_nan=True,
+            rtol=0,
+            atol=0,
+        )
+
+    def close(got: float, expected: float | None) -> bool:
+        return (expected is None and math.isnan(got)) or (
+            expected is not None and abs(got - expected) <= 1e-12
+        )
+
+    pairs = list(itertools.pairwise(nps_counts[1:]))
+    first, second = (
+        [np.array(c, dtype="int64") for c in zip(*side, strict=True)] for side in zip(*pairs, strict=True)
+    )
+    got = quality.nps_difference_p_value(first, second)
+    for position, (one, two) in enumerate(pairs):
+        test = oracle.nps_difference_test(oracle.NpsCounts(*one), oracle.NpsCounts(*two))
+        assert close(got[position], None if test is None else test.p_value)
+    # the specification's reference: (50, 30, 20) against (40, 30, 30)
+    reference = quality.nps_difference_p_value(
+        [np.array([50]), np.array([30]), np.array([20])], [np.array([40]), np.array([30]), np.array([30])]
+    )
+    assert round(float(reference[0]), 4) == 0.0832
+
+    share_pairs = list(itertools.pairwise(shares[1:]))
+    first, second = (
+        [np.array(c, dtype="int64") for c in zip(*side, strict=True)]
+        for side in zip(*share_pairs, strict=True)
+    )
+    both = quality.share_difference_p_value(first, second)
+    increase = quality.share_increase_p_value(first, second)
+    for position, (one, two) in enumerate(share_pairs):
+        test = oracle.share_difference_test(oracle.Proportion(*one), oracle.Proportion(*two))
+        assert close(both[position], None if test is None else test.p_value)
+        assert close(
+            increase[position],
+            oracle.share_increase_p_value(oracle.Proportion(*one), oracle.Proportion(*two)),
+        )
+
+    moments = [(int(a), int(b), int(k)) for a, b, k in zip(t, q, c, strict=True)]
+    mean_pairs = [
+        *itertools.pairwise(moments[1:]),
+        ((28, 196, 4), (35, 245, 5)),
+        ((28, 196, 4), (36, 324, 4)),
+    ]
+    first, second = (
+        [np.array(c, dtype="int64") for c in zip(*side, strict=True)]
+        for side in zip(*mean_pairs, strict=True)
+    )
+    got = quality.mean_difference_p_value(first, second)
+    for position, (one, two) in enumerate(mean_pairs):
+        test = oracle.mean_difference_test(oracle.Moments(*one), oracle.Moments(*two))
+        assert close(got[position], None if test is None else test.p_value)
+
+    for target in (Decimal("-20.50"), Decimal("0"), Decimal("35.25"), Decimal("100")):
+        sample = {
+            "promoters": p,
+            "passives": s,
+            "detractors": d,
+            "nps_responses": p + s + d,
+        }
+        got = quality.below_target_p_value("nps", sample, np.full(len(p), float(target)))
+        for position, counts in enumerate(nps_counts):
+            assert close(got[position], oracle.nps_below_target_p_value(oracle.NpsCounts(*counts), target))
+        sample = {"csat_satisfied": x, "csat_responses": n}
+        got = quality.below_target_p_value("csat_pct", sample, np.full(len(x), float(target)))
+        for position, share in enumerate(shares):
+            assert close(got[position], oracle.share_below_target_p_value(oracle.Proportion(*share), target))
+        sample = {"ces_score_sum": t, "ces_score_sum_squares": q, "ces_responses": c}
+        got = quality.below_target_p_value("ces_mean", sample, np.full(len(t), float(target) / 10))
+        for position, moment in enumerate(moments):
+            expected = oracle.mean_below_target_p_value(oracle.Moments(*moment), target / 10)
+            assert close(got[position], expected)
+
+    import pandas as pd
+
+    families = pd.DataFrame(
+        {
+            "family": [rng.choice("abc") for _ in range(200)],
+            "p": [rng.choice((rng.random(), rng.random() / 100, 0.5, 0.0)) for _ in range(200)],
+        }
+    )
+    got = quality.benjamini_hochberg(families, ["family"], "p")
+    for _, members in families.groupby("family"):
+        expected = oracle.benjamini_hochberg(members["p"].tolist())
+        assert np.allclose(got[members.index].to_numpy(), expected, rtol=0, atol=1e-15)
+
+
+def test_period_calendar_agrees_with_the_oracle() -> None:
+    import pandas as pd
+
+    from nps_warehouse import quality
+    from nps_warehouse.oracle.periods import period_end, period_start, shift_period
+
+    days = [date(2023, 12, 20) + timedelta(days=offset) for offset in range(420)]
+    day = pd.Series(pd.to_datetime(days))
+    for grain in quality.PERIOD_GRAINS:
+        grains = pd.Series(grain, index=day.index)
+        start = quality.period_starts(day, grain)
+        assert [value.date() for value in start] == [period_start(value, grain) for value in days]
+        end = quality.shift_periods(start, grains, 1) - pd.Timedelta(days=1)
+        assert [value.date() for value in end] == [period_end(period_start(v, grain), grain) for v in days]
+        previous = quality.shift_periods(start, grains, -1)
+        assert [value.date() for value in previous] == [
+            shift_period(period_start(value, grain), grain, -1) for value in days
+        ]
+    assert quality.period_starts(day, "fortnight").isna().all()
+
+
+def test_good_warehouse_holds_the_statistics_cases(good_warehouse: Path) -> None:
+    """The small warehouse's marts have every interval where a score is, no test (too few
+    responses), a target and no alert."""
+
+    def count(sql: str) -> int:
+        return int(query(good_warehouse, sql)[0][0])
+
+    cells = count(f"select count(distinct (dimension_name, dimension_value)) from marts.{CUBE}")
+    assert count(f"select count(*) from marts.{ROLLING}") == 3 * 3 * cells
+    assert (
+        count(f"select count(*) from marts.{BY_PERIOD} where nps_change_direction = 'insufficient_data'") > 0
+    )
+    assert (
+        count(f"select count(*) from marts.{BY_PERIOD} where nps_change_direction != 'insufficient_data'")
+        == 0
+    )
+    assert count(f"select count(*) from marts.{BY_PERIOD} where nps_gap_to_target is not null") == 4
+    assert count(f"select count(*) from marts.{ALERTS}") == 0
+    assert count(f"select count(*) from marts.{CUBE} where csat_mean_ci_lower is not null") > 0
+    assert (
+        count(f"select count(*) from marts.{CUBE} where csat_responses = 1 and csat_mean_ci_lower is null")
+        > 0
+    )
+    assert count("select count(*) from marts.fct_nps_daily where nps_ci_lower < 0") > 0
+
+
+def day_of(value: Any) -> str:
+    """A date of an example row (date, timestamp or text) as YYYY-MM-DD."""
+    return str(value)[:10]
+
+
+def assert_fails_on(
+    report: ValidationReport, mart: str, key: Any, expected: dict[str | None, set[tuple[Any, ...]]]
+) -> None:
+    """The failed expectations of ``mart`` are exactly those of ``expected`` (by column), each
+    on exactly the rows it names (by ``key`` of the unexpected example rows; a check failing on
+    more rows than the report lists: as many rows, those listed among them)."""
+    failed = {outcome.column: outcome for outcome in report.mart(mart).failed}
+    assert len(failed) == len(report.mart(mart).failed)  # one failed expectation per column
+    assert set(failed) == set(expected)
+    for column, outcome in failed.items():
+        examples = {key(example) for example in outcome.unexpected_examples}
+        assert outcome.unexpected_count == len(expected[column]), column
+        if outcome.unexpected_count == len(outcome.unexpected_examples):
+            assert examples == expected[column], column
+        else:
+            assert examples <= expected[column], column
+
+
+def expected_rows(cases: list[tuple[tuple[Any, ...], set[str]]]) -> dict[str | None, set[tuple[Any, ...]]]:
+    """check -> the rows whose corruption it must catch, from (row, checks) cases."""
+    expected: dict[str | None, set[tuple[Any, ...]]] = {}
+    for row, checks in cases:
+        for check in checks:
+            expected.setdefault(check, set()).add(row)
+    return expected
+
+
+def test_daily_nps_uncertainty_recomputed(warehouse_copy: Path) -> None:
+    """Each column of NPS_UNCERTAINTY off by a hundredth (inwards), or the flag wrong, on its own
+    day: its check fails on that day only."""
+    cases = [
+        ("2024-03-04", "nps_standard_error = nps_standard_error + 0.01", "chk_nps_standard_error_recomputed"),
+        ("2024-03-05", "nps_ci_lower = nps_ci_lower + 0.01", "chk_nps_ci_lower_recomputed"),
+        ("2024-03-06", "nps_ci_upper = nps_ci_upper - 0.01", "chk_nps_ci_upper_recomputed"),
+    ]
+    statements = [
+        f"update marts.{mart} set {assignment} where response_date = '{day}'"
+        for mart in ("fct_nps_daily_overall", "fct_nps_daily_by_channel")
+        for day, assignment, _ in cases
+    ]
+    statements.append("update marts.fct_nps_daily set is_below_min_responses = false where channel = 'sms'")
+    report = corrupt(
+        warehouse_copy,
+        *statements,
+        marts=["fct_nps_daily", "fct_nps_daily_overall", "fct_nps_daily_by_channel"],
+    )
+    assert_fails_on(
+        report,
+        "fct_nps_daily_overall",
+        lambda example: day_of(example["response_date"]),
+        {check: {day} for day, _, check in cases},
+    )
+    channels = {
+        day: {
+            row[0]
+            for row in query(
+                warehouse_copy,
+                f"select channel from marts.fct_nps_daily_by_channel where response_date = '{day}'",
+            )
+        }
+        for day, _, _ in cases
+    }
+    assert_fails_on(
+        report,
+        "fct_nps_daily_by_channel",
+        lambda example: (day_of(example["response_date"]), example["channel"]),
+        {check: {(day, channel) for channel in channels[day]} for day, _, check in cases},
+    )
+    sms = query(warehouse_copy, "select count(*) from marts.fct_nps_daily where channel = 'sms'")[0][0]
+    assert failures(report, "fct_nps_daily") == {
+        ("expect_column_values_to_be_in_set", "chk_is_below_min_responses_recomputed")
+    }
+    assert (
+        failed_outcome(report, "fct_nps_daily", "chk_is_below_min_responses_recomputed").unexpected_count
+        == sms
+    )
+
+
+#: The overall cell of 2024-03-06: 2 NPS, 3 CSAT and 3 CES responses (every interval is set).
+FULL_CELL = ("2024-03-06", "overall", "all")
+INTERVALS = (
+    "nps_standard_error",
+    "nps_ci_lower",
+    "nps_ci_upper",
+    "csat_ci_lower",
+    "csat_ci_upper",
+    "csat_mean_ci_lower",
+    "csat_mean_ci_upper",
+    "ces_easy_ci_lower",
+    "ces_easy_ci_upper",
+    "ces_mean_ci_lower",
+    "ces_mean_ci_upper",
+)
+
+
+def cube_where(day: str, name: str, value: str) -> str:
+    return f"where response_date = '{day}' and dimension_name = '{name}' and dimension_value = '{value}'"
+
+
+def test_cube_intervals_and_flags_recomputed(warehouse_copy: Path) -> None:
+    """Every interval of a cell off by a hundredth (inwards, so on its scale), flags and bounds
+    wrong in other cells: each check fails on its cells only."""
+    assert (
+        None
+        not in query(
+            warehouse_copy, f"select {', '.join(INTERVALS)} from marts.{CUBE} {cube_where(*FULL_CELL)}"
+        )[0]
+    )
+    inwards = ", ".join(f"{c} = {c} {'-' if c.endswith('upper') else '+'} 0.01" for c in INTERVALS)
+    cases = [
+        (FULL_CELL, inwards, {f"chk_{column}_recomputed" for column in INTERVALS}),
+        (
+            ("2024-03-04", "channel", "email"),
+            "is_ces_below_min_responses = false",
+            {"chk_is_ces_below_min_responses_recomputed"},
+        ),
+        (
+            ("2024-03-04", "channel", "sms"),
+            "is_below_min_responses = null",
+            {"is_below_min_responses", "chk_is_below_min_responses_recomputed"},
+        ),
+        (
+            ("2024-03-05", "overall", "all"),
+            "nps_ci_lower = -100.5",
+            {"nps_ci_lower", "chk_nps_ci_lower_recomputed"},
+        ),
+        # 4 CSAT responses that day
+        (
+            ("2024-03-04", "overall", "all"),
+            "csat_mean_ci_upper = 5.5",
+            {"csat_mean_ci_upper", "chk_csat_mean_ci_upper_recomputed"},
+        ),
+    ]
+    report = corrupt(
+        warehouse_copy,
+        *(f"update marts.{CUBE} set {assignment} {cube_where(*cell)}" for cell, assignment, _ in cases),
+        marts=[CUBE],
+    )
+    assert_fails_on(
+        report,
+        CUBE,
+        lambda example: (
+            day_of(example["response_date"]),
+            example["dimension_name"],
+            example["dimension_value"],
+        ),
+        expected_rows([(cell, checks) for cell, _, checks in cases]),
+    )
+
+
+def test_cube_interval_without_responses_of_its_metric(warehouse_copy: Path) -> None:
+    cells = query(warehouse_copy, f"select count(*) from marts.{CUBE} where csat_responses = 0")[0][0]
+    report = corrupt(
+        warehouse_copy, f"update marts.{CUBE} set csat_ci_lower = 0 where csat_responses = 0", marts=[CUBE]
+    )
+    assert failures(report, CUBE) == {("expect_column_values_to_be_in_set", "chk_csat_ci_lower_recomputed")}
+    assert failed_outcome(report, CUBE, "chk_csat_ci_lower_recomputed").unexpected_count == cells
+
+
+# ---------------------------------------------------------------- the busy warehouse
+
+
+def test_busy_warehouse_passes(busy_report: ValidationReport) -> None:
+    failed = [(o.mart, o.description, o.unexpected_examples, o.error) for o in busy_report.failed]
+    assert failed == []
+    assert [mart.mart for mart in busy_report.marts] == STATISTICS_MARTS
+    assert all(mart.row_count for mart in busy_report.marts)
+
+
+#: The detractor spikes of fct_cx_alerts.
+SPIKES = "rule = 'detractor_spike'"
+
+
+def test_busy_warehouse_holds_the_statistics_cases(busy_warehouse: Path) -> None:
+    """Every direction, every rule, both severities: the checks of the statistics are not vacuous."""
+
+    def values(sql: str) -> set[Any]:
+        return {row[0] for row in query(busy_warehouse, sql)}
+
+    for score in ("nps", "csat_pct"):
+        assert values(f"select {score}_change_direction from marts.{BY_PERIOD}") == {
+            "up",
+            "down",
+            "flat",
+            "insufficient_data",
+        }
+        assert values(f"select {score}_vs_rest_direction from marts.{BY_PERIOD}") == {
+            None,
+            "above",
+            "below",
+            "flat",
+            "insufficient_data",
+        }
+    for score in ("nps", "csat_pct", "ces_mean"):
+        tested = f"select count({score}_below_target_p_value) from marts.{BY_PERIOD}"
+        assert query(busy_warehouse, tested)[0][0] > 2
+    assert values(f"select rule from marts.{ALERTS}") == {
+        "nps_significant_drop",
+        "csat_significant_drop",
+        "detractor_spike",
+        "below_target",
+    }
+    assert values(f"select severity from marts.{ALERTS}") == {"high", "medium"}
+    assert values(f"select is_window_complete from marts.{ROLLING}") == {True, False}
+    assert values(f"select is_period_complete from marts.{BY_PERIOD}") == {True, False}
+    # the spike of sms on SPIKE_DAY
+    assert values(
+        f"select period_start_date from marts.{ALERTS} where {SPIKES} and dimension_value = 'sms'"
+    ) == {SPIKE_DAY}
+
+
+def period_where(path: Path, condition: str) -> str:
+    """A where clause naming the first row of fct_cx_by_period meeting ``condition``."""
+    rows = query(
+        path,
+        f"select period_grain, period_start_date, dimension_name, dimension_value from marts.{BY_PERIOD} "
+        f"where {condition} order by all limit 1",
+    )
+    assert rows, condition
+    grain, start, name, value = rows[0]
+    return (
+        f"where period_grain = '{grain}' and period_start_date = '{start}' and dimension_name = '{name}' "
+        f"and dimension_value = '{value}'"
+    )
+
+
+def test_period_direction_up_with_a_p_value_of_a_half(busy_copy: Path) -> None:
+    where = period_where(busy_copy, "nps_change_direction = 'flat' and nps_change > 0")
+    report = corrupt(
+        busy_copy,
+        f"update marts.{BY_PERIOD} set nps_change_p_value = 0.5, nps_change_direction = 'up' {where}",
+        marts=[BY_PERIOD],
+    )
+    assert failures(report, BY_PERIOD) == {
+        ("expect_column_values_to_be_in_set", "chk_nps_change_direction_consistent"),
+        ("expect_column_values_to_be_in_set", "chk_nps_change_p_value_recomputed"),
+    }
+    assert failed_outcome(report, BY_PERIOD, "chk_nps_change_direction_consistent").unexpected_count == 1
+
+
+def period_rows(path: Path, conditions: list[str]) -> list[tuple[str, str, str, str]]:
+    """For each condition, a row of fct_cx_by_period meeting it that no other condition takes:
+    (grain, start, dimension name, value). The scarcest conditions choose first."""
+    candidates = [
+        query(
+            path,
+            f"select period_grain, period_start_date::varchar, dimension_name, dimension_value "
+            f"from marts.{BY_PERIOD} where {condition} order by all",
+        )
+        for condition in conditions
+    ]
+    taken: dict[int, tuple[str, str, str, str]] = {}
+    for position in sorted(range(len(conditions)), key=lambda position: len(candidates[position])):
+        free = [row for row in candidates[position] if row not in taken.values()]
+        assert free, conditions[position]
+        taken[position] = free[0]
+    return [taken[position] for position in range(len(conditions))]
+
+
+def period_key(example: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (
+        example["period_grain"],
+        day_of(example["period_start_date"]),
+        example["dimension_name"],
+        example["dimension_value"],
+    )
+
+
+#: Corruptions of fct_cx_by_period, each on a row of its own: (which row, the change, the checks
+#: that must catch it).
+PERIOD_CORRUPTIONS: list[tuple[str, str, set[str]]] = [
+    # directions: significant and down, published flat
+    (
+        "nps_change_direction = 'down'",
+        "nps_change_direction = 'flat'",
+        {"chk_nps_change_direction_consistent"},
+    ),
+    # not significant, published up
+    (
+        "csat_pct_change_direction = 'flat'",
+        "csat_pct_change_direction = 'up'",
+        {"chk_csat_pct_change_direction_consistent"},
+    ),
+    # both sides with enough responses, published insufficient_data
+    (
+        "ces_mean_change_direction = 'flat'",
+        "ces_mean_change_direction = 'insufficient_data'",
+        {"chk_ces_mean_change_direction_consistent"},
+    ),
+    # too few responses, published flat
+    (
+        "nps_change_direction = 'insufficient_data'",
+        "nps_change_direction = 'flat'",
+        {"chk_nps_change_direction_consistent"},
+    ),
+    # significant and above the rest, published below
+    (
+        "nps_vs_rest_direction = 'above'",
+        "nps_vs_rest_direction = 'below'",
+        {"chk_nps_vs_rest_direction_consistent"},
+    ),
+    # the overall cell has no rest
+    (
+        "dimension_name = 'overall'",
+        "csat_pct_vs_rest_direction = 'flat'",
+        {"chk_csat_pct_vs_rest_direction_consistent"},
+    ),
+    (
+        "true",
+        "nps_change_direction = 'sideways'",
+        {"nps_change_direction", "chk_nps_change_direction_consistent"},
+    ),
+    # p-values: outside [0, 1], a test where a side lacks responses, not the test's
+    (
+        "csat_pct_change_direction = 'flat'",
+        "csat_pct_change_p_value = 1.5",
+        {"csat_pct_change_p_value", "chk_csat_pct_change_p_value_recomputed"},
+    ),
+    (
+        "nps_change_direction = 'insufficient_data'",
+        "nps_change_p_value = 0.01",
+        {"chk_nps_change_p_value_recomputed"},
+    ),
+    (
+        "ces_mean_change_p_value is not null",
+        "ces_mean_change_p_value = ces_mean_change_p_value * 1.001 + 1e-6",
+        {"chk_ces_mean_change_p_value_recomputed"},
+    ),
+    (
+        "nps_vs_rest_p_value is not null",
+        "nps_vs_rest_p_value = nps_vs_rest_p_value / 2 + 1e-6",
+        {"chk_nps_vs_rest_p_value_recomputed"},
+    ),
+    (
+        "csat_pct_below_target_p_value is not null",
+        "csat_pct_below_target_p_value = csat_pct_below_target_p_value + 0.001",
+        {"chk_csat_pct_below_target_p_value_recomputed"},
+    ),
+    # differences and the previous period
+    ("nps_change is not null", "nps_change = nps_change + 0.01", {"chk_nps_change_recomputed"}),
+    (
+        "csat_pct_vs_rest is not null",
+        "csat_pct_vs_rest = csat_pct_vs_rest - 0.01",
+        {"chk_csat_pct_vs_rest_recomputed"},
+    ),
+    (
+        "previous_nps_responses > 0",
+        "previous_nps_responses = previous_nps_responses + 1",
+        {"chk_previous_nps_recomputed"},
+    ),
+    (
+        "previous_ces_mean is not null",
+        "previous_ces_mean = previous_ces_mean + 0.01",
+        {"chk_previous_ces_mean_recomputed"},
+    ),
+    (
+        "nps_gap_to_target is not null",
+        "nps_gap_to_target = nps_gap_to_target + 0.01",
+        {"chk_nps_gap_to_target_recomputed"},
+    ),
+    # intervals, flags, dates, sums
+    ("true", "nps_ci_lower = nps_ci_lower + 0.01", {"chk_nps_ci_lower_recomputed"}),
+    (
+        "csat_responses > 1",
+        "csat_mean_ci_lower = csat_mean_ci_lower + 0.01",
+        {"chk_csat_mean_ci_lower_recomputed"},
+    ),
+    (
+        "ces_responses < 30",
+        "is_ces_below_min_responses = false",
+        {"chk_is_ces_below_min_responses_recomputed"},
+    ),
+    ("period_grain = 'month'", "period_end_date = period_end_date + 1", {"chk_period_dates_consistent"}),
+    (
+        "period_grain = 'week'",
+        "is_period_complete = not is_period_complete",
+        {"chk_is_period_complete_recomputed"},
+    ),
+    ("dimension_value = 'web'", "responses = responses + 1", {"chk_period_sums_of_the_cube"}),
+]
+
+
+def test_period_rows_inconsistent(busy_copy: Path) -> None:
+    """Each corruption of PERIOD_CORRUPTIONS is caught on its row, by its checks only."""
+    rows = period_rows(busy_copy, [condition for condition, _, _ in PERIOD_CORRUPTIONS])
+    statements = [
+        f"update marts.{BY_PERIOD} set {assignment} where period_grain = '{grain}' and period_start_date = "
+        f"'{start}' and dimension_name = '{name}' and dimension_value = '{value}'"
+        for (grain, start, name, value), (_, assignment, _) in zip(rows, PERIOD_CORRUPTIONS, strict=True)
+    ]
+    report = corrupt(busy_copy, *statements, marts=[BY_PERIOD])
+    cases = [(row, checks) for row, (_, _, checks) in zip(rows, PERIOD_CORRUPTIONS, strict=True)]
+    assert_fails_on(report, BY_PERIOD, period_key, expected_rows(cases))
+
+
+def test_period_target_of_its_own(busy_copy: Path) -> None:
+    """A target set for one period only (the targets are per grain and dimension value)."""
+    where = period_where(
+        busy_copy, "nps_target is not null and period_grain = 'week' and dimension_name = 'overall'"
+    )
+    report = corrupt(
+        busy_copy,
+        f"update marts.{BY_PERIOD} set nps_target = 40, nps_gap_to_target = nps - 40 {where}",
+        marts=[BY_PERIOD],
+    )
+    assert {column for _, column in failures(report, BY_PERIOD)} == {
+        "chk_nps_target_same_in_every_period",
+        "chk_nps_below_target_p_value_recomputed",
+    }
+    weeks = query(
+        busy_copy,
+        f"select count(*) from marts.{BY_PERIOD} where period_grain = 'week' and dimension_name = 'overall'",
+    )[0][0]
+    assert failed_outcome(report, BY_PERIOD, "chk_nps_target_same_in_every_period").unexpected_count == weeks
+    assert failed_outcome(report, BY_PERIOD, "chk_nps_below_target_p_value_recomputed").unexpected_count == 1
+
+
+def test_period_row_missing_or_repeated(busy_copy: Path) -> None:
+    missing = period_where(busy_copy, "period_grain = 'week' and dimension_value = 'sms'")
+    repeated = period_where(busy_copy, "period_grain = 'month'")
+    report = corrupt(
+        busy_copy,
+        f"delete from marts.{BY_PERIOD} {missing}",
+        f"insert into marts.{BY_PERIOD} select * from marts.{BY_PERIOD} {repeated}",
+        marts=[BY_PERIOD],
+    )
+    failed = failures(report, BY_PERIOD)
+    assert (
+        "expect_compound_columns_to_be_unique",
+        "period_grain,period_start_date,dimension_name,dimension_value",
+    ) in failed
+    assert ("expect_column_values_to_be_in_set", "chk_period_sums_of_the_cube") in failed
+    sums = failed_outcome(report, BY_PERIOD, "chk_period_sums_of_the_cube")
+    # the missing row (in the cube only) and the two copies of the repeated one
+    assert sums.unexpected_count == 3
+    assert {example["chk_in_fct_cx_by_period"] for example in sums.unexpected_examples} == {True, False}
+
+
+ROLLING_ROW = (
+    "where date_day = '2024-02-20' and window_days = 30 and dimension_name = 'channel' "
+    "and dimension_value = 'email'"
+)
+#: Corruptions of fct_cx_rolling, each on its day (window 30 of email): the change, its checks.
+ROLLING_CORRUPTIONS: dict[str, tuple[str, set[str]]] = {
+    "2024-02-10": ("responses = responses + 1", {"chk_window_sums_of_the_cube"}),
+    "2024-02-11": (
+        "ces_easy = ces_easy - 1",
+        {
+            "chk_window_sums_of_the_cube",
+            "chk_ces_easy_pct_recomputed",
+            "chk_ces_easy_ci_lower_recomputed",
+            "chk_ces_easy_ci_upper_recomputed",
+        },
+    ),
+    "2024-02-12": ("window_start_date = window_start_date + 1", {"chk_window_start_date_recomputed"}),
+    "2024-02-13": ("is_window_complete = false", {"chk_is_window_complete_recomputed"}),
+    "2024-02-14": ("ces_mean_ci_upper = ces_mean_ci_upper - 0.01", {"chk_ces_mean_ci_upper_recomputed"}),
+    "2024-02-15": ("nps_standard_error = nps_standard_error + 0.01", {"chk_nps_standard_error_recomputed"}),
+    "2024-02-16": ("is_below_min_responses = true", {"chk_is_below_min_responses_recomputed"}),
+}
+
+
+def test_rolling_rows_inconsistent(busy_copy: Path) -> None:
+    """Each corruption of ROLLING_CORRUPTIONS is caught on its row, by its checks only."""
+    cell = "window_days = 30 and dimension_name = 'channel' and dimension_value = 'email'"
+    report = corrupt(
+        busy_copy,
+        *(
+            f"update marts.{ROLLING} set {assignment} where date_day = '{day}' and {cell}"
+            for day, (assignment, _) in ROLLING_CORRUPTIONS.items()
+        ),
+        marts=[ROLLING],
+    )
+    assert_fails_on(
+        report,
+        ROLLING,
+        lambda example: (day_of(example["date_day"]), example["window_days"], example["dimension_value"]),
+        expected_rows([((day, 30, "email"), checks) for day, (_, checks) in ROLLING_CORRUPTIONS.items()]),
+    )
+
+
+def test_rolling_window_outside_the_set(busy_copy: Path) -> None:
+    report = corrupt(busy_copy, f"update marts.{ROLLING} set window_days = 14 {ROLLING_ROW}", marts=[ROLLING])
+    assert {column for _, column in failures(report, ROLLING)} == {
+        "window_days",
+        "chk_window_start_date_recomputed",
+        "chk_day_window_and_cell_of_the_cube",
+        "chk_window_sums_of_the_cube",
+    }
+
+
+def test_rolling_row_missing_or_outside_the_cube(busy_copy: Path) -> None:
+    report = corrupt(
+        busy_copy,
+        f"delete from marts.{ROLLING} {ROLLING_ROW}",
+        f"insert into marts.{ROLLING} select * replace (date '2024-04-01' as date_day) from marts.{ROLLING} "
+        "where date_day = '2024-03-31' and window_days = 7 and dimension_value = 'all'",
+        marts=[ROLLING],
+    )
+    failed = {column for _, column in failures(report, ROLLING)}
+    # the row count holds: one missing, one too many
+    assert failed == {
+        "chk_window_start_date_recomputed",
+        "chk_day_window_and_cell_of_the_cube",
+        "chk_window_sums_of_the_cube",
+    }
+    report = corrupt(busy_copy, f"delete from marts.{ROLLING} where date_day = '2024-04-01'", marts=[ROLLING])
+    assert failures(report, ROLLING) == {("expect_table_row_count_to_equal", None)}
+
+
+def alert_where(path: Path, condition: str) -> str:
+    rows = query(path, f"select alert_id from marts.{ALERTS} where {condition} order by all limit 1")
+    assert rows, condition
+    return f"where alert_id = '{rows[0][0]}'"
+
+
+def test_alert_with_q_above_the_fdr(busy_copy: Path) -> None:
+    report = corrupt(
+        busy_copy, f"update marts.{ALERTS} set q_value = 0.2 {alert_where(busy_copy, 'true')}", marts=[ALERTS]
+    )
+    assert failures(report, ALERTS) == {
+        ("expect_column_values_to_be_between", "q_value"),
+        ("expect_column_values_to_be_in_set", "chk_q_value_recomputed"),
+    }
+    assert failed_outcome(report, ALERTS, "q_value").unexpected_examples[0]["q_value"] == 0.2
+
+
+#: Corruptions of fct_cx_alerts, each on an alert of its own: (which alert, the change, the
+#: checks that must catch it).
+ALERT_CORRUPTIONS: list[tuple[str, str, set[str]]] = [
+    (
+        "rule = 'below_target'",
+        "q_value = p_value / 2",
+        {"chk_q_value_not_below_p_value", "chk_q_value_recomputed"},
+    ),
+    ("severity = 'high'", "severity = 'medium'", {"chk_severity_recomputed"}),
+    ("severity = 'medium'", "severity = 'critical'", {"severity", "chk_severity_recomputed"}),
+    # the alert_id still names the test: its key is wrong
+    (
+        "rule = 'nps_significant_drop'",
+        "metric = 'csat_pct'",
+        {
+            "chk_metric_and_grain_of_its_rule",
+            "chk_alert_id_is_md5_of_its_key",
+            "chk_reports_its_fct_cx_by_period_row",
+        },
+    ),
+    (
+        "rule = 'nps_significant_drop'",
+        "rule = 'slump'",
+        {
+            "rule",
+            "chk_metric_and_grain_of_its_rule",
+            "chk_alert_id_is_md5_of_its_key",
+            "chk_reports_its_fct_cx_by_period_row",
+        },
+    ),
+    # the figures of the test it reports
+    (
+        "rule = 'nps_significant_drop' and p_value > 1e-6",
+        "p_value = p_value * 0.9",
+        {"chk_reports_its_fct_cx_by_period_row"},
+    ),
+    (
+        "rule = 'csat_significant_drop'",
+        "baseline = baseline + 0.01",
+        {"chk_reports_its_fct_cx_by_period_row"},
+    ),
+    ("rule = 'below_target'", "baseline_responses = 500", {"chk_reports_its_fct_cx_by_period_row"}),
+    (
+        "rule = 'below_target' and metric = 'ces_mean'",
+        "observed = observed - 0.01",
+        {"chk_reports_its_fct_cx_by_period_row"},
+    ),
+    ("rule = 'detractor_spike'", "baseline = baseline + 0.01", {"chk_reports_its_day_of_the_cube"}),
+    (
+        "rule = 'detractor_spike'",
+        "baseline_responses = baseline_responses - 1",
+        {"chk_reports_its_day_of_the_cube"},
+    ),
+    ("rule = 'detractor_spike'", "is_period_complete = false", {"chk_reports_its_day_of_the_cube"}),
+    ("rule = 'detractor_spike'", "responses = 10", {"responses", "chk_reports_its_day_of_the_cube"}),
+]
+
+
+def test_alerts_inconsistent(busy_copy: Path) -> None:
+    """Each corruption of ALERT_CORRUPTIONS is caught on its alert, by its checks only."""
+    taken: list[str] = []
+    for condition, _, _ in ALERT_CORRUPTIONS:
+        ids = [
+            row[0]
+            for row in query(busy_copy, f"select alert_id from marts.{ALERTS} where {condition} order by all")
+        ]
+        taken.append(next(alert for alert in ids if alert not in taken))
+    report = corrupt(
+        busy_copy,
+        *(
+            f"update marts.{ALERTS} set {assignment} where alert_id = '{alert}'"
+            for alert, (_, assignment, _) in zip(taken, ALERT_CORRUPTIONS, strict=True)
+        ),
+        marts=[ALERTS],
+    )
+    cases = [((alert,), checks) for alert, (_, _, checks) in zip(taken, ALERT_CORRUPTIONS, strict=True)]
+    assert_fails_on(report, ALERTS, lambda example: (example["alert_id"],), expected_rows(cases))
+
+
+def test_alert_id_not_that_of_its_test(busy_copy: Path) -> None:
+    where = alert_where(busy_copy, "true")
+    report = corrupt(
+        busy_copy,
+        f"update marts.{ALERTS} set alert_id = '{hashlib.md5(b'x').hexdigest()}' {where}",
+        marts=[ALERTS],
+    )
+    # the listed alert is no test; the test that fires is not listed
+    assert {column for _, column in failures(report, ALERTS)} == {
+        "chk_alert_id_is_md5_of_its_key",
+        "chk_listed_alert_fires",
+        "chk_fired_alert_listed",
+    }
+
+
+def test_alert_missing(busy_copy: Path) -> None:
+    report = corrupt(
+        busy_copy,
+        f"delete from marts.{ALERTS} {alert_where(busy_copy, SPIKES)}",
+        marts=[ALERTS],
+    )
+    assert failures(report, ALERTS) == {("expect_column_values_to_be_in_set", "chk_fired_alert_listed")}
+    outcome = failed_outcome(report, ALERTS, "chk_fired_alert_listed")
+    assert outcome.unexpected_count == 1 and outcome.unexpected_examples[0]["rule"] == "detractor_spike"
+
+
+def test_drop_alert_whose_period_did_not_drop(busy_copy: Path) -> None:
+    """An nps_significant_drop alert must report a fct_cx_by_period row whose NPS went down."""
+    ((grain, start, name, value),) = query(
+        busy_copy,
+        f"select period_grain, period_start_date, dimension_name, dimension_value from marts.{ALERTS} "
+        "where rule = 'nps_significant_drop' order by all limit 1",
+    )
+    report = corrupt(
+        busy_copy,
+        f"update marts.{BY_PERIOD} set nps_change = - nps_change where period_grain = '{grain}' "
+        f"and period_start_date = '{start}' and dimension_name = '{name}' and dimension_value = '{value}'",
+        marts=[ALERTS],
+    )
+    assert {column for _, column in failures(report, ALERTS)} == {
+        "chk_reports_its_fct_cx_by_period_row",
+        "chk_listed_alert_fires",
+    }
+
+
+def test_statistics_read_as_decimal_objects_are_handled(busy_warehouse: Path) -> None:
+    """Servers hand numeric columns back as Decimal objects (None where null): they pass too."""
+    from nps_warehouse.quality import load_marts, validate_frames
+
+    frames = load_marts(str(busy_warehouse))
+    for mart in STATISTICS_MARTS:
+        frame = frames[mart]
+        for column in MART_COLUMNS[mart]:
+            if sql_type(column).startswith("numeric"):
+                frame[column] = [None if math.isnan(v) else Decimal(f"{v:.2f}") for v in frame[column]]
+                assert frame[column].dtype == object, column
+    assert validate_frames(frames, marts=STATISTICS_MARTS).success
+    by_period = frames[BY_PERIOD]
+    by_period.loc[by_period["nps_ci_upper"].notna().idxmax(), "nps_ci_upper"] -= Decimal("0.01")
+    report = validate_frames(frames, marts=[BY_PERIOD])
+    assert failures(report, BY_PERIOD) == {
+        ("expect_column_values_to_be_in_set", "chk_nps_ci_upper_recomputed")
+    }
 
 
 # ------------------------------------------------------------------------------------------

@@ -50,3 +50,18 @@
     {%- endfor -%}
     {{ return(settings) }}
 {%- endmacro %}
+
+{#- A pre-hook of the statistics marts: their intervals and tests are long expressions over a few
+    thousand rows, which PostgreSQL's JIT compiler takes minutes (and gigabytes) to compile for
+    a query that runs in a second without it. Other engines need nothing. -#}
+{% macro nps_without_jit() -%}
+    {{ return(adapter.dispatch('nps_without_jit', 'nps_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__nps_without_jit() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{% macro postgres__nps_without_jit() -%}
+    set jit = off
+{%- endmacro %}

@@ -53,15 +53,15 @@
     {%- set variance = cx_nps_variance(promoter_share, detractor_share) -%}
     {%- set adjusted = cx_nps_adjusted(promoters, passives, detractors) -%}
     {%- set half_width = cx_z() ~ ' * ' ~ adjusted.standard_error -%}
-    case when {{ n }} > 0 then
-        {{ cx_round_double('100 * sqrt(' ~ variance ~ ' / ' ~ cast_to_double(n) ~ ')') }}
-    end as nps_standard_error,
-    case when {{ n }} > 0 then
-        {{ cx_round_double('greatest(' ~ cast_to_double('-100') ~ ', ' ~ adjusted.nps ~ ' - ' ~ half_width ~ ')') }}
-    end as nps_ci_lower,
-    case when {{ n }} > 0 then
-        {{ cx_round_double('least(' ~ cast_to_double('100') ~ ', ' ~ adjusted.nps ~ ' + ' ~ half_width ~ ')') }}
-    end as nps_ci_upper,
+    {#- Each value is null without responses; the case sits inside the rounding, whose cast
+        keeps the column numeric(5, 2) (PostgreSQL drops a numeric's scale through a case). -#}
+    {%- set when_any = 'case when ' ~ n ~ ' > 0 then ' -%}
+    {%- set standard_error = '100 * sqrt(' ~ variance ~ ' / ' ~ cast_to_double(n) ~ ')' -%}
+    {%- set lower = 'greatest(' ~ cast_to_double('-100') ~ ', ' ~ adjusted.nps ~ ' - ' ~ half_width ~ ')' -%}
+    {%- set upper = 'least(' ~ cast_to_double('100') ~ ', ' ~ adjusted.nps ~ ' + ' ~ half_width ~ ')' %}
+    {{ cx_round_double(when_any ~ standard_error ~ ' end') }} as nps_standard_error,
+    {{ cx_round_double(when_any ~ lower ~ ' end') }} as nps_ci_lower,
+    {{ cx_round_double(when_any ~ upper ~ ' end') }} as nps_ci_upper,
     {{ n }} < {{ cx_min_responses() }} as is_below_min_responses
 {%- endmacro %}
 
@@ -77,12 +77,11 @@
         ({{ cx_z() }} * sqrt({{ share }} * (1 - {{ share }}) / {{ n }}
             + {{ zz }} / {{ cast_to_double('4 * ' ~ trials ~ ' * ' ~ trials) }}) / {{ denominator }})
     {%- endset -%}
-    case when {{ trials }} > 0 then
-        {{ cx_round_double('greatest(' ~ cast_to_double('0') ~ ', 100 * (' ~ center ~ ' - ' ~ half_width ~ '))') }}
-    end as {{ prefix }}_ci_lower,
-    case when {{ trials }} > 0 then
-        {{ cx_round_double('least(' ~ cast_to_double('100') ~ ', 100 * (' ~ center ~ ' + ' ~ half_width ~ '))') }}
-    end as {{ prefix }}_ci_upper
+    {%- set when_any = 'case when ' ~ trials ~ ' > 0 then ' -%}
+    {%- set lower = 'greatest(' ~ cast_to_double('0') ~ ', 100 * (' ~ center ~ ' - ' ~ half_width ~ '))' -%}
+    {%- set upper = 'least(' ~ cast_to_double('100') ~ ', 100 * (' ~ center ~ ' + ' ~ half_width ~ '))' %}
+    {{ cx_round_double(when_any ~ lower ~ ' end') }} as {{ prefix }}_ci_lower,
+    {{ cx_round_double(when_any ~ upper ~ ' end') }} as {{ prefix }}_ci_upper
 {%- endmacro %}
 
 {#- The sample variance (n - 1) of scores from their count, sum and sum of squares, as a
@@ -103,10 +102,9 @@
     {%- set bounds = cx_metric_bounds()[metric] -%}
     {%- set mean = '(' ~ cast_to_double(total) ~ ' / ' ~ cast_to_double(n) ~ ')' -%}
     {%- set half_width = '(' ~ cx_z() ~ ' * sqrt(' ~ cx_sample_variance(total, squares, n) ~ ') / sqrt(' ~ cast_to_double(n) ~ '))' -%}
-    case when {{ n }} > 1 then
-        {{ cx_round_double('greatest(' ~ cast_to_double(bounds.min_score) ~ ', ' ~ mean ~ ' - ' ~ half_width ~ ')') }}
-    end as {{ prefix }}_ci_lower,
-    case when {{ n }} > 1 then
-        {{ cx_round_double('least(' ~ cast_to_double(bounds.max_score) ~ ', ' ~ mean ~ ' + ' ~ half_width ~ ')') }}
-    end as {{ prefix }}_ci_upper
+    {%- set when_two = 'case when ' ~ n ~ ' > 1 then ' -%}
+    {%- set lower = 'greatest(' ~ cast_to_double(bounds.min_score) ~ ', ' ~ mean ~ ' - ' ~ half_width ~ ')' -%}
+    {%- set upper = 'least(' ~ cast_to_double(bounds.max_score) ~ ', ' ~ mean ~ ' + ' ~ half_width ~ ')' %}
+    {{ cx_round_double(when_two ~ lower ~ ' end') }} as {{ prefix }}_ci_lower,
+    {{ cx_round_double(when_two ~ upper ~ ' end') }} as {{ prefix }}_ci_upper
 {%- endmacro %}

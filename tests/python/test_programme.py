@@ -17,7 +17,7 @@ from harness import SEEDS_DIR, Warehouse, assert_marts_equal, read_marts, run_db
 
 from nps_warehouse.contract import MART_COLUMNS, PROGRAMME_SOURCES
 from nps_warehouse.generator import generate_programme
-from nps_warehouse.oracle import compute_marts
+from nps_warehouse.oracle import StatsSettings, compute_marts
 
 
 def _sources(landing: Path) -> dict[str, Path]:
@@ -198,3 +198,64 @@ def test_every_mart_equals_the_oracle_on_spark(tmp_path, programme_landing):
         assert_marts_equal(warehouse.marts(), _oracle(programme_landing))
     finally:
         warehouse.drop()
+
+
+def test_statistics_follow_their_vars(tmp_path, programme_landing):
+    """Another confidence level, minimum, false discovery rate, spike window and severity: every
+    interval, test and alert of the marts equals the oracle's under the same settings."""
+    settings = {
+        "cx_confidence_level": 0.9,
+        "cx_min_responses": 20,
+        "cx_alert_fdr": 0.1,
+        "cx_alert_detractor_window_days": 14,
+        "cx_alert_high_severity": {"nps": 5},
+    }
+    run = run_dbt(
+        "build",
+        database=tmp_path / "nps.duckdb",
+        raw=programme_landing,
+        work_dir=tmp_path,
+        sources=_sources(programme_landing),
+        dbt_vars=settings,
+        extra_args=("--exclude-resource-type", "unit_test"),
+    )
+    assert run.success, run.failures() or run.exception
+    stats = StatsSettings(
+        confidence_level="0.90",
+        min_responses=20,
+        alert_fdr=0.1,
+        detractor_window_days=14,
+        high_severity={"nps": 5},
+    )
+    expected = compute_marts(
+        str(programme_landing),
+        SEEDS_DIR,
+        sources={s: str(p) for s, p in _sources(programme_landing).items()},
+        stats=stats,
+    )
+    actual = read_marts(tmp_path / "nps.duckdb")
+    assert_marts_equal(actual, expected)
+    # the settings changed something: narrower intervals, more alerts than at the defaults
+    assert actual["fct_cx_alerts"] != _oracle(programme_landing)["fct_cx_alerts"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"cx_confidence_level": 0.8}, "supported levels are 0.90, 0.95, 0.99"),
+        ({"cx_min_responses": "thirty"}, "var cx_min_responses is thirty"),
+        ({"cx_alert_fdr": 2}, "var cx_alert_fdr is 2"),
+        ({"cx_alert_high_severity": {"npss": 5}}, "var cx_alert_high_severity"),
+    ],
+)
+def test_a_wrong_statistics_var_stops_the_build_with_what_to_set(tmp_path, settings, message):
+    run = run_dbt(
+        "compile",
+        database=tmp_path / "nps.duckdb",
+        raw=None,
+        work_dir=tmp_path,
+        dbt_vars=settings,
+        extra_args=("--select", "fct_cx_alerts"),
+    )
+    assert not run.success
+    assert message in str(run.exception) + " ".join(run.messages.values())

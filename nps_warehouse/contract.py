@@ -126,7 +126,12 @@ RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
 
 #: The uncertainty published beside every NPS (README, "How sure a number is"): the standard
 #: error, the adjusted-Wald interval, and whether the cell has fewer responses than the minimum.
-NPS_UNCERTAINTY: tuple[str, ...] = ("nps_standard_error", "nps_ci_lower", "nps_ci_upper", "is_below_min_responses")
+NPS_UNCERTAINTY: tuple[str, ...] = (
+    "nps_standard_error",
+    "nps_ci_lower",
+    "nps_ci_upper",
+    "is_below_min_responses",
+)
 
 _COUNTS = ("responses", "promoters", "passives", "detractors", "nps", *NPS_UNCERTAINTY)
 
@@ -194,7 +199,10 @@ CX_MEASURES: tuple[str, ...] = (
 CX_DERIVED: tuple[str, ...] = tuple(
     column
     for column in CX_MEASURES
-    if column.startswith("is_") or "_ci_" in column or column.endswith(("_pct", "_mean", "_error")) or column == "nps"
+    if column.startswith("is_")
+    or "_ci_" in column
+    or column.endswith(("_pct", "_mean", "_error"))
+    or column == "nps"
 )
 
 #: The three scores of fct_cx_by_period compared between periods, with the rest of their
@@ -205,7 +213,11 @@ CX_COMPARED_SCORES: tuple[str, ...] = ("nps", "csat_pct", "ces_mean")
 #: windows and targets").
 CX_PERIOD_COMPARISONS: tuple[str, ...] = tuple(
     column
-    for score, responses in (("nps", "nps_responses"), ("csat_pct", "csat_responses"), ("ces_mean", "ces_responses"))
+    for score, responses in (
+        ("nps", "nps_responses"),
+        ("csat_pct", "csat_responses"),
+        ("ces_mean", "ces_responses"),
+    )
     for column in (
         f"previous_{score}",
         f"previous_{responses}",
@@ -217,11 +229,18 @@ CX_PERIOD_COMPARISONS: tuple[str, ...] = tuple(
         f"{score}_vs_rest_direction",
     )
 ) + tuple(
-    f"{score}_{suffix}" for score in CX_COMPARED_SCORES for suffix in ("target", "gap_to_target", "below_target_p_value")
+    f"{score}_{suffix}"
+    for score in CX_COMPARED_SCORES
+    for suffix in ("target", "gap_to_target", "below_target_p_value")
 )
 
 #: The alert rules of fct_cx_alerts, in order.
-CX_ALERT_RULES: tuple[str, ...] = ("nps_significant_drop", "csat_significant_drop", "detractor_spike", "below_target")
+CX_ALERT_RULES: tuple[str, ...] = (
+    "nps_significant_drop",
+    "csat_significant_drop",
+    "detractor_spike",
+    "below_target",
+)
 
 #: Rejection reasons of the other sources, in rule order: a row without its id (or, where the
 #: contract requires one, without a valid timestamp) cannot be placed in the source's history.

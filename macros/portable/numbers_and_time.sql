@@ -135,3 +135,33 @@
 {% macro spark__median_of(expr) -%}
     percentile({{ expr }}, 0.5)
 {%- endmacro %}
+
+{#- `date_expr` (a date) plus `days` days (an integer expression, negative for earlier), as a
+    date. -#}
+{% macro add_days_to_date(date_expr, days) -%}
+    {{ return(adapter.dispatch('add_days_to_date', 'nps_warehouse')(date_expr, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days_to_date(date_expr, days) -%}
+    cast({{ dbt.dateadd('day', days, date_expr) }} as date)
+{%- endmacro %}
+
+{#- Spark: date_add keeps a date (dbt-spark's dateadd goes through unix timestamps and returns
+    null for a date on this version). -#}
+{% macro spark__add_days_to_date(date_expr, days) -%}
+    date_add({{ date_expr }}, cast({{ days }} as int))
+{%- endmacro %}
+
+{#- `date_expr` (a date) plus `months` calendar months (negative for earlier), as a date; the
+    day of month is kept, or the month's last day when it has fewer days. -#}
+{% macro add_months_to_date(date_expr, months) -%}
+    {{ return(adapter.dispatch('add_months_to_date', 'nps_warehouse')(date_expr, months)) }}
+{%- endmacro %}
+
+{% macro default__add_months_to_date(date_expr, months) -%}
+    cast({{ dbt.dateadd('month', months, date_expr) }} as date)
+{%- endmacro %}
+
+{% macro spark__add_months_to_date(date_expr, months) -%}
+    add_months({{ date_expr }}, cast({{ months }} as int))
+{%- endmacro %}

@@ -104,5 +104,9 @@
         {{ exceptions.raise_compiler_error("Unknown period grain '" ~ grain ~ "'; expected one of " ~ units.keys() | join(', ')) }}
     {%- endif -%}
     {%- set unit, size = units[grain] -%}
-    cast({{ dbt.dateadd(unit, periods * size, date_expr) }} as date)
+    {%- if unit == 'day' -%}
+        {{ add_days_to_date(date_expr, periods * size) }}
+    {%- else -%}
+        {{ add_months_to_date(date_expr, periods * size) }}
+    {%- endif -%}
 {%- endmacro %}

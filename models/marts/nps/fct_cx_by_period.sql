@@ -101,7 +101,7 @@ bounded as (
         case summed.period_grain
             {% for grain in cx_period_grains() -%}
                 when {{ nps_literal('period_grain', grain) }}
-                    then cast({{ dbt.dateadd('day', -1, cx_add_periods(grain, 1, 'summed.period_start_date')) }} as date)
+                    then {{ add_days_to_date(cx_add_periods(grain, 1, 'summed.period_start_date'), -1) }}
             {% endfor -%}
         end as period_end_date,
         case summed.period_grain

@@ -23,7 +23,7 @@ windowed as (
             {{ window_days }} as window_days,
             dimension_name,
             dimension_value,
-            cast({{ dbt.dateadd('day', 1 - window_days, 'date_day') }} as date) as window_start_date,
+            {{ add_days_to_date('date_day', 1 - window_days) }} as window_start_date,
             {{ cx_each_measure(
                 'cast(sum({m}) over (partition by dimension_name, dimension_value order by date_day'
                 ~ ' rows between ' ~ (window_days - 1) ~ ' preceding and current row) as bigint) as {m}'

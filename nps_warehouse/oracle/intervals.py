@@ -1,6 +1,6 @@
 """How sure a number is: the standard errors, intervals and tests of the marts.
 
-Every formula is written exactly as the shared specification of the statistics gives it, the
+Every formula is written exactly as the README ("How sure a number is") gives it, with the
 same IEEE double operations in the same order as the SQL, with explicit ``float()``
 conversions (integer products are computed exactly, then converted), so that the published
 (rounded) figures of the warehouse and of the oracle are equal exactly. Only the normal

@@ -722,7 +722,7 @@ Z_95 = 1.959963984540054
 
 
 def spec_round2(value: float) -> Decimal:
-    """Half away from zero to two decimals, as the specification of the statistics rounds."""
+    """Half away from zero to two decimals, as the README ("How sure a number is") rounds."""
     hundredths = math.floor(abs(value) * 100 + 0.5)
     return (Decimal(hundredths if value >= 0 else -hundredths) / 100).quantize(Decimal("0.01"))
 
@@ -745,7 +745,7 @@ def spec_nps_uncertainty(promoters: int, passives: int, detractors: int) -> tupl
 
 
 def test_spec_nps_uncertainty_reference_values() -> None:
-    # the reference values of the specification
+    # the reference values of the README
     assert spec_nps_uncertainty(50, 30, 20) == (Decimal("7.81"), Decimal("14.05"), Decimal("44.20"), False)
     assert spec_nps_uncertainty(10, 0, 0) == (Decimal("0.00"), Decimal("47.50"), Decimal("100.00"), True)
 

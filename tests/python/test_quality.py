@@ -2262,7 +2262,7 @@ def test_vectorised_statistics_agree_with_the_oracle() -> None:
         expected = oracle.nps_uncertainty(oracle.NpsCounts(*counts), oracle.StatsSettings())[:3]
         got = [values[position] for values in published]
         assert np.allclose(got, [_hundredths_of(value) for value in expected], equal_nan=True, rtol=0, atol=0)
-    # the specification's reference values
+    # the README's reference values
     assert [values[5] for values in published] == [781, 1405, 4420]
 
     shares = [
@@ -2317,7 +2317,7 @@ def test_vectorised_statistics_agree_with_the_oracle() -> None:
     for position, (one, two) in enumerate(pairs):
         test = oracle.nps_difference_test(oracle.NpsCounts(*one), oracle.NpsCounts(*two))
         assert close(got[position], None if test is None else test.p_value)
-    # the specification's reference: (50, 30, 20) against (40, 30, 30)
+    # the README's reference: (50, 30, 20) against (40, 30, 30)
     reference = quality.nps_difference_p_value(
         [np.array([50]), np.array([30]), np.array([20])], [np.array([40]), np.array([30]), np.array([30])]
     )

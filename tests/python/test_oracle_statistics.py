@@ -438,10 +438,10 @@ def by_period_of(cube: list[tuple[Any, ...]]) -> dict[tuple[str, date, str], dic
 
 def test_targets_of_the_seed() -> None:
     targets = load_targets(SEEDS)
-    assert targets[("overall", "all", "nps", None)] == two("30.00")
-    assert targets[("overall", "all", "nps", "quarter")] == two("32.00")
-    assert targets[("overall", "all", "ces_mean", None)] == two("5.50")
-    assert targets[("region", "BRE", "csat_pct", "month")] == two("85.00")
+    assert targets[("overall", "all", "nps", None)] == two("10.00")
+    assert targets[("overall", "all", "nps", "quarter")] == two("12.00")
+    assert targets[("overall", "all", "ces_mean", None)] == two("4.70")
+    assert targets[("region", "BRE", "csat_pct", "month")] == two("72.00")
 
 
 def test_periods_of_a_tiny_cube() -> None:
@@ -494,8 +494,8 @@ def test_periods_of_a_tiny_cube() -> None:
         "insufficient_data",
     )
     # the target of IDF's NPS (every grain)
-    assert (idf["nps_target"], idf["nps_gap_to_target"]) == (two("35.00"), two("-75.00"))
-    assert idf["nps_below_target_p_value"] == nps_below_target_p_value(counts(30, 10, 10), two("35.00"))
+    assert (idf["nps_target"], idf["nps_gap_to_target"]) == (two("15.00"), two("-55.00"))
+    assert idf["nps_below_target_p_value"] == nps_below_target_p_value(counts(30, 10, 10), two("15.00"))
     assert idf["csat_pct_target"] is None
 
     bre = rows[("month", date(2026, 2, 1), "BRE")]
@@ -503,7 +503,7 @@ def test_periods_of_a_tiny_cube() -> None:
     assert bre["nps_vs_rest_direction"] == "above"
     # BRE's CSAT target is of months only; there is no CSAT to test against it
     assert (bre["csat_pct_target"], bre["csat_pct_gap_to_target"], bre["csat_pct_below_target_p_value"]) == (
-        two("85.00"),
+        two("72.00"),
         None,
         None,
     )
@@ -519,11 +519,11 @@ def test_periods_of_a_tiny_cube() -> None:
     assert overall["nps_change_p_value"] > STATS.alpha
     assert overall["nps_change_direction"] == "flat"
     # the target of the grain wins over the target of every grain
-    assert overall["nps_target"] == two("30.00")
-    assert rows[("quarter", date(2026, 1, 1), "all")]["nps_target"] == two("32.00")
-    assert (overall["ces_mean_target"], overall["ces_mean_gap_to_target"]) == (two("5.50"), two("-2.00"))
+    assert overall["nps_target"] == two("10.00")
+    assert rows[("quarter", date(2026, 1, 1), "all")]["nps_target"] == two("12.00")
+    assert (overall["ces_mean_target"], overall["ces_mean_gap_to_target"]) == (two("4.70"), two("-1.20"))
     assert overall["ces_mean_below_target_p_value"] == mean_below_target_p_value(
-        Moments(140, 500, 40), two("5.50")
+        Moments(140, 500, 40), two("4.70")
     )
 
     january = rows[("month", date(2026, 1, 1), "IDF")]
@@ -599,11 +599,11 @@ def test_alerts_of_a_tiny_cube() -> None:
     assert {alert["dimension_value"] for alert in alerts if alert["rule"] == "nps_significant_drop"} == {
         "IDF"
     }
-    # below target: IDF's -40 against 35 in February (and every period holding it)
+    # below target: IDF's -40 against 15 in February (and every period holding it)
     below = by_id[md5("below_target|nps|month|2026-02-01|region|IDF")]
     assert (below["observed"], below["baseline"], below["responses"], below["baseline_responses"]) == (
         two("-40.00"),
-        two("35.00"),
+        two("15.00"),
         50,
         None,
     )
@@ -751,14 +751,14 @@ def test_compute_marts_on_generated_data(tmp_path: Path) -> None:
             if abs(alert["observed"] - alert["baseline"]) >= STATS.severity_threshold(alert["metric"])
             else "medium"
         )
-    # the overall NPS of the programme is below its target of 30: a below-target alert for it
+    # the overall NPS of the programme is below its target of 10 in some periods: a below-target alert for it
     overall_below = [
         alert
         for alert in alerts
         if (alert["rule"], alert["metric"], alert["dimension_name"]) == ("below_target", "nps", "overall")
     ]
     assert overall_below
-    assert {alert["baseline"] for alert in overall_below} <= {two("30.00"), two("32.00")}
+    assert {alert["baseline"] for alert in overall_below} <= {two("10.00"), two("12.00")}
     assert {alert["baseline"] for alert in overall_below if alert["period_grain"] == "quarter"} <= {
-        two("32.00")
+        two("12.00")
     }

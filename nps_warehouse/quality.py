@@ -316,20 +316,8 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
     "fct_cx_rolling": ("window_start_date", "is_window_complete", *CUBE_COUNTS, *CX_FLAGS),
     # an alert is a test: both sides have responses, so scores (a below-target alert has no
     # baseline responses)
-    "fct_cx_alerts": (
-        "rule",
-        "metric",
-        "severity",
-        "period_grain",
-        "period_start_date",
-        "is_period_complete",
-        "dimension_name",
-        "dimension_value",
-        "observed",
-        "baseline",
-        "p_value",
-        "q_value",
-        "responses",
+    "fct_cx_alerts": tuple(
+        column for column in MART_COLUMNS["fct_cx_alerts"][1:] if column != "baseline_responses"
     ),
     "dim_survey": MART_COLUMNS["dim_survey"][1:],
     "rpt_unmapped_codes": ("responses", "first_response_date", "last_response_date"),

@@ -83,6 +83,33 @@ def alert_id(
     return hashlib.md5(key.encode("utf-8")).hexdigest()
 
 
+def _period_candidate(
+    rule: str,
+    score: str,
+    row: dict[str, Any],
+    baseline: Decimal | None,
+    p_value: float,
+    baseline_responses: int | None,
+    fires_if_significant: bool,
+) -> Candidate:
+    """A test of a score of a fct_cx_by_period row: its period, cell, score and responses."""
+    return Candidate(
+        rule,
+        score,
+        row["period_grain"],
+        row["period_start_date"],
+        row["is_period_complete"],
+        row["dimension_name"],
+        row["dimension_value"],
+        row[score],
+        baseline,
+        p_value,
+        row[SCORE_RESPONSES[score]],
+        baseline_responses,
+        fires_if_significant,
+    )
+
+
 def _drops(by_period: list[dict[str, Any]]) -> Iterable[Candidate]:
     """nps_significant_drop and csat_significant_drop: every tested change from the previous
     period, but those of a value holding every response of its dimension in both periods (they
@@ -105,18 +132,12 @@ def _drops(by_period: list[dict[str, Any]]) -> Iterable[Candidate]:
             ):
                 continue
             change = row[f"{score}_change"]
-            yield Candidate(
+            yield _period_candidate(
                 rule,
                 score,
-                row["period_grain"],
-                row["period_start_date"],
-                row["is_period_complete"],
-                row["dimension_name"],
-                row["dimension_value"],
-                row[score],
+                row,
                 row[f"previous_{score}"],
                 p_value,
-                row[responses],
                 row[f"previous_{responses}"],
                 change is not None and change < 0,
             )
@@ -129,21 +150,7 @@ def _below_target(by_period: list[dict[str, Any]]) -> Iterable[Candidate]:
             p_value = row[f"{score}_below_target_p_value"]
             if p_value is None:
                 continue
-            yield Candidate(
-                "below_target",
-                score,
-                row["period_grain"],
-                row["period_start_date"],
-                row["is_period_complete"],
-                row["dimension_name"],
-                row["dimension_value"],
-                row[score],
-                row[f"{score}_target"],
-                p_value,
-                row[SCORE_RESPONSES[score]],
-                None,
-                True,
-            )
+            yield _period_candidate("below_target", score, row, row[f"{score}_target"], p_value, None, True)
 
 
 def _detractor_spikes(cube: list[Row], stats: StatsSettings) -> Iterable[Candidate]:

@@ -30,7 +30,7 @@ PIP := $(BIN)/python -m pip install --quiet
 
 .PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land \
 	land-check build docs test test-duckdb test-postgres test-spark lint dbt-build pytest \
-	validate bench demo-data examples clean
+	validate bench demo-data examples lexicons clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -133,6 +133,11 @@ demo-data: $(INSTALLED_DEV) ## regenerate the committed demo data of the five so
 examples: $(INSTALLED_DEV) ## regenerate the sample exports of examples/landing (Qualtrics, Delighted, Excel)
 	rm -rf examples/landing/exports
 	$(BIN)/python scripts/generate_sample_exports.py --out examples/landing
+
+# Downloads the pinned vaderSentiment and textblob-fr wheels with pip (never installs them),
+# checks their SHA-256 and writes the general lexicon of the comment models.
+lexicons: $(INSTALLED_DEV) ## regenerate seeds/comments/cx_sentiment_lexicon.csv (VADER, textblob-fr)
+	$(BIN)/python scripts/build_comment_lexicons.py
 
 clean: ## remove the build outputs (not .venv, not PostgreSQL databases)
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/spark

@@ -52,3 +52,83 @@
 {% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
     regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}')
 {%- endmacro %}
+
+{#- Capture group `group` of the `n`-th match of `pattern` in `expr` (1-based), or null when
+    there are fewer matches. -#}
+{% macro regexp_nth_group(expr, pattern, n, group) -%}
+    {{ return(adapter.dispatch('regexp_nth_group', 'nps_warehouse')(expr, pattern, n, group)) }}
+{%- endmacro %}
+
+{#- PostgreSQL 15 and later. -#}
+{% macro default__regexp_nth_group(expr, pattern, n, group) -%}
+    regexp_substr({{ expr }}, '{{ pattern }}', 1, {{ n }}, '', {{ group }})
+{%- endmacro %}
+
+{% macro duckdb__regexp_nth_group(expr, pattern, n, group) -%}
+    regexp_extract_all({{ expr }}, '{{ pattern }}', {{ group }})[{{ n }}]
+{%- endmacro %}
+
+{% macro spark__regexp_nth_group(expr, pattern, n, group) -%}
+    try_element_at(regexp_extract_all({{ expr }}, '{{ pattern }}', {{ group }}), {{ n }})
+{%- endmacro %}
+
+{#- How a replacement of regexp_replace_all names capture group `group`. -#}
+{% macro regexp_group_reference(group) -%}
+    {{ return(adapter.dispatch('regexp_group_reference', 'nps_warehouse')(group)) }}
+{%- endmacro %}
+
+{% macro default__regexp_group_reference(group) -%}
+    {{ return('\\' ~ group) }}
+{%- endmacro %}
+
+{#- Spark (Java): $1, not \1. -#}
+{% macro spark__regexp_group_reference(group) -%}
+    {{ return('$' ~ group) }}
+{%- endmacro %}
+
+{#- A select of every match of `pattern` in `text` (a column of `relation`), one row per
+    match: the columns `keep` of the relation, the match as `match_alias` and its position
+    among the matches (1-based) as `ordinal_alias`. The pattern has no capture group. -#}
+{% macro regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
+    {{ return(adapter.dispatch('regexp_matches_table', 'nps_warehouse')(
+        relation, keep, text, pattern, match_alias, ordinal_alias)) }}
+{%- endmacro %}
+
+{#- PostgreSQL: regexp_matches with the g flag yields one array per match (the whole match
+    when the pattern captures nothing). -#}
+{% macro default__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
+    select
+        {% for column in keep %}{{ relation }}.{{ column }},
+        {% endfor -%}
+        found.match_array[1] as {{ match_alias }},
+        cast(found.match_ordinal as integer) as {{ ordinal_alias }}
+    from {{ relation }}
+    cross join lateral regexp_matches({{ text }}, '{{ pattern }}', 'g')
+        with ordinality as found (match_array, match_ordinal)
+{%- endmacro %}
+
+{#- DuckDB: the two unnests of one select run side by side. -#}
+{% macro duckdb__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
+    select
+        {% for column in keep %}{{ column }},
+        {% endfor -%}
+        unnest(found) as {{ match_alias }},
+        cast(unnest(range(1, len(found) + 1)) as integer) as {{ ordinal_alias }}
+    from (
+        select
+            {% for column in keep %}{{ column }},
+            {% endfor -%}
+            regexp_extract_all({{ text }}, '{{ pattern }}') as found
+        from {{ relation }}
+    ) as with_matches
+{%- endmacro %}
+
+{% macro spark__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
+    select
+        {% for column in keep %}{{ relation }}.{{ column }},
+        {% endfor -%}
+        found.match_text as {{ match_alias }},
+        cast(found.match_position + 1 as integer) as {{ ordinal_alias }}
+    from {{ relation }}
+    lateral view posexplode(regexp_extract_all({{ text }}, '{{ pattern }}', 0)) found as match_position, match_text
+{%- endmacro %}

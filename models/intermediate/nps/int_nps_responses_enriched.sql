@@ -58,8 +58,8 @@ enriched as (
         valid.csat_category,
         valid.ces_score,
         valid.ces_category,
-        -- the published column name is the keyword comment
-        valid.raw_comment as comment,  -- noqa: RF04
+        -- masked below: personal data never leaves staging and the audit
+        {{ cx_mask_emails_and_ibans('valid.raw_comment') }} as comment_without_contacts,
         {{ utc_to_local_date('valid.submitted_at', var('nps_reporting_timezone')) }} as response_date,
         valid.submitted_at,
         valid.feed_name,
@@ -73,6 +73,95 @@ enriched as (
     left join surveys
         on valid.survey_id = surveys.survey_id
 
+),
+
+-- payment-card numbers: each candidate digit run is masked only when it passes the Luhn check
+card_candidates as (
+
+    select
+        *,
+        {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) %}
+        {{ cx_card_candidate('comment_without_contacts', k) }} as card_candidate_{{ k }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from enriched
+
+),
+
+cards_checked as (
+
+    select
+        *,
+        {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) %}
+        coalesce({{ cx_passes_luhn('card_candidate_' ~ k) }}, false) as is_card_{{ k }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from card_candidates
+
+),
+
+cards_masked as (
+
+    {%- set ns = namespace(text='comment_without_contacts') %}
+    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) %}
+        {%- set ns.text = cx_mask_card(ns.text, 'card_candidate_' ~ k, 'is_card_' ~ k) %}
+    {%- endfor %}
+
+    select
+        *,
+        {{ ns.text }} as comment_without_cards
+
+    from cards_checked
+
+),
+
+masked as (
+
+    select
+        *,
+        -- the published column name is the keyword comment
+        {{ cx_mask_phones('comment_without_cards') }} as comment  -- noqa: RF04
+
+    from cards_masked
+
+),
+
+final as (
+
+    select
+        response_key,
+        response_id,
+        survey_id,
+        customer_id,
+        agent_id,
+        interaction_id,
+        invitation_id,
+        channel,
+        channel_raw_trimmed,
+        channel_key,
+        region,
+        segment,
+        survey_type,
+        touchpoint,
+        brand,
+        business_unit,
+        language,  -- noqa: RF04
+        nps_score,
+        nps_category,
+        csat_score,
+        csat_category,
+        ces_score,
+        ces_category,
+        comment,  -- noqa: RF04
+        response_date,
+        submitted_at,
+        feed_name,
+        source_file,
+        source_row_number,
+        loaded_at
+
+    from masked
+
 )
 
-select * from enriched
+select * from final

@@ -1,0 +1,37 @@
+{#- The settings of the comment reports, from vars, checked once. -#}
+
+{#- rpt_comment_keywords keeps, per month, category, language and term type, the
+    var cx_keyword_top_n (default 30) terms that set the category apart most, among those
+    seen at least var cx_keyword_min_count (default 3) times. -#}
+{% macro cx_keyword_settings() -%}
+    {{ return({
+        'top_n': cx_number_var('cx_keyword_top_n', 30, 1, 10000, integer=true),
+        'min_count': cx_number_var('cx_keyword_min_count', 3, 1, 1000000, integer=true),
+    }) }}
+{%- endmacro %}
+
+{#- The operational factors of rpt_cx_drivers: columns of fct_cx_responses whose every known
+    value is a driver (the value `unknown` is none). -#}
+{% macro cx_driver_settings() -%}
+    {{ return({
+        'factors': ['wait_time_band', 'transfers_band', 'first_contact_resolution', 'channel', 'touchpoint'],
+    }) }}
+{%- endmacro %}
+
+{#- A double rounded half away from zero to `scale` decimals, as numeric(precision, scale);
+    null stays null. The digits are computed as an integer first, so every engine stores the
+    same value. -#}
+{% macro cx_round_double_to(expr, scale, precision=12) -%}
+    cast(
+        cast(
+            (case when {{ expr }} < 0 then -1 else 1 end) * floor(abs({{ expr }}) * {{ 10 ** scale }} + 0.5)
+            as numeric({{ precision + 2 }}, 0)
+        ) * 0.{{ '0' * (scale - 1) }}1
+        as numeric({{ precision }}, {{ scale }})
+    )
+{%- endmacro %}
+
+{#- The values of rpt_cx_drivers.driver_group: `theme`, then the factors. -#}
+{% macro cx_driver_groups() -%}
+    {{ return(['theme'] + cx_driver_settings()['factors']) }}
+{%- endmacro %}

@@ -1,0 +1,88 @@
+{#- Personal data in comments (README, "What customers say"): what is masked, and how. A
+    comment is published only masked: e-mail addresses, IBANs, payment-card numbers (Luhn
+    checked) and phone numbers become [email], [iban], [card] and [phone], in that order (an
+    IBAN holds digit runs a card or phone pattern would take; a card is longer than any phone
+    number). Dates, amounts, order numbers and scores are left alone: every pattern needs the
+    separators or the length of its kind, with no digit on either side. Patterns avoid
+    backslashes, so that they mean the same in every engine's string literals. -#}
+
+{#- The masks and the patterns they replace. `cards` lists candidates only: a run of 13 to 19
+    digits (spaces or hyphens between them), not after a digit or a "+" (an international phone
+    number), masked only when it passes the Luhn check. -#}
+{% macro cx_personal_data_patterns() -%}
+    {%- set digit_boundary_before = '(^|[^0-9])' -%}
+    {%- set digit_boundary_after = '([^0-9]|$)' -%}
+    {{ return({
+        'email': {
+            'mask': '[email]',
+            'pattern': '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)*[.][A-Za-z]{2,}',
+        },
+        'iban': {
+            'mask': '[iban]',
+            'pattern': '[A-Z]{2}[0-9]{2}(?: ?[A-Za-z0-9]{4}){3,7}(?: ?[A-Za-z0-9]{1,3})?',
+        },
+        'card': {
+            'mask': '[card]',
+            'before': '(^|[^0-9+])',
+            'pattern': '[0-9](?:[ -]?[0-9]){12,18}',
+            'after': digit_boundary_after,
+            'max_per_comment': 4,
+        },
+        'phone': {
+            'mask': '[phone]',
+            'before': digit_boundary_before,
+            'pattern': '[+][1-9](?:[ .-]?[0-9]){6,14}'
+                ~ '|(?:00 ?33 ?|0)[1-9](?:[ .-]?[0-9]{2}){4}'
+                ~ '|(?:[(][0-9]{3}[)] ?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}',
+            'after': digit_boundary_after,
+        },
+    }) }}
+{%- endmacro %}
+
+{#- `expr` with every e-mail address and IBAN masked. -#}
+{% macro cx_mask_emails_and_ibans(expr) -%}
+    {%- set kinds = cx_personal_data_patterns() -%}
+    {{ regexp_replace_all(
+        regexp_replace_all(expr, kinds.email.pattern, kinds.email.mask),
+        kinds.iban.pattern, kinds.iban.mask
+    ) }}
+{%- endmacro %}
+
+{#- The `k`-th card candidate of `expr` (1-based), or null. -#}
+{% macro cx_card_candidate(expr, k) -%}
+    {%- set card = cx_personal_data_patterns().card -%}
+    {{ regexp_nth_group(expr, card.before ~ '(' ~ card.pattern ~ ')' ~ card.after, k, 2) }}
+{%- endmacro %}
+
+{#- True when `candidate` (a card candidate column) is not null and its digits pass the Luhn
+    check: from the right, every second digit doubled (less 9 above 9), the sum a multiple of
+    10. -#}
+{% macro cx_passes_luhn(candidate) -%}
+    {%- set digits = regexp_replace_all(candidate, '[^0-9]', '') -%}
+    {%- set length = 'length(' ~ digits ~ ')' -%}
+    {{ candidate }} is not null and (
+        {%- for i in range(19) %}
+        {%- set digit = 'cast(substr(' ~ digits ~ ', ' ~ length ~ ' - ' ~ i ~ ', 1) as integer)' %}
+        {{ '+ ' if not loop.first }}case when {{ length }} > {{ i }} then
+            {%- if i % 2 == 0 %} {{ digit }}
+            {%- else %} case when {{ digit }} * 2 > 9 then {{ digit }} * 2 - 9 else {{ digit }} * 2 end
+            {%- endif %} else 0 end
+        {%- endfor %}
+    ) % 10 = 0
+{%- endmacro %}
+
+{#- `expr` with the card candidate `candidate` masked when `passes` (a condition) holds. -#}
+{% macro cx_mask_card(expr, candidate, passes) -%}
+    case when {{ passes }} then replace({{ expr }}, {{ candidate }}, '{{ cx_personal_data_patterns().card.mask }}')
+    else {{ expr }} end
+{%- endmacro %}
+
+{#- `expr` with every phone number masked (French, international E.164, North-American). The
+    replacement runs twice: a match takes the character after it, so of two numbers one
+    character apart the first pass masks only the first. -#}
+{% macro cx_mask_phones(expr) -%}
+    {%- set phone = cx_personal_data_patterns().phone -%}
+    {%- set pattern = phone.before ~ '(' ~ phone.pattern ~ ')' ~ phone.after -%}
+    {%- set replacement = regexp_group_reference(1) ~ phone.mask ~ regexp_group_reference(3) -%}
+    {{ regexp_replace_all(regexp_replace_all(expr, pattern, replacement), pattern, replacement) }}
+{%- endmacro %}

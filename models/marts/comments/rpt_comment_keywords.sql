@@ -1,0 +1,185 @@
+{#- Weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi and Quinn, 2008,
+    "Fightin' Words"): the counts of a category's comments against those of the other
+    categories of the same month and language, the month's own counts as the prior
+    (README, "What customers say"). -#}
+
+with
+
+insights as (
+
+    select * from {{ ref('fct_comment_insights') }}
+
+),
+
+tokens as (
+
+    select * from {{ ref('int_comment_tokens') }}
+
+),
+
+stop_words as (
+
+    select * from {{ ref('stg_comment_reference__stop_words') }}
+
+),
+
+{%- set settings = cx_comment_settings() %}
+{%- set keywords = cx_keyword_settings() %}
+
+-- the words of French and English comments that carry a topic: letters, two or more, and no
+-- stop word of French or English
+kept_words as (
+
+    select
+        tokens.response_id,
+        tokens.clause_number,
+        tokens.token_number,
+        tokens.token
+
+    from tokens
+    left join stop_words
+        on
+            tokens.token = stop_words.term
+            and stop_words.language in ({{ nps_literal_list(settings.languages) }})
+    where
+        tokens.is_word
+        and stop_words.term is null
+        and length(tokens.token) >= 2
+        and not {{ regexp_full_match('tokens.token', '[0-9]+') }}
+
+),
+
+-- two kept words in a row of one clause (the stop words between them left out)
+phrases as (
+
+    select
+        response_id,
+        token || ' ' || next_token as term
+
+    from (
+        select
+            response_id,
+            token,
+            lead(token) over (partition by response_id, clause_number order by token_number) as next_token
+        from kept_words
+    ) as with_next
+    where next_token is not null
+
+),
+
+terms as (
+
+    select
+        response_id,
+        {{ cast_to_text("'word'") }} as term_type,
+        token as term
+    from kept_words
+
+    union all
+
+    select
+        response_id,
+        {{ cast_to_text("'phrase'") }} as term_type,
+        term
+    from phrases
+
+),
+
+category_counts as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date) as month_start_date,
+        insights.nps_category,
+        insights.comment_language,
+        terms.term_type,
+        terms.term,
+        cast(count(*) as bigint) as term_count,
+        cast(count(distinct terms.response_id) as bigint) as comment_count
+
+    from terms
+    inner join insights
+        on terms.response_id = insights.response_id
+    where
+        insights.comment_language in ({{ nps_literal_list(settings.languages) }})
+        and insights.nps_category is not null
+    group by 1, 2, 3, 4, 5
+
+),
+
+with_totals as (
+
+    select
+        *,
+        sum(term_count) over (partition by month_start_date, comment_language, term_type, term) as month_term_count,
+        sum(term_count) over (partition by month_start_date, nps_category, comment_language, term_type) as category_total,
+        sum(term_count) over (partition by month_start_date, comment_language, term_type) as month_total
+
+    from category_counts
+
+),
+
+{#- y_i: the category's count of the term, y: the month's, n_i and n their totals; the rest of
+    the month: y_j = y - y_i, n_j = n - n_i; prior alpha = y, alpha_0 = n. -#}
+{%- set y_i = cast_to_double('term_count') %}
+{%- set y = cast_to_double('month_term_count') %}
+{%- set n_i = cast_to_double('category_total') %}
+{%- set n = cast_to_double('month_total') %}
+
+log_odds as (
+
+    select
+        *,
+        case
+            when {{ n_i }} + {{ n }} - {{ y_i }} - {{ y }} > 0
+                and ({{ n }} - {{ n_i }}) + {{ n }} - ({{ y }} - {{ y_i }}) - {{ y }} > 0
+                then
+                    ln(({{ y_i }} + {{ y }}) / ({{ n_i }} + {{ n }} - {{ y_i }} - {{ y }}))
+                    - ln(
+                        (({{ y }} - {{ y_i }}) + {{ y }})
+                        / (({{ n }} - {{ n_i }}) + {{ n }} - ({{ y }} - {{ y_i }}) - {{ y }})
+                    )
+        end as log_odds_ratio,
+        sqrt(1 / ({{ y_i }} + {{ y }}) + 1 / (({{ y }} - {{ y_i }}) + {{ y }})) as log_odds_standard_error
+
+    from with_totals
+
+),
+
+ranked as (
+
+    select
+        *,
+        log_odds_ratio / log_odds_standard_error as log_odds_z,
+        row_number() over (
+            partition by month_start_date, nps_category, comment_language, term_type
+            order by log_odds_ratio / log_odds_standard_error desc, term_count desc, term
+        ) as keyword_rank
+
+    from log_odds
+    where term_count >= {{ keywords.min_count }} and log_odds_ratio is not null
+
+),
+
+final as (
+
+    select
+        month_start_date,
+        nps_category,
+        comment_language,
+        term_type,
+        term,
+        cast(keyword_rank as integer) as keyword_rank,
+        term_count,
+        comment_count,
+        cast(month_term_count as bigint) as month_term_count,
+        cast(category_total as bigint) as category_term_total,
+        cast(month_total as bigint) as month_term_total,
+        {{ cx_round_double_to('log_odds_ratio', 4) }} as log_odds_ratio,
+        {{ cx_round_double_to('log_odds_z', 4) }} as log_odds_z
+
+    from ranked
+    where keyword_rank <= {{ keywords.top_n }}
+
+)
+
+select * from final

@@ -1,0 +1,43 @@
+{#- No text of `column` still holds personal data: an e-mail address, an IBAN, a phone number,
+    or a card number that passes the Luhn check (the masking's own patterns, run again on its
+    output: a comment with more card numbers than the masking reads fails here). -#}
+{% test cx_no_personal_data(model, column) %}
+
+{%- set kinds = cx_personal_data_patterns() %}
+
+with
+
+texts as (
+
+    select {{ column }} as checked_text
+    from {{ model }}
+    where {{ column }} is not null
+
+),
+
+candidates as (
+
+    select
+        checked_text,
+        {{ regexp_nth_group('checked_text', '(' ~ kinds.email.pattern ~ ')', 1, 1) }} as email_found,
+        {{ regexp_nth_group('checked_text', '(' ~ kinds.iban.pattern ~ ')', 1, 1) }} as iban_found,
+        {{ regexp_nth_group('checked_text', kinds.phone.before ~ '(' ~ kinds.phone.pattern ~ ')' ~ kinds.phone.after, 1, 2) }} as phone_found,
+        {%- for k in range(1, kinds.card.max_per_comment + 1) %}
+        {{ cx_card_candidate('checked_text', k) }} as card_candidate_{{ k }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from texts
+
+)
+
+select *
+from candidates
+where
+    email_found is not null
+    or iban_found is not null
+    or phone_found is not null
+    {%- for k in range(1, kinds.card.max_per_comment + 1) %}
+    or coalesce({{ cx_passes_luhn('card_candidate_' ~ k) }}, false)
+    {%- endfor %}
+
+{% endtest %}

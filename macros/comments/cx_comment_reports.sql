@@ -35,3 +35,9 @@
 {% macro cx_driver_groups() -%}
     {{ return(['theme'] + cx_driver_settings()['factors']) }}
 {%- endmacro %}
+
+{#- The `when` branches of a case on a factor's name giving the factor's value (columns of
+    `prefix`, as text). -#}
+{% macro cx_factor_cases(factors, prefix) -%}
+    {%- for factor in factors %} when '{{ factor }}' then {{ cast_to_text(prefix ~ factor) }}{% endfor -%}
+{%- endmacro %}

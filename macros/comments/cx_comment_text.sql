@@ -123,3 +123,19 @@
 {% macro cx_sentiments() -%}
     {{ return(cx_comment_settings()['sentiments']) }}
 {%- endmacro %}
+
+{#- The share of a booster's or dampener's weight that reaches a sentiment word `distance`
+    tokens after it (booster_decay; 0 beyond). -#}
+{% macro cx_booster_decay(distance) -%}
+    {%- set decay = cx_comment_settings().booster_decay -%}
+    case {{ distance }}{% for share in decay %} when {{ loop.index }} then {{ share }}{% endfor %} else 0 end
+{%- endmacro %}
+
+{#- A select of one text column `column` with one row per value of `values`. -#}
+{% macro cx_text_values(column, values) -%}
+    {%- set rows = [] -%}
+    {%- for value in values -%}
+        {%- do rows.append('select ' ~ cast_to_text("'" ~ value ~ "'") ~ ' as ' ~ column) -%}
+    {%- endfor -%}
+    {{ rows | join('\n    union all\n    ') }}
+{%- endmacro %}

@@ -86,3 +86,32 @@
     {%- set replacement = regexp_group_reference(1) ~ phone.mask ~ regexp_group_reference(3) -%}
     {{ regexp_replace_all(regexp_replace_all(expr, pattern, replacement), pattern, replacement) }}
 {%- endmacro %}
+
+{#- The select columns card_candidate_1 .. card_candidate_<max_per_comment> of `expr`. -#}
+{% macro cx_card_candidate_columns(expr) -%}
+    {%- set columns = [] -%}
+    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
+        {%- do columns.append(cx_card_candidate(expr, k) ~ ' as card_candidate_' ~ k) -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
+{%- endmacro %}
+
+{#- The select columns is_card_1 .. is_card_<max_per_comment>: each candidate passes the Luhn
+    check (false without a candidate). -#}
+{% macro cx_card_check_columns() -%}
+    {%- set columns = [] -%}
+    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
+        {%- do columns.append('coalesce(' ~ cx_passes_luhn('card_candidate_' ~ k) ~ ', false) as is_card_' ~ k) -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
+{%- endmacro %}
+
+{#- `expr` with every card candidate that passes the Luhn check masked (the columns of
+    cx_card_candidate_columns and cx_card_check_columns). -#}
+{% macro cx_mask_cards(expr) -%}
+    {%- set ns = namespace(text=expr) -%}
+    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
+        {%- set ns.text = cx_mask_card(ns.text, 'card_candidate_' ~ k, 'is_card_' ~ k) -%}
+    {%- endfor -%}
+    {{ ns.text }}
+{%- endmacro %}

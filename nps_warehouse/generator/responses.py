@@ -203,6 +203,9 @@ _COMMENTS: dict[tuple[str, str], tuple[str, ...]] = {
         "Produit reçu abîmé, remboursement toujours en attente.",
         "Très mauvaise expérience ; je vais résilier.",
         "Le serveur vocal tourne en rond : « tapez 1 », « tapez 2 »...",
+        "Rappelez-moi au 06 12 34 56 78, personne ne répond jamais.",
+        "Débité deux fois sur ma carte 5555 5555 5555 4444 (commande CMD-2026-004512 du 12/09/2026, 49,99 €).",
+        "Écrivez-moi à jean.dupont@example.fr, le service client est injoignable.",
     ),
     ("fr", "passive"): (
         "Correct, sans plus.",
@@ -214,6 +217,8 @@ _COMMENTS: dict[tuple[str, str], tuple[str, ...]] = {
         "Plutôt satisfait, quelques bugs dans l'appli.",
         "Moyen : réponse rapide mais incomplète.",
         'Le "suivi de commande" n\'est pas toujours à jour.',
+        "Mon IBAN a changé : FR76 3000 6000 0112 3456 7890 189, à mettre à jour svp.",
+        "Joignable au +33 6 98 76 54 32 après 18h, le délai de réponse est un peu long.",
     ),
     ("fr", "promoter"): (
         "Très bon accueil, merci !",
@@ -240,6 +245,9 @@ _COMMENTS: dict[tuple[str, str], tuple[str, ...]] = {
         "Had to call back 4 times, unacceptable!",
         "Customer service is unreachable",
         "Item arrived damaged; still waiting for the refund.",
+        "Call me back on +44 20 7946 0958, nobody ever answers.",
+        "Charged twice on card 4111 1111 1111 1111 for order #A12345 ($120.50).",
+        "Email me at john.smith@example.com, still no refund.",
     ),
     ("en", "passive"): (
         "OK, nothing special.",
@@ -249,6 +257,7 @@ _COMMENTS: dict[tuple[str, str], tuple[str, ...]] = {
         "Nothing to report",
         "Website is handy, sometimes slow.",
         'The "order tracking" page is not always up to date.',
+        "Please update my number to (415) 555-2671, the app keeps the old one.",
     ),
     ("en", "promoter"): (
         "Great welcome, thank you!",

@@ -168,11 +168,59 @@ def test_a_file_without_a_required_column_is_not_loaded(warehouse_factory, tmp_p
     assert warehouse.query("select count(*) from raw.raw_responses") == [(1,)]
 
 
+#: The personal data of the generated comments (nps_warehouse/generator/responses.py).
+COMMENT_PERSONAL_DATA = (
+    "06 12 34 56 78",
+    "5555 5555 5555 4444",
+    "jean.dupont@example.fr",
+    "FR76 3000 6000 0112 3456 7890 189",
+    "+33 6 98 76 54 32",
+    "+44 20 7946 0958",
+    "4111 1111 1111 1111",
+    "john.smith@example.com",
+    "(415) 555-2671",
+)
+
+
+def _assert_no_personal_data_readable(cursor) -> None:
+    """Every text column of every relation the connected role may select from is searched for
+    the generated comments' personal data; the comment marts must show its masks instead."""
+    cursor.execute(
+        """
+        select table_schema, table_name, column_name
+        from information_schema.columns
+        where data_type in ('text', 'character varying')
+            and table_schema not in ('pg_catalog', 'information_schema')
+            and case
+                when has_schema_privilege(table_schema, 'usage')
+                    then has_table_privilege(format('%I.%I', table_schema, table_name), 'select')
+                else false
+            end
+        order by 1, 2, 3
+        """
+    )
+    columns = cursor.fetchall()
+    assert ("marts", "fct_comment_insights", "comment_masked") in columns
+    for schema, table, column in columns:
+        for text in COMMENT_PERSONAL_DATA:
+            cursor.execute(
+                f'select count(*) from "{schema}"."{table}" where strpos("{column}", %s) > 0', (text,)
+            )
+            assert cursor.fetchone()[0] == 0, f"{schema}.{table}.{column} holds {text!r}"
+    for mask in ("[email]", "[phone]", "[iban]", "[card]"):
+        cursor.execute(
+            "select count(*) from marts.fct_comment_insights where strpos(comment_masked, %s) > 0", (mask,)
+        )
+        assert cursor.fetchone()[0] > 0, f"no comment was masked with {mask}"
+
+
 @pytest.mark.postgres
 def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path):
     """The read-only role (NPS_BI_ROLE, created by scripts/postgres_local.sh) selects from every
     mart of the schema marts, and is refused the raw, staging, intermediate and audit relations -
-    those holding personal data (e-mail, phone, birth date, address, agent name) among them."""
+    those holding personal data (e-mail, phone, birth date, address, agent name) among them. The
+    generated comments carry e-mail addresses, phone numbers, an IBAN and card numbers: no text
+    the role can read holds any of them, and the comment marts hold their masks."""
     import psycopg2
 
     from nps_warehouse.contract import PROGRAMME_SOURCES
@@ -215,10 +263,13 @@ def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path):
                     "intermediate.int_agent_versions",
                     "audit.rpt_customer_audit",
                     "audit.rpt_agent_audit",
+                    "intermediate.int_comment_clauses",
+                    "intermediate.int_comment_tokens",
                 ]
                 for relation in private:
                     with pytest.raises(psycopg2.errors.InsufficientPrivilege):
                         cursor.execute(f"select count(*) from {relation}")
+                _assert_no_personal_data_readable(cursor)
                 with pytest.raises(psycopg2.errors.InsufficientPrivilege):
                     cursor.execute("create table marts.bi_scratch (x integer)")
         finally:

@@ -69,42 +69,47 @@ modifier_words as (
 
 ),
 
--- the modifiers within the window before each sentiment word of its clause
-word_contexts as (
+-- the modifiers within the window before each sentiment word of its clause; modifiers bear on
+-- words: an emoji or emoticon says what it says ("jamais arrivé 😡")
+word_modifiers as (
 
     select
         sentiment_words.response_id,
         sentiment_words.clause_number,
         sentiment_words.token_number,
         sentiment_words.valence,
-        -- the strongest negation before it (all weigh -0.74 in the seed, VADER's factor)
-        min(case when modifier_words.modifier_kind = 'negation' then modifier_words.modifier_weight end)
+        case when modifier_words.modifier_kind = 'negation' then modifier_words.modifier_weight end
             as negation_weight,
-        cast(coalesce(sum(case
-            when modifier_words.modifier_kind in ('booster', 'dampener') then
-                cast(modifier_words.modifier_weight * case sentiment_words.token_number - modifier_words.token_number
-                    {%- for decay in settings.booster_decay %}
-                    when {{ loop.index }} then {{ decay }}
-                    {%- endfor %}
-                    else 0
-                end as {{ exact }})
+        cast(case
+            when modifier_words.modifier_kind in ('booster', 'dampener') then modifier_words.modifier_weight
             else 0
-        end), 0) as {{ exact }}) as boost
+        end * {{ cx_booster_decay('sentiment_words.token_number - modifier_words.token_number') }}
+            as {{ exact }}) as boost_step
 
     from sentiment_words
-    -- modifiers bear on words: an emoji or emoticon says what it says ("jamais arrivé 😡")
     left join modifier_words
         on
             sentiment_words.is_word
             and sentiment_words.response_id = modifier_words.response_id
             and sentiment_words.clause_number = modifier_words.clause_number
-            and modifier_words.token_number < sentiment_words.token_number
-            and modifier_words.token_number >= sentiment_words.token_number - {{ settings.modifier_window }}
-    group by
-        sentiment_words.response_id,
-        sentiment_words.clause_number,
-        sentiment_words.token_number,
-        sentiment_words.valence
+            and sentiment_words.token_number > modifier_words.token_number
+            and sentiment_words.token_number <= modifier_words.token_number + {{ settings.modifier_window }}
+
+),
+
+word_contexts as (
+
+    select
+        response_id,
+        clause_number,
+        token_number,
+        valence,
+        -- the strongest negation before it (all weigh -0.74 in the seed, VADER's factor)
+        min(negation_weight) as negation_weight,
+        cast(coalesce(sum(boost_step), 0) as {{ exact }}) as boost
+
+    from word_modifiers
+    group by response_id, clause_number, token_number, valence
 
 ),
 

@@ -23,7 +23,9 @@ commented as (
 
 clauses as (
 
-    {{ regexp_matches_table('commented', ['response_id'], 'marked_text', cx_clause_pattern(), 'marked_clause', 'clause_number') }}
+    {{ regexp_matches_table(
+        'commented', ['response_id'], 'marked_text', cx_clause_pattern(), 'marked_clause', 'clause_number'
+    ) }}
 
 ),
 

@@ -22,10 +22,7 @@ modifiers as (
 
 reading_languages as (
 
-    {% for language in settings.languages + [settings.other_language] -%}
-    select {{ cast_to_text("'" ~ language ~ "'") }} as comment_language
-    {{ 'union all' if not loop.last }}
-    {% endfor %}
+    {{ cx_text_values('comment_language', cx_comment_languages()) }}
 
 ),
 

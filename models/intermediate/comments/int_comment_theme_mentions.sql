@@ -96,13 +96,13 @@ token_matches as (
     select
         tokens.response_id,
         tokens.clause_number,
-        tokens.token_number - word_matches.pattern_token_number as match_offset,
         tokens.token,
         word_matches.theme,
         word_matches.language,  -- noqa: RF04
         word_matches.pattern,
         word_matches.pattern_token_number,
-        word_matches.pattern_length
+        word_matches.pattern_length,
+        tokens.token_number - word_matches.pattern_token_number as match_offset
 
     from tokens
     inner join languages
@@ -123,9 +123,9 @@ pattern_matches as (
     select
         response_id,
         clause_number,
-        match_offset + 1 as first_token_number,
         theme,
         pattern,
+        match_offset + 1 as first_token_number,
         {{ cast_to_text(
             "concat_ws(' ', "
             ~ "max(case when pattern_token_number = 1 then token end), "

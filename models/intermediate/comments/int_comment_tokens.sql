@@ -10,7 +10,9 @@ clauses as (
 
 tokens as (
 
-    {{ regexp_matches_table('clauses', ['response_id', 'clause_number'], 'clause_text', cx_token_pattern(), 'token', 'token_number') }}
+    {{ regexp_matches_table(
+        'clauses', ['response_id', 'clause_number'], 'clause_text', cx_token_pattern(), 'token', 'token_number'
+    ) }}
 
 ),
 

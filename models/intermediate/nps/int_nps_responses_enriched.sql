@@ -80,9 +80,7 @@ card_candidates as (
 
     select
         *,
-        {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) %}
-        {{ cx_card_candidate('comment_without_contacts', k) }} as card_candidate_{{ k }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ cx_card_candidate_columns('comment_without_contacts') }}
 
     from enriched
 
@@ -92,9 +90,7 @@ cards_checked as (
 
     select
         *,
-        {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) %}
-        coalesce({{ cx_passes_luhn('card_candidate_' ~ k) }}, false) as is_card_{{ k }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ cx_card_check_columns() }}
 
     from card_candidates
 
@@ -102,14 +98,9 @@ cards_checked as (
 
 cards_masked as (
 
-    {%- set ns = namespace(text='comment_without_contacts') %}
-    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) %}
-        {%- set ns.text = cx_mask_card(ns.text, 'card_candidate_' ~ k, 'is_card_' ~ k) %}
-    {%- endfor %}
-
     select
         *,
-        {{ ns.text }} as comment_without_cards
+        {{ cx_mask_cards('comment_without_contacts') }} as comment_without_cards
 
     from cards_checked
 

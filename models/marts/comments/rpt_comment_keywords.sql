@@ -50,19 +50,24 @@ kept_words as (
 ),
 
 -- two kept words in a row of one clause (the stop words between them left out)
+kept_pairs as (
+
+    select
+        response_id,
+        token,
+        lead(token) over (partition by response_id, clause_number order by token_number) as next_token
+
+    from kept_words
+
+),
+
 phrases as (
 
     select
         response_id,
         token || ' ' || next_token as term
 
-    from (
-        select
-            response_id,
-            token,
-            lead(token) over (partition by response_id, clause_number order by token_number) as next_token
-        from kept_words
-    ) as with_next
+    from kept_pairs
     where next_token is not null
 
 ),
@@ -85,16 +90,16 @@ terms as (
 
 ),
 
-category_counts as (
+-- the terms of the French and English comments with an NPS category, under their month
+comment_terms as (
 
     select
-        cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date) as month_start_date,
-        insights.nps_category,
-        insights.comment_language,
+        terms.response_id,
         terms.term_type,
         terms.term,
-        cast(count(*) as bigint) as term_count,
-        cast(count(distinct terms.response_id) as bigint) as comment_count
+        insights.nps_category,
+        insights.comment_language,
+        cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date) as month_start_date
 
     from terms
     inner join insights
@@ -102,7 +107,22 @@ category_counts as (
     where
         insights.comment_language in ({{ nps_literal_list(settings.languages) }})
         and insights.nps_category is not null
-    group by 1, 2, 3, 4, 5
+
+),
+
+category_counts as (
+
+    select
+        month_start_date,
+        nps_category,
+        comment_language,
+        term_type,
+        term,
+        cast(count(*) as bigint) as term_count,
+        cast(count(distinct response_id) as bigint) as comment_count
+
+    from comment_terms
+    group by month_start_date, nps_category, comment_language, term_type, term
 
 ),
 
@@ -110,8 +130,12 @@ with_totals as (
 
     select
         *,
-        sum(term_count) over (partition by month_start_date, comment_language, term_type, term) as month_term_count,
-        sum(term_count) over (partition by month_start_date, nps_category, comment_language, term_type) as category_total,
+        sum(term_count) over (
+            partition by month_start_date, comment_language, term_type, term
+        ) as month_term_count,
+        sum(term_count) over (
+            partition by month_start_date, nps_category, comment_language, term_type
+        ) as category_total,
         sum(term_count) over (partition by month_start_date, comment_language, term_type) as month_total
 
     from category_counts
@@ -152,7 +176,7 @@ ranked as (
         log_odds_ratio / log_odds_standard_error as log_odds_z,
         row_number() over (
             partition by month_start_date, nps_category, comment_language, term_type
-            order by log_odds_ratio / log_odds_standard_error desc, term_count desc, term
+            order by log_odds_ratio / log_odds_standard_error desc, term_count desc, term asc
         ) as keyword_rank
 
     from log_odds

@@ -32,11 +32,17 @@ scored as (
         response_id,
         response_date,
         nps_category,
-        {% for factor in drivers.factors -%}
-        {{ factor }}{{ ',' if not loop.last }}
-        {% endfor %}
+        {{ drivers.factors | join(',\n        ') }}
+
     from responses
     where nps_category is not null
+
+),
+
+first_dates as (
+
+    select min(response_date) as first_date
+    from scored
 
 ),
 
@@ -56,9 +62,9 @@ response_periods as (
         scored.response_id,
         scored.nps_category,
         {{ cast_to_text("'all'") }} as period_grain,
-        whole.first_date as period_start_date
+        first_dates.first_date as period_start_date
     from scored
-    cross join (select min(response_date) as first_date from scored) as whole
+    cross join first_dates
 
 ),
 
@@ -74,25 +80,46 @@ period_bounds as (
 
 ),
 
--- the drivers of each response: the themes its comment mentions, the values of its factors
+factor_names as (
+
+    {{ cx_text_values('driver_group', drivers.factors) }}
+
+),
+
+-- each response's value of each factor
+factor_values as (
+
+    select
+        scored.response_id,
+        factor_names.driver_group,
+        {{ cast_to_text(
+            'case factor_names.driver_group'
+            ~ cx_factor_cases(drivers.factors, 'scored.')
+            ~ ' end'
+        ) }} as driver
+
+    from scored
+    cross join factor_names
+
+),
+
+-- the drivers of each response: the themes its comment mentions, the known values of its factors
 response_drivers as (
 
     select
-        themes.response_id,
+        response_id,
         {{ cast_to_text("'theme'") }} as driver_group,
-        themes.theme as driver
+        theme as driver
     from themes
 
-    {% for factor in drivers.factors %}
     union all
 
     select
         response_id,
-        {{ cast_to_text("'" ~ factor ~ "'") }} as driver_group,
-        {{ cast_to_text(factor) }} as driver
-    from scored
-    where {{ factor }} <> {{ nps_literal('placeholder', 'unknown') }}
-    {% endfor %}
+        driver_group,
+        driver
+    from factor_values
+    where driver <> {{ nps_literal('placeholder', 'unknown') }}
 
 ),
 
@@ -167,6 +194,32 @@ with_uncertainty as (
 
 ),
 
+with_side as (
+
+    select
+        period_grain,
+        period_start_date,
+        driver_group,
+        driver,
+        {{ cx_nps_uncertainty('promoters_with', 'passives_with', 'detractors_with') }}
+
+    from sides
+
+),
+
+without_side as (
+
+    select
+        period_grain,
+        period_start_date,
+        driver_group,
+        driver,
+        {{ cx_nps_uncertainty('promoters_without', 'passives_without', 'detractors_without') }}
+
+    from sides
+
+),
+
 with_intervals as (
 
     select
@@ -179,29 +232,13 @@ with_intervals as (
         without_side.is_below_min_responses as is_without_below_min_responses
 
     from with_uncertainty
-    inner join (
-        select
-            period_grain,
-            period_start_date,
-            driver_group,
-            driver,
-            {{ cx_nps_uncertainty('promoters_with', 'passives_with', 'detractors_with') }}
-        from sides
-    ) as with_side
+    inner join with_side
         on
             with_uncertainty.period_grain = with_side.period_grain
             and with_uncertainty.period_start_date = with_side.period_start_date
             and with_uncertainty.driver_group = with_side.driver_group
             and with_uncertainty.driver = with_side.driver
-    inner join (
-        select
-            period_grain,
-            period_start_date,
-            driver_group,
-            driver,
-            {{ cx_nps_uncertainty('promoters_without', 'passives_without', 'detractors_without') }}
-        from sides
-    ) as without_side
+    inner join without_side
         on
             with_uncertainty.period_grain = without_side.period_grain
             and with_uncertainty.period_start_date = without_side.period_start_date

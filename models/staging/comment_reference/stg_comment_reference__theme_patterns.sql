@@ -22,7 +22,9 @@ folded as (
 
 pattern_tokens as (
 
-    {{ regexp_matches_table('folded', ['theme', 'language', 'pattern'], 'pattern', '[^ ]+', 'pattern_token', 'token_number') }}
+    {{ regexp_matches_table(
+        'folded', ['theme', 'language', 'pattern'], 'pattern', '[^ ]+', 'pattern_token', 'token_number'
+    ) }}
 
 ),
 

@@ -55,16 +55,17 @@
     mark contrasts), emoji variation selectors and joiners removed. -#}
 {% macro cx_fold_comment(expr) -%}
     {%- set settings = cx_comment_settings() -%}
-    {%- set text = expr -%}
+    {#- a namespace: a variable set inside a loop is lost after it -#}
+    {%- set folded = namespace(text=expr) -%}
     {%- for mask in settings.masks -%}
-        {%- set text = "replace(" ~ text ~ ", '" ~ mask ~ "', ' ')" -%}
+        {%- set folded.text = "replace(" ~ folded.text ~ ", '" ~ mask ~ "', ' ')" -%}
     {%- endfor -%}
-    {%- set text = 'lower(' ~ strip_accents(text) ~ ')' -%}
-    {%- for ligature, spelt in [('œ', 'oe'), ('æ', 'ae'), ('’', "''"), ("n''t", ' not')] -%}
-        {%- set text = "replace(" ~ text ~ ", '" ~ ligature ~ "', '" ~ spelt ~ "')" -%}
+    {%- set folded.text = 'lower(' ~ strip_accents(folded.text) ~ ')' -%}
+    {%- for ligature, spelt in [('Œ', 'oe'), ('Æ', 'ae'), ('œ', 'oe'), ('æ', 'ae'), ('’', "''"), ("n''t", ' not')] -%}
+        {%- set folded.text = "replace(" ~ folded.text ~ ", '" ~ ligature ~ "', '" ~ spelt ~ "')" -%}
     {%- endfor -%}
     translate(
-        {{ text }},
+        {{ folded.text }},
         '{}' || chr(10) || chr(13) || chr(9) || chr(11) || chr(12) || '{{ "\ufe0e\ufe0f\u200d" }}',
         '()..   '
     )

@@ -54,27 +54,28 @@
     {{ regexp_nth_group(expr, card.before ~ '(' ~ card.pattern ~ ')' ~ card.after, k, 2) }}
 {%- endmacro %}
 
-{#- True when `candidate` (a card candidate column) is not null and its digits pass the Luhn
-    check: from the right, every second digit doubled (less 9 above 9), the sum a multiple of
-    10. -#}
-{% macro cx_passes_luhn(candidate) -%}
-    {%- set digits = regexp_replace_all(candidate, '[^0-9]', '') -%}
-    {%- set length = 'length(' ~ digits ~ ')' -%}
-    {{ candidate }} is not null and (
-        {%- for i in range(19) %}
-        {%- set digit = 'cast(substr(' ~ digits ~ ', ' ~ length ~ ' - ' ~ i ~ ', 1) as integer)' %}
-        {{ '+ ' if not loop.first }}case when {{ length }} > {{ i }} then
-            {%- if i % 2 == 0 %} {{ digit }}
-            {%- else %} case when {{ digit }} * 2 > 9 then {{ digit }} * 2 - 9 else {{ digit }} * 2 end
-            {%- endif %} else 0 end
-        {%- endfor %}
-    ) % 10 = 0
+{#- True when `reversed_digits` (a column: a card candidate's digits, last first) passes the
+    Luhn check: every second digit from the right doubled (less 9 above 9), the sum a multiple
+    of 10; false for null. -#}
+{% macro cx_passes_luhn(reversed_digits) -%}
+    {%- set terms = [] -%}
+    {%- for i in range(1, 20) -%}
+        {%- set digit = 'coalesce(cast(nullif(substr(' ~ reversed_digits ~ ', ' ~ i ~ ', 1), \'\') as integer), 0)' -%}
+        {%- if i % 2 == 1 -%}
+            {%- do terms.append(digit) -%}
+        {%- else -%}
+            {%- do terms.append('(' ~ digit ~ ' * 2 - case when ' ~ digit ~ ' > 4 then 9 else 0 end)') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    coalesce({{ reversed_digits }} <> '' and ({{ terms | join('\n        + ') }}) % 10 = 0, false)
 {%- endmacro %}
 
-{#- `expr` with the card candidate `candidate` masked when `passes` (a condition) holds. -#}
+{#- `expr` with the card candidate `candidate` masked when `passes` (a condition) holds: else
+    the mask itself is replaced by the mask, which changes nothing (and keeps the expression
+    linear when masks are chained). -#}
 {% macro cx_mask_card(expr, candidate, passes) -%}
-    case when {{ passes }} then replace({{ expr }}, {{ candidate }}, '{{ cx_personal_data_patterns().card.mask }}')
-    else {{ expr }} end
+    {%- set mask = "'" ~ cx_personal_data_patterns().card.mask ~ "'" -%}
+    replace({{ expr }}, coalesce(case when {{ passes }} then {{ candidate }} end, {{ mask }}), {{ mask }})
 {%- endmacro %}
 
 {#- `expr` with every phone number masked (French, international E.164, North-American). The
@@ -96,12 +97,23 @@
     {{ columns | join(',\n        ') }}
 {%- endmacro %}
 
+{#- The select columns card_digits_reversed_1 .. _<max_per_comment>: each candidate's digits,
+    last first (for cx_passes_luhn). -#}
+{% macro cx_card_digits_columns() -%}
+    {%- set columns = [] -%}
+    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
+        {%- do columns.append('reverse(' ~ regexp_replace_all('card_candidate_' ~ k, '[^0-9]', '')
+            ~ ') as card_digits_reversed_' ~ k) -%}
+    {%- endfor -%}
+    {{ columns | join(',\n        ') }}
+{%- endmacro %}
+
 {#- The select columns is_card_1 .. is_card_<max_per_comment>: each candidate passes the Luhn
     check (false without a candidate). -#}
 {% macro cx_card_check_columns() -%}
     {%- set columns = [] -%}
     {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
-        {%- do columns.append('coalesce(' ~ cx_passes_luhn('card_candidate_' ~ k) ~ ', false) as is_card_' ~ k) -%}
+        {%- do columns.append(cx_passes_luhn('card_digits_reversed_' ~ k) ~ ' as is_card_' ~ k) -%}
     {%- endfor -%}
     {{ columns | join(',\n        ') }}
 {%- endmacro %}

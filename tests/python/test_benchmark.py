@@ -107,6 +107,7 @@ def test_markdown_report_shows_every_step_ratio_and_check():
                 "rows": 10_000_000,
                 "steps": {
                     "full_build": step,
+                    "comment_models": {**step, "seconds": 1.5},
                     "dbt_run": step,
                     "incremental_build": {**step, "seconds": 2.0},
                     "floor": {**step, "seconds": 5.0},
@@ -117,6 +118,7 @@ def test_markdown_report_shows_every_step_ratio_and_check():
                     "incremental_over_full": 0.2,
                     "pandas_over_full": None,
                     "pandas_over_incremental": None,
+                    "comment_models_over_full": 0.15,
                 },
                 "checks": {"floor_matches_marts": True, "pandas_matches_marts": False},
             }
@@ -125,4 +127,5 @@ def test_markdown_report_shows_every_step_ratio_and_check():
     markdown = render_markdown(json.loads(json.dumps(report)))
     assert "| 10M | full build: load + `dbt build` (models + tests) | 10.0 | 1,000.0 |" in markdown
     assert "| 10M | pandas | failed (exit code 1) |" in markdown
-    assert "| 10M | 2.00x | 0.20x | n/a | n/a | yes | **no** |" in markdown
+    assert "| 10M | the comment models and their tests alone, rebuilt on the full build | 1.5 |" in markdown
+    assert "| 10M | 2.00x | 0.20x | n/a | n/a | 0.15x | yes | **no** |" in markdown

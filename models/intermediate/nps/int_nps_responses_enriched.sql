@@ -86,13 +86,23 @@ card_candidates as (
 
 ),
 
+card_digits as (
+
+    select
+        *,
+        {{ cx_card_digits_columns() }}
+
+    from card_candidates
+
+),
+
 cards_checked as (
 
     select
         *,
         {{ cx_card_check_columns() }}
 
-    from card_candidates
+    from card_digits
 
 ),
 

@@ -22,22 +22,40 @@ candidates as (
         {{ regexp_nth_group('checked_text', '(' ~ kinds.email.pattern ~ ')', 1, 1) }} as email_found,
         {{ regexp_nth_group('checked_text', '(' ~ kinds.iban.pattern ~ ')', 1, 1) }} as iban_found,
         {{ regexp_nth_group('checked_text', kinds.phone.before ~ '(' ~ kinds.phone.pattern ~ ')' ~ kinds.phone.after, 1, 2) }} as phone_found,
-        {%- for k in range(1, kinds.card.max_per_comment + 1) %}
-        {{ cx_card_candidate('checked_text', k) }} as card_candidate_{{ k }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ cx_card_candidate_columns('checked_text') }}
 
     from texts
+
+),
+
+card_digits as (
+
+    select
+        *,
+        {{ cx_card_digits_columns() }}
+
+    from candidates
+
+),
+
+checked as (
+
+    select
+        *,
+        {{ cx_card_check_columns() }}
+
+    from card_digits
 
 )
 
 select *
-from candidates
+from checked
 where
     email_found is not null
     or iban_found is not null
     or phone_found is not null
     {%- for k in range(1, kinds.card.max_per_comment + 1) %}
-    or coalesce({{ cx_passes_luhn('card_candidate_' ~ k) }}, false)
+    or is_card_{{ k }}
     {%- endfor %}
 
 {% endtest %}

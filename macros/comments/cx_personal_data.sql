@@ -6,9 +6,13 @@
     separators or the length of its kind, with no digit on either side. Patterns avoid
     backslashes, so that they mean the same in every engine's string literals. -#}
 
-{#- The masks and the patterns they replace. `cards` lists candidates only: a run of 13 to 19
-    digits (spaces or hyphens between them), not after a digit or a "+" (an international phone
-    number), masked only when it passes the Luhn check. -#}
+{#- The masks and the patterns they replace. Phone numbers: international with "+" or "00"
+    (with or without a "(0)" after the country code), French national numbers in pairs with
+    one separator throughout (so "03.12.2025 14" is a date and a time, not a number),
+    British-style national numbers in groups ("020 7946 0958", "07700 900123"), North-American
+    ones. `cards` lists candidates only: a run of 13 to 19 digits (spaces or hyphens between
+    them), not after a digit or a "+" (an international phone number), masked only when it
+    passes the Luhn check. -#}
 {% macro cx_personal_data_patterns() -%}
     {%- set digit_boundary_before = '(^|[^0-9])' -%}
     {%- set digit_boundary_after = '([^0-9]|$)' -%}
@@ -31,8 +35,10 @@
         'phone': {
             'mask': '[phone]',
             'before': digit_boundary_before,
-            'pattern': '[+][1-9](?:[ .-]?[0-9]){6,14}'
-                ~ '|(?:00 ?33 ?|0)[1-9](?:[ .-]?[0-9]{2}){4}'
+            'pattern': '(?:[+]|00 ?)[1-9][0-9]{0,2} ?[(]0[)] ?[0-9](?:[ .-]?[0-9]){5,12}'
+                ~ '|(?:[+]|00 ?)[1-9](?:[ .-]?[0-9]){6,14}'
+                ~ '|0[1-9](?: [0-9]{2}){4}|0[1-9](?:[.][0-9]{2}){4}|0[1-9](?:-[0-9]{2}){4}|0[1-9][0-9]{8}'
+                ~ '|0[1-9][0-9]{1,3} [0-9]{3,4} ?[0-9]{3,4}'
                 ~ '|(?:[(][0-9]{3}[)] ?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}',
             'after': digit_boundary_after,
         },

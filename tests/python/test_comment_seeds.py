@@ -82,6 +82,7 @@ SEED_LAYOUT = {
     "cx_sentiment_modifiers": (("language", "term", "kind", "weight"), ("language", "term")),
     "cx_stop_words": (("language", "term"), ("language", "term")),
     "cx_comment_themes": (("theme", "language", "pattern"), ("theme", "language", "pattern")),
+    "cx_sentiment_phrases": (("language", "phrase", "valence", "note"), ("language", "phrase")),
 }
 
 
@@ -251,6 +252,23 @@ def test_customer_experience_words_have_the_sign_customers_mean(language, term, 
 )
 def test_topic_words_carry_no_sentiment(language, term):
     assert effective_valences().get((language, term), 0) == 0
+
+
+# --- the phrases -------------------------------------------------------------------------------------
+
+
+def test_phrases_are_two_to_four_folded_words_of_french_or_english():
+    bad = [
+        (row["language"], row["phrase"])
+        for row in rows("cx_sentiment_phrases")
+        if row["language"] not in LANGUAGES
+        or not 2 <= len(tokens(fold(row["phrase"]))) <= 4
+        or " ".join(tokens(fold(row["phrase"]))) != row["phrase"]
+        or not -4 <= float(row["valence"]) <= 4
+    ]
+    assert not bad, (
+        f"phrases that are not 2-4 folded words of fr or en (written as tokens), or off scale: {bad}"
+    )
 
 
 # --- the modifiers -----------------------------------------------------------------------------------

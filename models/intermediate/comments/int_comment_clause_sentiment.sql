@@ -1,6 +1,6 @@
-{#- The sentiment of each clause: the sum of the valences of its sentiment words, each one
-    strengthened or softened by the boosters and dampeners just before it and turned by a
-    negation just before it, by the weights of the seed cx_sentiment_modifiers (README, "What
+{#- The sentiment of each clause: the sum of the valences of its sentiment words and phrases,
+    each one strengthened or softened by the boosters and dampeners just before it and turned
+    by a negation just before it, by the weights of the seed cx_sentiment_modifiers (README, "What
     customers say"). Exact decimals, so that every
     engine sums to the same value. -#}
 {{ config(materialized='table') }}
@@ -31,27 +31,125 @@ lexicon as (
 
 ),
 
+phrase_tokens as (
+
+    select * from {{ ref('stg_comment_reference__sentiment_phrases') }}
+
+),
+
 {%- set settings = cx_comment_settings() %}
 {%- set exact = 'numeric(24, 10)' %}
 
-tokens_read as (
+tokens_in_language as (
 
     select
         tokens.response_id,
         tokens.clause_number,
         tokens.token_number,
+        tokens.token,
         tokens.is_word,
-        lexicon.valence,
-        lexicon.modifier_kind,
-        lexicon.modifier_weight
+        languages.comment_language
 
     from tokens
     inner join languages
         on tokens.response_id = languages.response_id
+
+),
+
+-- the sentiment phrases found: all their tokens, in order, in one clause (a comment in another
+-- language reads the French and English phrases)
+phrase_hits as (
+
+    select
+        tokens_in_language.response_id,
+        tokens_in_language.clause_number,
+        phrase_tokens.language,  -- noqa: RF04
+        phrase_tokens.phrase,
+        phrase_tokens.phrase_length,
+        phrase_tokens.valence,
+        tokens_in_language.token_number - phrase_tokens.token_number + 1 as first_token_number
+
+    from tokens_in_language
+    inner join phrase_tokens
+        on
+            tokens_in_language.token = phrase_tokens.phrase_token
+            and (
+                tokens_in_language.comment_language = phrase_tokens.language
+                or tokens_in_language.comment_language = '{{ settings.other_language }}'
+            )
+
+),
+
+phrases_found as (
+
+    select
+        response_id,
+        clause_number,
+        first_token_number,
+        phrase_length,
+        valence
+
+    from phrase_hits
+    group by response_id, clause_number, first_token_number, language, phrase, phrase_length, valence
+    having count(*) = phrase_length
+
+),
+
+-- the tokens a phrase holds are read no more one by one
+covered_tokens as (
+
+    select distinct
+        tokens_in_language.response_id,
+        tokens_in_language.clause_number,
+        tokens_in_language.token_number
+
+    from tokens_in_language
+    inner join phrases_found
+        on
+            tokens_in_language.response_id = phrases_found.response_id
+            and tokens_in_language.clause_number = phrases_found.clause_number
+            and tokens_in_language.token_number >= phrases_found.first_token_number
+            and tokens_in_language.token_number < phrases_found.first_token_number + phrases_found.phrase_length
+
+),
+
+tokens_read as (
+
+    select
+        tokens_in_language.response_id,
+        tokens_in_language.clause_number,
+        tokens_in_language.token_number,
+        tokens_in_language.is_word,
+        lexicon.valence,
+        lexicon.modifier_kind,
+        lexicon.modifier_weight
+
+    from tokens_in_language
     inner join lexicon
         on
-            languages.comment_language = lexicon.comment_language
-            and tokens.token = lexicon.term
+            tokens_in_language.comment_language = lexicon.comment_language
+            and tokens_in_language.token = lexicon.term
+    left join covered_tokens
+        on
+            tokens_in_language.response_id = covered_tokens.response_id
+            and tokens_in_language.clause_number = covered_tokens.clause_number
+            and tokens_in_language.token_number = covered_tokens.token_number
+    where covered_tokens.token_number is null
+
+    union all
+
+    -- a phrase is one sentiment word, where it begins (a 0 valence: it says nothing)
+    select
+        response_id,
+        clause_number,
+        first_token_number as token_number,
+        true as is_word,
+        cast(valence as numeric(12, 6)) as valence,
+        cast(null as {{ text_type() }}) as modifier_kind,
+        cast(null as numeric(12, 6)) as modifier_weight
+
+    from phrases_found
+    where valence <> 0
 
 ),
 

@@ -1,8 +1,9 @@
 """Great Expectations validation suite over the published marts.
 
-The marts are read from the DuckDB warehouse with a short-lived read-only connection, fetched
-into pandas and validated with an ephemeral Great Expectations context through its *pandas*
-datasource (GE's SQL datasource gives wrong answers on DuckDB, so it is deliberately not used).
+The marts (and the seeds the comment checks read: stop words, themes) are read from the
+DuckDB warehouse with a short-lived read-only connection, fetched into pandas and validated with
+an ephemeral Great Expectations context through its *pandas* datasource (GE's SQL datasource
+gives wrong answers on DuckDB, so it is deliberately not used).
 
 Checks that GE cannot express directly on a table (cross-column arithmetic, recomputed NPS,
 cross-mart reconciliation, calendar contiguity) are written as derived columns computed here in
@@ -25,11 +26,14 @@ import hashlib
 import logging
 import math
 import os
+import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -70,6 +74,7 @@ __all__ = [
     "WarehouseUnavailableError",
     "expected_nps",
     "load_marts",
+    "personal_data_found",
     "render_text_report",
     "validate_frames",
     "validate_warehouse",
@@ -110,6 +115,10 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "fct_cx_by_period": ("period_grain", "period_start_date", "dimension_name", "dimension_value"),
     "fct_cx_rolling": ("date_day", "window_days", "dimension_name", "dimension_value"),
     "fct_cx_alerts": ("alert_id",),
+    "fct_comment_insights": ("response_id",),
+    "fct_comment_themes": ("response_id", "theme"),
+    "rpt_comment_keywords": ("month_start_date", "nps_category", "comment_language", "term_type", "term"),
+    "rpt_cx_drivers": ("period_grain", "period_start_date", "driver_group", "driver"),
     **{f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
 }
 
@@ -353,6 +362,43 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
     # the rate is null when every invitation bounced, the median when none was answered
     "fct_invitations_daily": ("invitations", "bounced", "answered"),
     "rpt_unknown_invitations": ("invitation_id", "response_date", "feed_name", "source_file"),
+    # every comment is read whole (survey_id and the NPS are null for some responses)
+    "fct_comment_insights": (
+        "response_date",
+        "channel",
+        "comment_masked",
+        "comment_language",
+        "word_count",
+        "sentiment_words",
+        "sentiment_score",
+        "sentiment",
+    ),
+    "fct_comment_themes": (
+        "response_date",
+        "channel",
+        "comment_language",
+        "matched_text",
+        "mentions",
+        "theme_sentiment_score",
+        "theme_sentiment",
+    ),
+    "rpt_comment_keywords": MART_COLUMNS["rpt_comment_keywords"][5:],
+    # a driver has responses with it: their NPS and its interval are set; the side without it,
+    # the gap, its test and the impact are null when every response has it, the theme columns
+    # for a factor, the example without a comment
+    "rpt_cx_drivers": (
+        "driver_rank",
+        "nps",
+        "responses",
+        "responses_with",
+        "responses_without",
+        "share_with_pct",
+        "nps_with",
+        "nps_with_ci_lower",
+        "nps_with_ci_upper",
+        "is_gap_significant",
+        "is_with_below_min_responses",
+    ),
     **{mart: ("feed_name", "status") for mart in SOURCE_AUDITS},
 }
 
@@ -394,6 +440,109 @@ NON_EMPTY_MARTS: tuple[str, ...] = (
     "rpt_response_audit",
     "rpt_load_history",
 )
+
+#: The comment marts (README, "What customers say").
+INSIGHTS = "fct_comment_insights"
+THEMES = "fct_comment_themes"
+KEYWORDS = "rpt_comment_keywords"
+DRIVERS = "rpt_cx_drivers"
+#: The languages comments are read in (the keywords are of those), and any other comment's.
+COMMENT_LANGUAGES: tuple[str, ...] = ("fr", "en")
+OTHER_LANGUAGE = "other"
+SENTIMENTS: tuple[str, ...] = ("positive", "neutral", "negative")
+#: The defaults of the dbt vars cx_sentiment_positive_threshold and
+#: cx_sentiment_negative_threshold, in ten-thousandths (a score has four decimals).
+SENTIMENT_THRESHOLDS: tuple[int, int] = (500, -500)
+#: The defaults of the dbt vars cx_keyword_min_count and cx_keyword_top_n.
+KEYWORD_MIN_COUNT = 3
+KEYWORD_TOP_N = 30
+TERM_TYPES: tuple[str, ...] = ("word", "phrase")
+#: rpt_comment_keywords: the key of a ranking (one per month, category, language, term type).
+KEYWORD_RANKING: tuple[str, ...] = ("month_start_date", "nps_category", "comment_language", "term_type")
+#: How far a published log-odds ratio or z-score (4 decimals) may be from the recomputed one.
+KEYWORD_TOLERANCE = 1e-4
+#: rpt_cx_drivers: the periods, the operational factors (columns of fct_cx_responses whose
+#: every known value is a driver) and the driver groups.
+DRIVER_GRAINS: tuple[str, ...] = ("month", "all")
+DRIVER_FACTORS: tuple[str, ...] = (
+    "wait_time_band",
+    "transfers_band",
+    "first_contact_resolution",
+    "channel",
+    "touchpoint",
+)
+THEME_GROUP = "theme"
+DRIVER_GROUPS: tuple[str, ...] = (THEME_GROUP, *DRIVER_FACTORS)
+#: How far a published nps_impact (2 decimals, from doubles) may be from the recomputed one.
+IMPACT_TOLERANCE = 0.005
+#: The column of each mart that publishes a comment: none may hold personal data.
+COMMENT_COLUMNS: dict[str, str] = {
+    "fct_nps_responses": "comment",
+    INSIGHTS: "comment_masked",
+    DRIVERS: "example_comment",
+}
+#: What a comment may hold and still be empty (spaces, tabs, line breaks: the loader's trimming).
+COMMENT_BLANKS = " \t\r\n"
+#: The masks of personal data in a published comment (README, "Personal data").
+COMMENT_MASKS: tuple[str, ...] = ("[email]", "[iban]", "[card]", "[phone]")
+#: The seeds the comment checks read besides the marts, as the build loaded them (frames named
+#: "seeds.<seed>"): the stop words the keywords leave out, the themes of the taxonomy.
+SEEDS_SCHEMA = "seeds"
+COMMENT_SEEDS: tuple[str, ...] = ("cx_stop_words", "cx_comment_themes")
+STOP_WORDS = f"{SEEDS_SCHEMA}.cx_stop_words"
+
+#: Value sets (when set) and ranges (lowest, highest; None unbounded) of the comment marts.
+_COMMENT_VALUE_SETS: dict[str, dict[str, tuple[Any, ...]]] = {
+    INSIGHTS: {
+        "nps_score": tuple(range(METRIC_SCALES["nps_score"][0], METRIC_SCALES["nps_score"][1] + 1)),
+        "nps_category": NPS_CATEGORIES,
+        "comment_language": (*COMMENT_LANGUAGES, OTHER_LANGUAGE),
+        "sentiment": SENTIMENTS,
+    },
+    THEMES: {
+        "nps_category": NPS_CATEGORIES,
+        "comment_language": (*COMMENT_LANGUAGES, OTHER_LANGUAGE),
+        "theme_sentiment": SENTIMENTS,
+    },
+    KEYWORDS: {
+        "nps_category": NPS_CATEGORIES,
+        "comment_language": COMMENT_LANGUAGES,
+        "term_type": TERM_TYPES,
+    },
+    DRIVERS: {
+        "period_grain": DRIVER_GRAINS,
+        "driver_group": DRIVER_GROUPS,
+        "is_gap_significant": (True, False),
+        "is_with_below_min_responses": (True, False),
+    },
+}
+_COMMENT_RANGES: dict[str, tuple[tuple[str, float | None, float | None], ...]] = {
+    INSIGHTS: (("sentiment_score", -1, 1), ("word_count", 0, None), ("sentiment_words", 0, None)),
+    THEMES: (("theme_sentiment_score", -1, 1), ("mentions", 1, None)),
+    KEYWORDS: (
+        ("keyword_rank", 1, KEYWORD_TOP_N),
+        ("term_count", KEYWORD_MIN_COUNT, None),
+        ("comment_count", 1, None),
+    ),
+    DRIVERS: (
+        ("driver_rank", 1, None),
+        ("responses", 1, None),
+        ("responses_with", 1, None),
+        ("responses_without", 0, None),
+        ("share_with_pct", 0, 100),
+        ("nps", -100, 100),
+        *(
+            (f"nps_{side}{bound}", -100, 100)
+            for side in ("with", "without")
+            for bound in ("", "_ci_lower", "_ci_upper")
+        ),
+        ("nps_gap", -200, 200),
+        ("nps_impact", -200, 200),
+        ("gap_p_value", 0, 1),
+        ("theme_mentions", 1, None),
+        ("negative_mention_pct", 0, 100),
+    ),
+}
 
 #: How many unexpected values (or rows) each failed expectation reports.
 EXAMPLE_LIMIT = 5
@@ -524,6 +673,7 @@ def load_marts(
     if duckdb_path is not None and target is None:
         target = "duckdb"
     relations = {mart: (MART_SCHEMAS[mart], mart) for mart in MART_COLUMNS}
+    relations |= {f"{SEEDS_SCHEMA}.{seed}": (SEEDS_SCHEMA, seed) for seed in COMMENT_SEEDS}
     try:
         frames = read_relations(
             relations, target=target, duckdb_path=duckdb_path, postgres_dbname=postgres_dbname
@@ -1017,6 +1167,9 @@ def _gxe() -> Any:
 def _missing_columns(frames: Mapping[str, pd.DataFrame], needs: Mapping[str, Iterable[str]]) -> str:
     parts = []
     for mart, columns in needs.items():
+        if mart not in frames:
+            parts.append(f"no {mart} was read")
+            continue
         lacking = [column for column in columns if column not in frames[mart].columns]
         if lacking:
             parts.append(f"{mart} lacks {', '.join(lacking)}")
@@ -1241,15 +1394,20 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                         column=column, min_value=0, description=f"{column} >= 0"
                     )
                 )
-        if has("channel") and "channel" in frames["dim_channel"].columns:
-            known = sorted({str(v) for v in frames["dim_channel"]["channel"].dropna()})
-            exps.append(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column="channel",
-                    value_set=known,
-                    description=f"channel is one of the {len(known)} values of dim_channel",
-                )
+
+    channel_marts = ("fct_invitations_daily", INSIGHTS, THEMES)
+    if mart in channel_marts and has("channel") and "channel" in frames["dim_channel"].columns:
+        known = sorted({str(v) for v in frames["dim_channel"]["channel"].dropna()})
+        exps.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="channel",
+                value_set=known,
+                description=f"channel is one of the {len(known)} values of dim_channel",
             )
+        )
+
+    if mart in _COMMENT_VALUE_SETS:
+        exps += _comment_value_checks(mart, has, frames)
 
     if mart in SOURCE_AUDITS:
         reasons = SOURCE_REJECTION_REASONS[SOURCE_AUDITS[mart]]
@@ -1564,6 +1722,41 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
             )
 
     return _Batch("mart", frame, exps, [c for c in grain if c in present])
+
+
+def _comment_value_checks(
+    mart: str, has: Callable[..., bool], frames: Mapping[str, pd.DataFrame]
+) -> list[Expectation]:
+    """The value sets and ranges of a comment mart's columns (_COMMENT_VALUE_SETS,
+    _COMMENT_RANGES), and the themes of fct_comment_themes those of the taxonomy seed."""
+    gxe = _gxe()
+    exps: list[Expectation] = []
+    value_sets = dict(_COMMENT_VALUE_SETS[mart])
+    seed = frames.get(f"{SEEDS_SCHEMA}.cx_comment_themes")
+    if mart == THEMES and seed is not None and "theme" in seed.columns:
+        value_sets["theme"] = tuple(sorted({str(theme) for theme in seed["theme"].dropna()}))
+    for column, allowed in value_sets.items():
+        if has(column):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=column,
+                    value_set=list(allowed),
+                    description=f"{column} (when set) in {{{', '.join(map(str, allowed))}}}"
+                    + (" (the seed cx_comment_themes)" if column == "theme" else ""),
+                )
+            )
+    for column, lowest, highest in _COMMENT_RANGES[mart]:
+        if has(column):
+            bounds = f"in [{lowest}, {highest}]" if highest is not None else f">= {lowest}"
+            exps.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=column,
+                    min_value=lowest,
+                    max_value=highest,
+                    description=f"{column} (when set) {bounds}",
+                )
+            )
+    return exps
 
 
 def _expected_category(score: pd.Series, categories: Sequence[tuple[str, int, int]]) -> pd.Series:
@@ -3638,6 +3831,716 @@ def _alerts_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
 _BatchBuilder = Callable[[Mapping[str, pd.DataFrame]], _Batch]
 
 
+# --------------------------------------------------------------------------------------------
+# The comment marts (README, "What customers say")
+# --------------------------------------------------------------------------------------------
+#
+# Checked against the README alone: personal data by regular expressions written here from the
+# table of "Personal data", the keywords by a reading of the comments written here from "How a
+# comment is read" and the formulas of "Keywords", the drivers recomputed from fct_cx_responses
+# and fct_comment_themes as "Drivers" defines them. Orderings are checked on the sort keys the
+# README gives, never on text tie-breaks (an engine's collation may order text otherwise).
+
+#: Personal data a published comment must not hold (README, "Personal data"): e-mail address;
+#: IBAN; phone numbers with no digit on either side: international ("+" or "00", 7 to 15 digits,
+#: or a "(0)" after the country code), French (pairs, one separator throughout), British-style
+#: (groups), North-American. Card numbers are the candidates of _CARD passing the Luhn check.
+_PERSONAL_DATA: dict[str, re.Pattern[str]] = {
+    "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    "iban": re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[A-Za-z0-9]{4}){3,7}(?: ?[A-Za-z0-9]{1,3})?"),
+    "phone": re.compile(
+        r"(?<![0-9])(?:(?:\+|00 ?)[1-9](?:[ .-]?[0-9]){6,14}"
+        r"|(?:\+|00 ?)[1-9][0-9]{0,2} ?\(0\) ?[0-9](?:[ .-]?[0-9]){5,12}"
+        r"|0[1-9]([ .-]?)[0-9]{2}(?:\1[0-9]{2}){3}"
+        r"|0[1-9][0-9]{1,3} [0-9]{3,4} ?[0-9]{3,4}"
+        r"|(?:\([0-9]{3}\) ?|[0-9]{3}[.-])[0-9]{3}[.-][0-9]{4})(?![0-9])"
+    ),
+}
+#: 13 to 19 digits, spaced or hyphenated or not, no digit or "+" just before, no digit after.
+_CARD = re.compile(r"(?<![0-9+])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
+_PERSONAL_DATA_KINDS: dict[str, str] = {
+    "email": "e-mail address",
+    "iban": "IBAN",
+    "card": "card number (13-19 digits passing the Luhn check)",
+    "phone": "phone number (international, French, British, North-American)",
+}
+
+
+def _passes_luhn(number: str) -> bool:
+    digits = [int(character) for character in reversed(number) if character.isdigit()]
+    return sum(sum(divmod(2 * d, 10)) if i % 2 else d for i, d in enumerate(digits)) % 10 == 0
+
+
+def personal_data_found(text: Any) -> list[str]:
+    """The kinds of personal data (email, iban, card, phone) ``text`` holds, README's way."""
+    if not isinstance(text, str):
+        return []
+    found = [kind for kind, pattern in _PERSONAL_DATA.items() if pattern.search(text)]
+    if any(_passes_luhn(match.group()) for match in _CARD.finditer(text)):
+        found.append("card")
+    return found
+
+
+#: The words that cut a clause (README, "How a comment is read", 2), French then English.
+CONTRAST_WORDS: tuple[str, ...] = (
+    *("mais", "cependant", "pourtant", "toutefois", "neanmoins", "revanche", "contre"),
+    *("but", "however", "although", "nevertheless", "whereas"),
+)
+_FOLDED = str.maketrans({"\n": ".", "\r": ".", "\t": " ", "\ufe0e": None, "\ufe0f": None, "\u200d": None})
+#: A contrast word after a space or a comma (or first), a whole word.
+_CONTRAST = re.compile(rf"(^|[ ,])({'|'.join(CONTRAST_WORDS)})(?![a-z0-9])")
+#: An emoticon, a clause end (group 1), a word (group 2), or another single character outside
+#: printable ASCII (an emoji).
+_COMMENT_TOKEN = re.compile(r"[:;=][-^o]?[()dp/|*]|</?3|([.!?;,\x00])|([a-z0-9]+)|[^ -~]")
+
+
+def fold_comment(text: str) -> str:
+    """A comment folded for reading (README, "How a comment is read", 1): masks dropped, accents
+    removed, lower case, ligatures spelt out, apostrophes straightened, English "n't" spelt
+    " not", line breaks made sentence ends, tabs spaces, emoji variation selectors dropped."""
+    for mask in COMMENT_MASKS:
+        text = text.replace(mask, " ")
+    decomposed = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    for written, spelt in (("œ", "oe"), ("æ", "ae"), ("\u2019", "'"), ("n't", " not")):
+        text = text.replace(written, spelt)
+    return text.translate(_FOLDED)
+
+
+def comment_clauses(comment: str) -> list[list[str]]:
+    """The words (runs of letters and digits) of each clause of a comment (README, "How a comment
+    is read", 2 and 3): clauses end at . ! ? ; , line breaks, and before a contrast word."""
+    clauses: list[list[str]] = [[]]
+    # a NUL before each contrast word ends the clause before it
+    for match in _COMMENT_TOKEN.finditer(_CONTRAST.sub("\\1\x00\\2", fold_comment(comment))):
+        clause_end, word = match.groups()
+        if clause_end:
+            clauses.append([])
+        elif word:
+            clauses[-1].append(word)
+    return [clause for clause in clauses if clause]
+
+
+def comment_terms(comment: str, stop_words: frozenset[str]) -> list[tuple[str, str]]:
+    """The (term_type, term) of a comment the keywords count: its words of two characters or
+    more, not only digits, not a stop word; the phrases of two such words in a row in a clause."""
+    terms: list[tuple[str, str]] = []
+    for clause in comment_clauses(comment):
+        kept = [word for word in clause if len(word) >= 2 and not word.isdigit() and word not in stop_words]
+        terms += [("word", word) for word in kept]
+        terms += [("phrase", f"{first} {second}") for first, second in pairwise(kept)]
+    return terms
+
+
+def _month_starts(series: pd.Series) -> pd.Series:
+    return _day_ns(series).dt.to_period("M").dt.start_time
+
+
+def _sentiment_labels(score: pd.Series) -> np.ndarray:
+    """The sentiment of each score (positive, negative from the thresholds, neutral between;
+    None without a score)."""
+    units = np.rint(_floats(score) * 10_000)
+    positive, negative = SENTIMENT_THRESHOLDS
+    labels = np.select([units >= positive, units <= negative], ["positive", "negative"], "neutral")
+    return np.where(np.isnan(units), None, labels).astype(object)
+
+
+def _same_as(frame: pd.DataFrame, source: pd.DataFrame, key: str, columns: Mapping[str, str]) -> pd.Series:
+    """Row by row: ``frame``'s ``key`` is a row of ``source`` whose columns (values of
+    ``columns``) hold the values of ``frame``'s (keys of ``columns``)."""
+    indexed = source.drop_duplicates(key).set_index(key)
+    aligned = indexed.reindex(frame[key].to_numpy())
+    same = pd.Series(frame[key].isin(indexed.index).to_numpy(), index=frame.index)
+    for mine, theirs in columns.items():
+        same &= _same_values(frame[mine], aligned[theirs]).set_axis(frame.index)
+    return same.astype(bool)
+
+
+def _true_checks(checks: Iterable[tuple[str, str]]) -> list[Expectation]:
+    gxe = _gxe()
+    return [
+        gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], description=description)
+        for column, description in checks
+    ]
+
+
+def _no_personal_data(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """The comment column of a mart holds no personal data (README, "Personal data")."""
+    column = COMMENT_COLUMNS[mart]
+    frame = frames[mart].copy()
+    found = frame[column].map(personal_data_found)
+    checks = []
+    for kind, what in _PERSONAL_DATA_KINDS.items():
+        frame[f"chk_no_{kind}"] = found.map(lambda kinds, kind=kind: kind not in kinds).astype(bool)
+        checks.append((f"chk_no_{kind}", f"{column} holds no {what}"))
+    # the failures name the rows, never the text
+    return _Batch("personal data", frame, _true_checks(checks), list(MART_GRAIN[mart]))
+
+
+def _derived_comment_insights(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_comment_insights: exactly the responses of fct_nps_responses with a non-empty comment,
+    as published there, and each sentiment that of its score."""
+    frame = frames[INSIGHTS].copy().reset_index(drop=True)
+    responses = frames["fct_nps_responses"]
+    commented = responses[
+        responses["comment"]
+        .map(lambda text: isinstance(text, str) and text.strip(COMMENT_BLANKS) != "")
+        .astype(bool)
+    ]
+    shared = {
+        c: c for c in MART_COLUMNS[INSIGHTS] if c in MART_COLUMNS["fct_nps_responses"] and c != "response_id"
+    }
+    frame["chk_a_response_with_a_comment"] = _same_as(frame, commented, "response_id", {})
+    frame["chk_same_as_its_response"] = _same_as(
+        frame, commented, "response_id", {**shared, "comment_masked": "comment"}
+    )
+    frame["chk_sentiment_matches_score"] = _same_labels(
+        frame["sentiment"], _sentiment_labels(frame["sentiment_score"])
+    )
+    positive, negative = (threshold / 10_000 for threshold in SENTIMENT_THRESHOLDS)
+    expected = int(commented["response_id"].nunique())
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            *_true_checks(
+                [
+                    (
+                        "chk_a_response_with_a_comment",
+                        "every row is a response of fct_nps_responses whose comment is not blank",
+                    ),
+                    (
+                        "chk_same_as_its_response",
+                        f"comment_masked is the response's comment and {', '.join(shared)} its own",
+                    ),
+                    (
+                        "chk_sentiment_matches_score",
+                        f"sentiment is positive from a sentiment_score of {positive}, negative up to "
+                        f"{negative}, neutral between",
+                    ),
+                ]
+            ),
+            _gxe().ExpectTableRowCountToEqual(
+                value=expected,
+                description=f"one row per response of fct_nps_responses with a comment ({expected})",
+            ),
+        ],
+        ["response_id", "sentiment_score", "sentiment"],
+    )
+
+
+def _derived_comment_themes(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_comment_themes: each row a comment of fct_comment_insights, as published there, and
+    each theme's sentiment that of its score."""
+    frame = frames[THEMES].copy().reset_index(drop=True)
+    shared = {c: c for c in MART_COLUMNS[THEMES] if c in MART_COLUMNS[INSIGHTS] and c != "response_id"}
+    insights = frames[INSIGHTS]
+    frame["chk_in_fct_comment_insights"] = _same_as(frame, insights, "response_id", {})
+    frame["chk_same_as_its_insight"] = _same_as(frame, insights, "response_id", shared)
+    frame["chk_theme_sentiment_matches_score"] = _same_labels(
+        frame["theme_sentiment"], _sentiment_labels(frame["theme_sentiment_score"])
+    )
+    comments = insights.drop_duplicates("response_id").set_index("response_id")["comment_masked"]
+    frame["chk_matched_text_in_its_comment"] = [
+        isinstance(text, str)
+        and isinstance(comment, str)
+        and any(f" {text} " in f" {' '.join(clause)} " for clause in comment_clauses(comment))
+        for text, comment in zip(frame["matched_text"], comments.reindex(frame["response_id"]), strict=True)
+    ]
+    return _Batch(
+        "derived columns",
+        frame,
+        _true_checks(
+            [
+                ("chk_in_fct_comment_insights", "every response_id is a comment of fct_comment_insights"),
+                (
+                    "chk_same_as_its_insight",
+                    f"{', '.join(shared)} are those of its comment in fct_comment_insights",
+                ),
+                (
+                    "chk_theme_sentiment_matches_score",
+                    "theme_sentiment is that of theme_sentiment_score (thresholds of sentiment)",
+                ),
+                (
+                    "chk_matched_text_in_its_comment",
+                    "matched_text is consecutive words of one clause of its comment, folded (README, How a "
+                    "comment is read)",
+                ),
+            ]
+        ),
+        ["response_id", "theme", "matched_text", "theme_sentiment_score", "theme_sentiment"],
+    )
+
+
+def keyword_log_odds(
+    yi: np.ndarray, y: np.ndarray, ni: np.ndarray, n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The weighted log-odds ratio of a term in a category against the rest of its month, the
+    month's counts as the prior, and its z-score (README, "Keywords"); NaN where undefined."""
+    yi, y, ni, n = (np.asarray(values, dtype=float) for values in (yi, y, ni, n))
+    yj, nj = y - yi, n - ni
+    first, second = ni + n - yi - y, nj + n - yj - y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.log((yi + y) / first) - np.log((yj + y) / second)
+        ratio = np.where((first > 0) & (second > 0), ratio, np.nan)
+        return ratio, ratio / np.sqrt(1 / (yi + y) + 1 / (yj + y))
+
+
+def _ranks_in_order(
+    frame: pd.DataFrame, group: Sequence[str], rank: str, keys: Sequence[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Row by row: whether the rank is one of 1..k of its group (k its rows, each rank once), and
+    whether its sort key (``keys``, each ascending) is not before the key of the rank above."""
+    data = frame[list(group)].astype(object)
+    data = data.where(data.notna(), "").assign(_rank=_ints(frame[rank]))
+    for i, key in enumerate(keys):
+        data[f"_k{i}"] = frame[key].to_numpy()
+    ordered = data.sort_values([*group, "_rank"], kind="stable")
+    groups = ordered.groupby(list(group), sort=False)
+    size = groups["_rank"].transform("size")
+    rank_values = ordered["_rank"]
+    without_gaps = (rank_values >= 1) & (rank_values <= size) & (groups["_rank"].transform("nunique") == size)
+    in_order = pd.Series(True, index=ordered.index)
+    tied = pd.Series(True, index=ordered.index)  # every key so far equal to the row above's
+    for i in range(len(keys)):
+        key, above = ordered[f"_k{i}"], groups[f"_k{i}"].shift(1)
+        in_order &= ~tied | above.isna() | (key >= above).fillna(False)
+        tied &= (key == above).fillna(False)
+    return (
+        without_gaps.reindex(frame.index).astype(bool),
+        in_order.reindex(frame.index).astype(bool),
+    )
+
+
+def _keyword_terms(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every term of rpt_comment_keywords' key counted from the comments of fct_comment_insights
+    in a language read and with an NPS category (README, "How a comment is read", "Keywords"),
+    with its counts, totals, log-odds and, among the terms seen KEYWORD_MIN_COUNT times with a
+    log-odds, the best and worst rank it may have (its ties on z and count)."""
+    insights = frames[INSIGHTS]
+    read = insights[insights["comment_language"].isin(COMMENT_LANGUAGES) & insights["nps_category"].notna()]
+    seed = frames[STOP_WORDS]
+    stop_words = frozenset(
+        fold_comment(str(term)).strip()
+        for term in seed.loc[seed["language"].isin(COMMENT_LANGUAGES).astype(bool), "term"].dropna()
+    )
+    key = [*KEYWORD_RANKING, "term"]
+    rows = [
+        (month, category, language, term_type, term, response_id)
+        for month, category, language, response_id, comment in zip(
+            _month_starts(read["response_date"]),
+            read["nps_category"],
+            read["comment_language"],
+            read["response_id"],
+            read["comment_masked"].fillna(""),
+            strict=True,
+        )
+        for term_type, term in comment_terms(comment, stop_words)
+    ]
+    occurrences = pd.DataFrame(rows, columns=[*key, "response_id"])
+    occurrences["month_start_date"] = occurrences["month_start_date"].astype("datetime64[ns]")
+    terms = occurrences.groupby(key).agg(
+        term_count=("response_id", "size"), comment_count=("response_id", "nunique")
+    )
+    terms = terms.reset_index()
+    month = ["month_start_date", "comment_language", "term_type"]
+    terms["month_term_count"] = terms.groupby([*month, "term"])["term_count"].transform("sum")
+    terms["category_term_total"] = terms.groupby(list(KEYWORD_RANKING))["term_count"].transform("sum")
+    terms["month_term_total"] = terms.groupby(month)["term_count"].transform("sum")
+    _, terms["z"] = keyword_log_odds(
+        *(
+            terms[c].to_numpy()
+            for c in ("term_count", "month_term_count", "category_term_total", "month_term_total")
+        )
+    )
+    ranked = terms[(terms["term_count"] >= KEYWORD_MIN_COUNT) & terms["z"].notna()]
+    ranked = ranked.sort_values([*KEYWORD_RANKING, "z", "term_count"], ascending=[True] * 4 + [False, False])
+    place = ranked.groupby(list(KEYWORD_RANKING)).cumcount() + 1
+    ties = place.groupby([ranked[c] for c in [*KEYWORD_RANKING, "z", "term_count"]])
+    terms["best_rank"] = ties.transform("min").reindex(terms.index)
+    terms["worst_rank"] = ties.transform("max").reindex(terms.index)
+    return terms
+
+
+def _derived_keywords(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """rpt_comment_keywords: log-odds and z recomputed from each row's counts, ranks 1..k by
+    log_odds_z (then term_count) per month, category, language and term type."""
+    frame = frames[KEYWORDS].copy().reset_index(drop=True)
+    counts = [
+        _floats(frame[c])
+        for c in ("term_count", "month_term_count", "category_term_total", "month_term_total")
+    ]
+    ratio, z = keyword_log_odds(*counts)
+    checks = []
+    for column, expected in (("log_odds_ratio", ratio), ("log_odds_z", z)):
+        with np.errstate(invalid="ignore"):
+            frame[f"chk_{column}_recomputed"] = np.abs(_floats(frame[column]) - expected) <= KEYWORD_TOLERANCE
+        checks.append(
+            (
+                f"chk_{column}_recomputed",
+                f"{column} within {KEYWORD_TOLERANCE} of the value of its counts (yi term_count, y "
+                "month_term_count, ni category_term_total, n month_term_total; README, Keywords)",
+            )
+        )
+    frame["_key_z"], frame["_key_count"] = -z, -counts[0]
+    without_gaps, in_order = _ranks_in_order(frame, KEYWORD_RANKING, "keyword_rank", ["_key_z", "_key_count"])
+    frame["chk_keyword_ranks_without_gaps"], frame["chk_keyword_rank_by_log_odds_z"] = without_gaps, in_order
+    frame = frame.drop(columns=["_key_z", "_key_count"])
+    checks += [
+        (
+            "chk_keyword_ranks_without_gaps",
+            f"keyword_rank is 1..k without gaps per {', '.join(KEYWORD_RANKING)}",
+        ),
+        (
+            "chk_keyword_rank_by_log_odds_z",
+            "keyword_rank follows log_odds_z descending, then term_count descending",
+        ),
+    ]
+    return _Batch(
+        "derived columns", frame, _true_checks(checks), [*MART_GRAIN[KEYWORDS], "keyword_rank", "term_count"]
+    )
+
+
+def _keywords_recounted(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """rpt_comment_keywords against the terms counted from the comments of fct_comment_insights:
+    each row's counts, and the rows the top ranks of each ranking (every term that must be kept
+    listed, none that may not)."""
+    published = frames[KEYWORDS].copy().reset_index(drop=True)
+    key = list(MART_GRAIN[KEYWORDS])
+    published["month_start_date"] = _day_ns(published["month_start_date"])
+    terms = _keyword_terms(frames)
+    merged = published.merge(terms, on=key, how="outer", suffixes=("", "_recounted"), indicator=True)
+    listed, counted = merged["_merge"] != "right_only", merged["_merge"] != "left_only"
+    same = counted.copy()
+    counts = ("term_count", "comment_count", "month_term_count", "category_term_total", "month_term_total")
+    for column in counts:
+        same &= (_floats(merged[column]) == _floats(merged[f"{column}_recounted"])).astype(bool)
+    merged["chk_counts_recounted"] = (~listed | same).astype(bool)
+    may_be_kept = (merged["best_rank"] <= KEYWORD_TOP_N).fillna(False)
+    must_be_kept = (merged["worst_rank"] <= KEYWORD_TOP_N).fillna(False)
+    merged["chk_kept_as_ranked"] = ((listed & may_be_kept) | (~listed & ~must_be_kept)).astype(bool)
+    merged["in_mart"] = listed
+    merged = merged.drop(columns="_merge")
+    return _Batch(
+        "terms counted from fct_comment_insights",
+        merged,
+        _true_checks(
+            [
+                (
+                    "chk_counts_recounted",
+                    f"{', '.join(counts)} are those counted from the comment_masked of fct_comment_insights "
+                    "(fr and en, with an NPS category; words and phrases as README, How a comment is read)",
+                ),
+                (
+                    "chk_kept_as_ranked",
+                    f"the rows are the first {KEYWORD_TOP_N} terms seen {KEYWORD_MIN_COUNT} times or more "
+                    "of each ranking, by the z-score of their counts (then count)",
+                ),
+            ]
+        ),
+        [*key, "in_mart", "term_count", "term_count_recounted", "best_rank", "worst_rank"],
+    )
+
+
+_CATEGORY_COUNTS: dict[str, str] = {"promoters": "promoter", "passives": "passive", "detractors": "detractor"}
+
+
+def _category_counts(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """promoters, passives, detractors and responses of each group of ``keys``."""
+    category = frame["nps_category"]
+    counted = frame[list(keys)].assign(
+        **{column: (category == value).astype("int64") for column, value in _CATEGORY_COUNTS.items()},
+        responses=1,
+    )
+    return counted.groupby(list(keys), dropna=False).sum()
+
+
+def _drivers_recomputed(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The drivers of rpt_cx_drivers recomputed (README, "Drivers"), by its grain: the counts of
+    the period and of the responses with the driver (suffix _with), the theme's negative
+    mentions; and the candidates for its example (the responses with the driver and a comment,
+    each with its sort key: a detractor's first, then the most negative)."""
+    responses = frames["fct_cx_responses"]
+    scored = responses[responses["nps_category"].notna()].reset_index(drop=True)
+    members = scored[["response_id", "nps_category"]]
+    periods = pd.concat(
+        [
+            members.assign(period_grain="month", period_start_date=_month_starts(scored["response_date"])),
+            members.assign(period_grain="all", period_start_date=_day_ns(scored["response_date"]).min()),
+        ],
+        ignore_index=True,
+    )
+    themes = frames[THEMES]
+    drivers = [
+        pd.DataFrame(
+            {
+                "response_id": themes["response_id"].to_numpy(),
+                "driver_group": THEME_GROUP,
+                "driver": themes["theme"].to_numpy(),
+                "theme_score": _floats(themes["theme_sentiment_score"]),
+                "negative": (themes["theme_sentiment"] == "negative").fillna(False).to_numpy(dtype=int),
+            }
+        )
+    ]
+    for factor in DRIVER_FACTORS:
+        values = scored[factor].astype(object)
+        known = (values.notna() & (values != UNKNOWN)).to_numpy(dtype=bool)
+        drivers.append(
+            pd.DataFrame(
+                {
+                    "response_id": scored["response_id"][known],
+                    "driver_group": factor,
+                    "driver": values[known].map(str),
+                }
+            )
+        )
+    with_driver = pd.concat(drivers, ignore_index=True).merge(periods, on="response_id")
+    period, key = ["period_grain", "period_start_date"], list(MART_GRAIN[DRIVERS])
+    counts = _category_counts(with_driver, key).add_suffix("_with")
+    counts["negative_mentions"] = with_driver.groupby(key)["negative"].sum()
+    recomputed = counts.reset_index().merge(_category_counts(periods, period).reset_index(), on=period)
+    recomputed = recomputed.set_index(key)
+    insights = frames[INSIGHTS][["response_id", "sentiment_score", "comment_masked"]].drop_duplicates(
+        "response_id"
+    )
+    candidates = with_driver.merge(insights, on="response_id")
+    theme = (candidates["driver_group"] == THEME_GROUP).to_numpy(dtype=bool)
+    score = np.where(
+        theme, candidates["theme_score"].to_numpy(dtype=float), _floats(candidates["sentiment_score"])
+    )
+    candidates["example_key"] = np.where(candidates["nps_category"] == "detractor", 0.0, 10.0) + score
+    return recomputed, candidates.drop_duplicates([*key, "response_id"]).set_index([*key, "response_id"])
+
+
+def _derived_drivers(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """rpt_cx_drivers: every driver (and no other) of every month and of the whole period, with
+    its counts, NPS, shares, intervals, test and impact recomputed from fct_cx_responses and
+    fct_comment_themes; ranks in the README's order; the example a comment that says it."""
+    frame = frames[DRIVERS].copy().reset_index(drop=True)
+    recomputed, candidates = _drivers_recomputed(frames)
+    key = list(MART_GRAIN[DRIVERS])
+    published_key = [frame[c].astype(object) if c != "period_start_date" else _day_ns(frame[c]) for c in key]
+    found = recomputed.reindex(pd.MultiIndex.from_arrays(published_key, names=key))
+    side = {
+        name: {
+            c: found[f"{c}{suffix}"].fillna(0).to_numpy().astype("int64")
+            for c in (*_CATEGORY_COUNTS, "responses")
+        }
+        for name, suffix in (("all", ""), ("with", "_with"))
+    }
+    side["without"] = {c: side["all"][c] - side["with"][c] for c in side["all"]}
+    nps = {
+        name: _ratio_hundredths(counts["promoters"] - counts["detractors"], counts["responses"], 100)
+        for name, counts in side.items()
+    }
+    checks: list[tuple[str, str]] = []
+
+    def check(name: str, passed: Any, description: str) -> None:
+        frame[f"chk_{name}"] = np.asarray(passed, dtype=bool)
+        checks.append((f"chk_{name}", description))
+
+    published = {c: _ints(frame[c]) for c in ("responses", "responses_with", "responses_without")}
+    check(
+        "driver_recomputed",
+        found["responses"].notna(),
+        "every driver is one recomputed from fct_cx_responses and fct_comment_themes",
+    )
+    check(
+        "responses_add_up",
+        published["responses_with"] + published["responses_without"] == published["responses"],
+        "responses_with + responses_without = responses",
+    )
+    check(
+        "responses_recomputed",
+        (published["responses"] == side["all"]["responses"])
+        & (published["responses_with"] == side["with"]["responses"]),
+        "responses (with an NPS category, in the period) and responses_with recomputed",
+    )
+    for column, expected in (("nps", nps["all"]), ("nps_with", nps["with"]), ("nps_without", nps["without"])):
+        check(
+            f"{column}_recomputed",
+            _same_numbers(_hundredths(frame[column]), expected),
+            f"{column} recomputed from the counts (null without responses)",
+        )
+    check(
+        "share_with_pct_recomputed",
+        _same_numbers(
+            _hundredths(frame["share_with_pct"]),
+            _ratio_hundredths(side["with"]["responses"], side["all"]["responses"], 100),
+        ),
+        "share_with_pct = 100 responses_with / responses, rounded half away from zero",
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = {
+            name: (counts["promoters"] - counts["detractors"]) / counts["responses"].astype(float)
+            for name, counts in side.items()
+        }
+        impact = np.where(side["without"]["responses"] > 0, 100 * (shares["all"] - shares["without"]), np.nan)
+        published_impact = _floats(frame["nps_impact"])
+        close = np.abs(published_impact - impact) <= IMPACT_TOLERANCE + 1e-9
+    check(
+        "nps_impact_recomputed",
+        (np.isnan(published_impact) & np.isnan(impact)) | close,
+        f"nps_impact within {IMPACT_TOLERANCE} of 100 ((P - D) / N - (P' - D') / N') of the period's "
+        "responses and of those without the driver; null when every response has it",
+    )
+    for name in ("with", "without"):
+        _, lower, upper = nps_uncertainty_hundredths(*(side[name][c] for c in _CATEGORY_COUNTS))
+        for bound, expected in (("lower", lower), ("upper", upper)):
+            column = f"nps_{name}_ci_{bound}"
+            check(
+                f"{column}_recomputed",
+                _same_numbers(_hundredths(frame[column]), expected),
+                f"{column} = the adjusted-Wald {bound} bound at 95% of the responses {name} the driver",
+            )
+    check(
+        "nps_gap_recomputed",
+        _same_numbers(
+            _hundredths(frame["nps_gap"]), _hundredths(frame["nps_with"]) - _hundredths(frame["nps_without"])
+        ),
+        "nps_gap = nps_with - nps_without",
+    )
+    p_value = _floats(frame["gap_p_value"])
+    expected_p = nps_difference_p_value(
+        *([side[name][c] for c in _CATEGORY_COUNTS] for name in ("with", "without"))
+    )
+    check(
+        "gap_p_value_recomputed",
+        _close_numbers(p_value, expected_p),
+        "gap_p_value is the adjusted-Wald test of nps_with against nps_without (null when a side is empty)",
+    )
+    significant = (p_value < SIGNIFICANCE_LEVEL) & ~np.isnan(p_value)
+    check(
+        "is_gap_significant_recomputed",
+        _same_flags(frame["is_gap_significant"], significant),
+        f"is_gap_significant exactly when gap_p_value < {SIGNIFICANCE_LEVEL}",
+    )
+    check(
+        "is_with_below_min_responses_recomputed",
+        _same_flags(frame["is_with_below_min_responses"], side["with"]["responses"] < MIN_RESPONSES),
+        f"is_with_below_min_responses exactly when responses_with < {MIN_RESPONSES}",
+    )
+    is_theme = (frame["driver_group"] == THEME_GROUP).fillna(False).to_numpy(dtype=bool)
+    mentions = np.where(is_theme, side["with"]["responses"], np.nan)
+    negative = found["negative_mentions"].fillna(0).to_numpy().astype("int64")
+    check(
+        "theme_mentions_recomputed",
+        _same_numbers(_floats(frame["theme_mentions"]), mentions)
+        & _same_numbers(
+            _hundredths(frame["negative_mention_pct"]),
+            np.where(is_theme, _ratio_hundredths(negative, side["with"]["responses"], 100), np.nan),
+        ),
+        "theme_mentions (the responses with the theme) and negative_mention_pct (of their theme_sentiment) "
+        "recomputed for a theme, null for a factor",
+    )
+    frame["_costly"] = np.where(significant & (published_impact < 0), 0, 1)
+    frame["_no_impact"], frame["_impact"] = (
+        np.isnan(published_impact).astype(int),
+        np.nan_to_num(published_impact),
+    )
+    without_gaps, in_order = _ranks_in_order(
+        frame, key[:2], "driver_rank", ["_costly", "_no_impact", "_impact"]
+    )
+    frame = frame.drop(columns=["_costly", "_no_impact", "_impact"])
+    check("driver_ranks_without_gaps", without_gaps, "driver_rank is 1..k without gaps in each period")
+    check(
+        "driver_rank_in_order",
+        in_order,
+        f"driver_rank puts first the drivers with gap_p_value < {SIGNIFICANCE_LEVEL} and a negative "
+        "nps_impact, the costliest first, then the others by nps_impact (a null impact last)",
+    )
+    example = pd.MultiIndex.from_arrays([*published_key, frame["example_response_id"].astype(object)])
+    chosen = candidates.reindex(example)
+    best = candidates.groupby(level=key)["example_key"].min().reindex(found.index)
+    has_example = frame["example_response_id"].notna().to_numpy(dtype=bool)
+    check(
+        "example_has_the_driver",
+        np.where(
+            has_example,
+            chosen["example_key"].notna().to_numpy()
+            & _same_values(frame["example_comment"], chosen["comment_masked"]).to_numpy(),
+            best.isna().to_numpy() & frame["example_comment"].isna().to_numpy(),
+        ),
+        "example_response_id is a response of the period with the driver and a comment, example_comment its "
+        "comment_masked (both null when no such response has a comment)",
+    )
+    check(
+        "example_says_it_most",
+        ~has_example | (chosen["example_key"].to_numpy() == best.to_numpy()),
+        "the example is a detractor's comment if any, the most negative (the theme's sentiment for a theme, "
+        "the comment's for a factor)",
+    )
+    expected_rows = len(recomputed)
+    return _Batch(
+        "recomputed from fct_cx_responses and fct_comment_themes",
+        frame,
+        [
+            *_true_checks(checks),
+            _gxe().ExpectTableRowCountToEqual(
+                value=expected_rows, description=f"one row per driver of every period ({expected_rows})"
+            ),
+        ],
+        [*key, "driver_rank", "responses", "responses_with", "nps_impact", "example_response_id"],
+    )
+
+
+def _comment_builders(mart: str) -> list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]]:
+    """(description, required columns per mart, builder) of the derived checks of the comment
+    marts and of the comments of the other marts."""
+    builders: list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]] = []
+    if mart in COMMENT_COLUMNS:
+        builders.append(
+            (
+                "no personal data in the comments",
+                {mart: (*MART_GRAIN[mart], COMMENT_COLUMNS[mart])},
+                lambda frames, mart=mart: _no_personal_data(mart, frames),
+            )
+        )
+    responses = {"fct_nps_responses": MART_COLUMNS["fct_nps_responses"]}
+    cx_responses = {"fct_cx_responses": ("response_id", "response_date", "nps_category", *DRIVER_FACTORS)}
+    found = {
+        INSIGHTS: [
+            (
+                "the responses with a comment, sentiment of the score",
+                {INSIGHTS: MART_COLUMNS[INSIGHTS], **responses},
+                _derived_comment_insights,
+            )
+        ],
+        THEMES: [
+            (
+                "the comments of fct_comment_insights, sentiment of the score",
+                {THEMES: MART_COLUMNS[THEMES], INSIGHTS: MART_COLUMNS[INSIGHTS]},
+                _derived_comment_themes,
+            )
+        ],
+        KEYWORDS: [
+            ("log-odds recomputed, ranks in order", {KEYWORDS: MART_COLUMNS[KEYWORDS]}, _derived_keywords),
+            (
+                "terms counted from the comments",
+                {
+                    KEYWORDS: MART_COLUMNS[KEYWORDS],
+                    INSIGHTS: MART_COLUMNS[INSIGHTS],
+                    STOP_WORDS: ("language", "term"),
+                },
+                _keywords_recounted,
+            ),
+        ],
+        DRIVERS: [
+            (
+                "drivers recomputed from fct_cx_responses and fct_comment_themes",
+                {
+                    DRIVERS: MART_COLUMNS[DRIVERS],
+                    THEMES: MART_COLUMNS[THEMES],
+                    INSIGHTS: MART_COLUMNS[INSIGHTS],
+                    **cx_responses,
+                },
+                _derived_drivers,
+            )
+        ],
+    }
+    return builders + found.get(mart, [])
+
+
 def _derived_builders(
     mart: str,
 ) -> list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]]:
@@ -3899,7 +4802,7 @@ def _derived_builders(
                 _derived_unmapped,
             )
         )
-    return builders
+    return builders + _comment_builders(mart)
 
 
 def _build_batches(

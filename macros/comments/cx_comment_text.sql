@@ -71,13 +71,13 @@
     )
 {%- endmacro %}
 
-{#- `expr` (a folded comment) with each contrast word replaced by the marks "{}" (with the
+{#- `expr` (a folded comment) with the marks "{}" before each contrast word (in place of the
     spaces and commas before it): the clause before it then ends with "{", the clause after it
-    begins with "}". -#}
+    begins with "}" and the word itself, which still counts as a word (and a stop word). -#}
 {% macro cx_mark_contrasts(expr) -%}
     {%- set words = cx_comment_settings().contrast_words.values() | sum(start=[]) | unique | list -%}
-    {%- set word = '(?:' ~ words | join('|') ~ ')([^a-z0-9]|$)' -%}
-    {%- set marks = '{}' ~ regexp_group_reference(1) -%}
+    {%- set word = '(' ~ words | join('|') ~ ')([^a-z0-9]|$)' -%}
+    {%- set marks = '{} ' ~ regexp_group_reference(1) ~ regexp_group_reference(2) -%}
     {{ regexp_replace_all(regexp_replace_all(expr, '[ ,]+' ~ word, marks), '^' ~ word, marks) }}
 {%- endmacro %}
 

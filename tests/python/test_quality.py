@@ -10,7 +10,8 @@ marts count the responses with an NPS score; the daily cube fct_cx_daily_by_dime
 them all, and is written here with its own SQL (not the project's models) from
 fct_nps_responses, its scores rounded half away from zero by Python's decimal module, its
 intervals by the formulas written out below. fct_cx_by_period, fct_cx_rolling and fct_cx_alerts
-are those the independent oracle computes from that cube.
+are those the independent oracle computes from that cube, and the comment marts those it computes
+from the responses' comments (COMMENTS) with the repository's lexicon seeds.
 
 Ten responses never reach the minimum a test needs, so a second warehouse, "busy", replaces the
 cube by a synthetic one of three months of a few hundred responses a week (a drop in NPS and
@@ -43,20 +44,27 @@ from nps_warehouse.contract import (
     CX_DIMENSIONS,
     CX_MEASURES,
     LOAD_HISTORY_REASONS,
+    MART_SCHEMAS,
     PROGRAMME_SOURCES,
     SOURCE_KEYS,
 )
+from nps_warehouse.oracle import comment_marts
 from nps_warehouse.oracle.alerts import fct_cx_alerts
+from nps_warehouse.oracle.comments import CommentSettings, load_lexicons
+from nps_warehouse.oracle.drivers import rpt_cx_drivers
 from nps_warehouse.oracle.intervals import StatsSettings
 from nps_warehouse.oracle.periods import ADDITIVE, cx_block, fct_cx_by_period, fct_cx_rolling
+from nps_warehouse.oracle.responses import Response as OracleResponse
 from nps_warehouse.quality import (
     BANDS,
+    COMMENT_SEEDS,
     MART_COLUMNS,
     ExpectationOutcome,
     ValidationReport,
     WarehouseUnavailableError,
     expected_nps,
     expected_ratio,
+    personal_data_found,
     render_text_report,
     validate_warehouse,
 )
@@ -130,6 +138,21 @@ RESPONSES = [
     ),
 ]
 WITH_NPS = [response for response in RESPONSES if response.nps is not None]
+
+#: The comments of fct_nps_responses, masked as the warehouse publishes them (the others have
+#: none). r5's is blank and r11's empty: neither is a comment insight. r4's keeps a date, an order
+#: number and a tracking number that fails the Luhn check, which are no personal data; r10 has no
+#: NPS score, so no keyword or driver counts it.
+COMMENTS = {
+    "r1": "Conseiller très aimable, problème résolu rapidement. Merci !",
+    "r2": "Rappelez-moi au [phone] : attente interminable, attente inadmissible, encore une attente 😡",
+    "r3": "Bon conseiller mais attente un peu longue.",
+    "r4": "Great service, thanks! Order CMD-2024-004512 of 12/03/2024, tracking 1234 5678 9012 3456.",
+    "r5": " \t ",
+    "r7": "Colis jamais arrivé, attente interminable au téléphone.\nÉcrivez-moi : [email]",
+    "r10": "Application qui plante 👎",
+    "r11": "",
+}
 
 #: The agent of the responses that name one (a9 has no version in the workforce extracts).
 AGENT_OF = {"r3": "a1", "r6": "a1", "r7": "a2", "r11": "a9"}
@@ -353,6 +376,7 @@ def cx_ddl(mart: str) -> str:
 DDL = f"""
 create schema marts;
 create schema audit;
+create schema seeds;
 create table marts.fct_nps_responses (
     response_id varchar, survey_id varchar, customer_id varchar, agent_id varchar,
     interaction_id varchar, invitation_id varchar,
@@ -526,7 +550,7 @@ def _insert_response(con: duckdb.DuckDBPyConnection, response: Response) -> None
     con.execute(
         """
         insert into marts.fct_nps_responses values
-        (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null,
+        (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
          ?::date, (? || ' 10:00:00')::timestamp, 'default', 'demo.csv', ?)
         """,
         [
@@ -550,6 +574,7 @@ def _insert_response(con: duckdb.DuckDBPyConnection, response: Response) -> None
             csat_category(response.csat),
             response.ces,
             ces_category(response.ces),
+            COMMENTS.get(response.response_id),
             response.day,
             response.day,
             response.row,
@@ -707,6 +732,82 @@ def publish_statistics(
             con.executemany(f"insert into marts.{mart} values ({marks})", rows)
 
 
+#: The SQL types of the comment marts' columns that are not text.
+COMMENT_TYPES = {
+    **dict.fromkeys(("response_date", "month_start_date", "period_start_date"), "date"),
+    **dict.fromkeys(
+        ("nps_score", "word_count", "sentiment_words", "mentions", "keyword_rank", "driver_rank"), "integer"
+    ),
+    **dict.fromkeys(("sentiment_score", "theme_sentiment_score"), "numeric(5, 4)"),
+    **dict.fromkeys(("log_odds_ratio", "log_odds_z"), "numeric(12, 4)"),
+    **dict.fromkeys(
+        ("term_count", "comment_count", "month_term_count", "category_term_total", "month_term_total"),
+        "bigint",
+    ),
+    **dict.fromkeys(("responses", "responses_with", "responses_without", "theme_mentions"), "bigint"),
+    **dict.fromkeys(
+        (
+            "nps_impact",
+            "nps",
+            "share_with_pct",
+            *(
+                f"nps_{side}{bound}"
+                for side in ("with", "without")
+                for bound in ("", "_ci_lower", "_ci_upper")
+            ),
+            "negative_mention_pct",
+        ),
+        "numeric(5, 2)",
+    ),
+    "nps_gap": "numeric(6, 2)",
+    "gap_p_value": "double",
+    "is_gap_significant": "boolean",
+    "is_with_below_min_responses": "boolean",
+}
+DRIVER_COLUMNS = (
+    "response_id",
+    "response_date",
+    "nps_category",
+    "wait_time_band",
+    "transfers_band",
+    "first_contact_resolution",
+    "channel",
+    "touchpoint",
+)
+
+
+def publish_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """The comment seeds the suite reads (as the build loads them) and the comment marts of the
+    warehouse's responses, as the independent oracle computes them."""
+    for seed in COMMENT_SEEDS:
+        path = REPO_ROOT / "seeds" / "comments" / f"{seed}.csv"
+        con.execute(f"create table seeds.{seed} as select * from read_csv('{path}', all_varchar = true)")
+    columns = MART_COLUMNS["fct_nps_responses"]
+    responses = [
+        OracleResponse(**dict(zip(columns, row, strict=True)), raw_channel=None)
+        for row in con.execute(f"select {', '.join(columns)} from marts.fct_nps_responses").fetchall()
+    ]
+    settings = CommentSettings()
+    lexicons = load_lexicons(REPO_ROOT / "seeds")
+    read = comment_marts.read_comments(responses, lexicons, settings)
+    values = [
+        dict(zip(DRIVER_COLUMNS, row, strict=True))
+        for row in con.execute(f"select {', '.join(DRIVER_COLUMNS)} from marts.fct_cx_responses").fetchall()
+    ]
+    marts = {
+        "fct_comment_insights": comment_marts.fct_comment_insights(read),
+        "fct_comment_themes": comment_marts.fct_comment_themes(read),
+        "rpt_comment_keywords": comment_marts.rpt_comment_keywords(read, lexicons.stop_words, settings),
+        "rpt_cx_drivers": rpt_cx_drivers(values, read, StatsSettings()),
+    }
+    for mart, rows in marts.items():
+        ddl = ", ".join(f"{column} {COMMENT_TYPES.get(column, 'varchar')}" for column in MART_COLUMNS[mart])
+        con.execute(f"create table {MART_SCHEMAS[mart]}.{mart} ({ddl})")
+        if rows:
+            marks = ", ".join("?" * len(MART_COLUMNS[mart]))
+            con.executemany(f"insert into {MART_SCHEMAS[mart]}.{mart} values ({marks})", rows)
+
+
 def _register_functions(con: duckdb.DuckDBPyConnection) -> None:
     for name, function, parameters in (
         ("half_away", half_away, ["BIGINT", "BIGINT", "INTEGER"]),
@@ -763,6 +864,7 @@ def build_warehouse(path: Path) -> None:
         )
         con.execute(CUBE_SCORES.format(measures=measures))
         publish_statistics(con, TARGETS)
+        publish_comments(con)
         con.executemany("insert into marts.dim_channel values (?, ?, ?)", CHANNEL_ROWS)
         con.execute(
             """
@@ -2216,6 +2318,192 @@ def test_unmapped_codes_inconsistent(warehouse_copy: Path, assignment: str, expe
         marts=["rpt_unmapped_codes"],
     )
     assert {column for _, column in failures(report, "rpt_unmapped_codes")} == expected
+
+
+# ------------------------------------------------------------------------------------------
+# The comment marts: personal data, insights, themes, keywords, drivers
+# ------------------------------------------------------------------------------------------
+
+
+def test_good_warehouse_holds_the_comment_cases(good_warehouse: Path) -> None:
+    """The comment marts of the hand-made warehouse exercise what their checks are about."""
+
+    def count(sql: str) -> int:
+        return int(query(good_warehouse, sql)[0][0])
+
+    # a blank and an empty comment are no insight; a comment without an NPS score is one
+    assert count("select count(*) from marts.fct_comment_insights") == len(COMMENTS) - 2
+    assert count("select count(*) from marts.fct_comment_insights where nps_category is null") == 1
+    assert count("select count(distinct sentiment) from marts.fct_comment_insights") == 2
+    assert count("select count(*) from marts.fct_comment_themes where theme_sentiment = 'negative'") > 0
+    assert count("select count(*) from marts.rpt_comment_keywords where term_count >= 3") > 0
+    assert count("select count(distinct period_grain) from marts.rpt_cx_drivers") == 2
+    assert count("select count(distinct driver_group) from marts.rpt_cx_drivers") == 6
+    assert count("select count(*) from marts.rpt_cx_drivers where example_response_id is null") > 0
+    assert all(personal_data_found(comment) == [] for comment in COMMENTS.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Écrivez-moi à jean.dupont+cx@mail.example.fr svp", ["email"]),
+        ("IBAN GB29 NWBK 6016 1331 9268 19 à jour", ["iban"]),
+        ("IBAN DE89370400440532013000", ["iban"]),
+        ("carte 4111 1111 1111 1111 débitée", ["card"]),
+        ("card 5555-5555-5555-4444", ["card"]),
+        ("4111111111111111", ["card"]),
+        *(
+            (f"joignable au {phone}, merci", ["phone"])
+            for phone in (
+                "+33 6 12 34 56 78",
+                "+33612345678",
+                "+44 20 7946 0958",
+                "+33 (0)6 12 34 56 78",
+                "0033 6 12 34 56 78",
+                "0044 20 7946 0958",
+                "06 12 34 56 78",
+                "06.12.34.56.78",
+                "06-12-34-56-78",
+                "0612345678",
+                "020 7946 0958",
+                "07700 900123",
+                "(415) 555-2671",
+                "415-555-2671",
+                "415.555.2671",
+            )
+        ),
+        # no personal data: dates, times, amounts, order and ticket numbers, scores, a tracking
+        # number failing the Luhn check, a card number after a "+", the masks
+        ("le 12/03/2025 à 10:30, 2025-03-12, 49,99 €, 1 250 €", []),
+        ("rappel le 03.12.2025 14h30, puis le 03 12 2025", []),
+        ("commande CMD-2025-004512, ticket #A12345, 10/10", []),
+        ("suivi 1234 5678 9012 3456", []),
+        ("ref +4111111111111111111", []),
+        ("[email] [iban] [card] [phone]", []),
+    ],
+)
+def test_personal_data_patterns_of_the_readme(text: str, kinds: list[str]) -> None:
+    assert personal_data_found(text) == kinds
+
+
+#: (mart, statement, the check that must fail) of the comment marts' corruptions.
+COMMENT_CORRUPTIONS = [
+    (
+        "fct_comment_insights",
+        "update marts.fct_comment_insights set sentiment = 'neutral' where response_id = 'r1'",
+        "chk_sentiment_matches_score",
+    ),
+    (
+        "fct_comment_insights",
+        "update marts.fct_comment_insights set comment_masked = comment_masked || ' 06 12 34 56 78' "
+        "where response_id = 'r3'",
+        "chk_no_phone",
+    ),
+    (
+        "fct_comment_insights",
+        "update marts.fct_comment_insights set comment_masked = 'Bon conseiller.' where response_id = 'r3'",
+        "chk_same_as_its_response",
+    ),
+    (
+        "fct_comment_insights",
+        "insert into marts.fct_comment_insights by name select 'r11' as response_id, response_date, "
+        "channel, comment_masked, comment_language, word_count, sentiment_words, sentiment_score, "
+        "sentiment from marts.fct_comment_insights where response_id = 'r1'",
+        "chk_a_response_with_a_comment",
+    ),
+    (
+        "fct_nps_responses",
+        "update marts.fct_nps_responses set comment = 'Débité sur 4111 1111 1111 1111' "
+        "where response_id = 'r6'",
+        "chk_no_card",
+    ),
+    (
+        "fct_comment_themes",
+        "update marts.fct_comment_themes set theme_sentiment = 'positive' where theme = 'wait_time'",
+        "chk_theme_sentiment_matches_score",
+    ),
+    (
+        "fct_comment_themes",
+        "update marts.fct_comment_themes set nps_category = 'promoter' where response_id = 'r2'",
+        "chk_same_as_its_insight",
+    ),
+    (
+        "rpt_comment_keywords",
+        "update marts.rpt_comment_keywords set log_odds_z = log_odds_z + 0.001",
+        "chk_log_odds_z_recomputed",
+    ),
+    (
+        "rpt_comment_keywords",
+        "update marts.rpt_comment_keywords set term_count = term_count + 1, "
+        "month_term_count = month_term_count + 1, category_term_total = category_term_total + 1, "
+        "month_term_total = month_term_total + 1, log_odds_ratio = 0.3747, log_odds_z = 0.7437",
+        "chk_counts_recounted",
+    ),
+    (
+        "rpt_comment_keywords",
+        "update marts.rpt_comment_keywords set keyword_rank = 2",
+        "chk_keyword_ranks_without_gaps",
+    ),
+    (
+        "rpt_cx_drivers",
+        "update marts.rpt_cx_drivers set responses_with = responses_with + 1 where driver = 'sms'",
+        "chk_responses_add_up",
+    ),
+    (
+        "rpt_cx_drivers",
+        "update marts.rpt_cx_drivers set nps_impact = nps_impact + 0.01 where driver = 'email'",
+        "chk_nps_impact_recomputed",
+    ),
+    (
+        "rpt_cx_drivers",
+        "update marts.rpt_cx_drivers set driver_rank = 20 - driver_rank "
+        "where period_grain = 'all' and driver_rank in (1, 19)",
+        "chk_driver_rank_in_order",
+    ),
+    (
+        "rpt_cx_drivers",
+        "update marts.rpt_cx_drivers set example_response_id = 'r1', example_comment = "
+        "(select comment from marts.fct_nps_responses where response_id = 'r1') where driver = 'sms'",
+        "chk_example_has_the_driver",
+    ),
+    (
+        "rpt_cx_drivers",
+        "update marts.rpt_cx_drivers set example_response_id = 'r3', example_comment = "
+        "(select comment from marts.fct_nps_responses where response_id = 'r3') where driver = 'wait_time'",
+        "chk_example_says_it_most",
+    ),
+    (
+        "rpt_cx_drivers",
+        "delete from marts.fct_comment_themes where response_id = 'r3' and theme = 'wait_time'",
+        "chk_responses_recomputed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mart", "statement", "check"),
+    COMMENT_CORRUPTIONS,
+    ids=[f"{mart}-{check}" for mart, _, check in COMMENT_CORRUPTIONS],
+)
+def test_comment_mart_corruption_fails(warehouse_copy: Path, mart: str, statement: str, check: str) -> None:
+    report = corrupt(warehouse_copy, statement, marts=[mart])
+    assert ("expect_column_values_to_be_in_set", check) in failures(report, mart)
+
+
+def test_comment_insight_missing_fails(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "delete from marts.fct_comment_insights where response_id = 'r3'",
+        marts=["fct_comment_insights"],
+    )
+    assert failures(report, "fct_comment_insights") == {("expect_table_row_count_to_equal", None)}
+
+
+def test_a_keyword_that_must_be_kept_missing_fails(warehouse_copy: Path) -> None:
+    report = corrupt(warehouse_copy, "delete from marts.rpt_comment_keywords", marts=["rpt_comment_keywords"])
+    assert failures(report, "rpt_comment_keywords") == {
+        ("expect_column_values_to_be_in_set", "chk_kept_as_ranked")
+    }
 
 
 # ------------------------------------------------------------------------------------------

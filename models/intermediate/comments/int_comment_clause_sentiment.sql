@@ -56,42 +56,103 @@ tokens_in_language as (
 
 ),
 
--- the sentiment phrases found: all their tokens, in order, in one clause (a comment in another
--- language reads the French and English phrases)
-phrase_hits as (
+-- each phrase with its words side by side (2 to 4)
+phrase_shapes as (
 
     select
-        tokens_in_language.response_id,
-        tokens_in_language.clause_number,
-        phrase_tokens.language,  -- noqa: RF04
-        phrase_tokens.phrase,
-        phrase_tokens.phrase_length,
-        phrase_tokens.valence,
-        tokens_in_language.token_number - phrase_tokens.token_number + 1 as first_token_number
+        language,  -- noqa: RF04
+        phrase,
+        phrase_length,
+        valence,
+        max(case when token_number = 1 then phrase_token end) as token_1,
+        max(case when token_number = 2 then phrase_token end) as token_2,
+        max(case when token_number = 3 then phrase_token end) as token_3,
+        max(case when token_number = 4 then phrase_token end) as token_4
 
-    from tokens_in_language
-    inner join phrase_tokens
+    from phrase_tokens
+    group by language, phrase, phrase_length, valence
+
+),
+
+first_words as (
+
+    select distinct token_1
+    from phrase_shapes
+
+),
+
+-- the two first words of a possible phrase, side by side: a word that begins some phrase and
+-- the word after it (never every occurrence of a common word joined to every phrase holding it)
+word_pairs as (
+
+    select
+        starts.response_id,
+        starts.clause_number,
+        starts.token_number,
+        starts.comment_language,
+        starts.token as token_1,
+        following.token as token_2
+
+    from tokens_in_language as starts
+    inner join first_words
+        on starts.token = first_words.token_1
+    inner join tokens_in_language as following
         on
-            tokens_in_language.token = phrase_tokens.phrase_token
+            starts.response_id = following.response_id
+            and starts.clause_number = following.clause_number
+            and starts.token_number + 1 = following.token_number
+
+),
+
+-- the phrases of the comment's language (a comment in another language reads the French and
+-- English ones) those pairs begin
+phrase_candidates as (
+
+    select
+        word_pairs.response_id,
+        word_pairs.clause_number,
+        word_pairs.token_number as first_token_number,
+        phrase_shapes.phrase_length,
+        phrase_shapes.valence,
+        phrase_shapes.token_3,
+        phrase_shapes.token_4
+
+    from word_pairs
+    inner join phrase_shapes
+        on
+            word_pairs.token_1 = phrase_shapes.token_1
+            and word_pairs.token_2 = phrase_shapes.token_2
             and (
-                tokens_in_language.comment_language = phrase_tokens.language
-                or tokens_in_language.comment_language = '{{ settings.other_language }}'
+                word_pairs.comment_language = phrase_shapes.language
+                or word_pairs.comment_language = '{{ settings.other_language }}'
             )
 
 ),
 
+-- the phrases found: their third and fourth words follow too
 phrases_found as (
 
     select
-        response_id,
-        clause_number,
-        first_token_number,
-        phrase_length,
-        valence
+        phrase_candidates.response_id,
+        phrase_candidates.clause_number,
+        phrase_candidates.first_token_number,
+        phrase_candidates.phrase_length,
+        phrase_candidates.valence
 
-    from phrase_hits
-    group by response_id, clause_number, first_token_number, language, phrase, phrase_length, valence
-    having count(*) = phrase_length
+    from phrase_candidates
+    left join tokens_in_language as third
+        on
+            phrase_candidates.response_id = third.response_id
+            and phrase_candidates.clause_number = third.clause_number
+            and phrase_candidates.first_token_number + 2 = third.token_number
+    left join tokens_in_language as fourth
+        on
+            phrase_candidates.response_id = fourth.response_id
+            and phrase_candidates.clause_number = fourth.clause_number
+            and phrase_candidates.first_token_number + 3 = fourth.token_number
+    where
+        (phrase_candidates.phrase_length < 3 or third.token = phrase_candidates.token_3)
+        and (phrase_candidates.phrase_length < 4 or fourth.token = phrase_candidates.token_4)
 
 ),
 

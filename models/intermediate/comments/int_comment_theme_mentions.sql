@@ -1,6 +1,9 @@
 {#- Where each comment mentions a theme: the taxonomy's patterns found on consecutive tokens of
     one clause. The tokens are matched on the comments' vocabulary first (every distinct token,
-    far fewer than the tokens), so that the prefix patterns compare each word once. -#}
+    far fewer than the tokens), so that the prefix patterns compare each word once; a pattern of
+    several words is then looked for where its first word is, its next words at the positions
+    after it - never by joining every occurrence of a common word ("a", "de") to every pattern
+    that holds it, which at ten million comments fills the disk. -#}
 {{ config(materialized='table') }}
 
 with
@@ -90,19 +93,19 @@ word_matches as (
 
 {%- set settings = cx_comment_settings() %}
 
--- the comments' tokens that match a pattern token of their language (other languages: both)
-token_matches as (
+-- the comments' words that begin a pattern of their language (other languages: both), each
+-- with the pattern: one row per word and pattern it may begin, few for any word
+pattern_starts as (
 
     select
         tokens.response_id,
         tokens.clause_number,
+        tokens.token_number,
         tokens.token,
         word_matches.theme,
         word_matches.language,  -- noqa: RF04
         word_matches.pattern,
-        word_matches.pattern_token_number,
-        word_matches.pattern_length,
-        tokens.token_number - word_matches.pattern_token_number as match_offset
+        word_matches.pattern_length
 
     from tokens
     inner join languages
@@ -110,6 +113,7 @@ token_matches as (
     inner join word_matches
         on
             tokens.token = word_matches.token
+            and word_matches.pattern_token_number = 1
             and (
                 languages.comment_language = word_matches.language
                 or languages.comment_language = '{{ settings.other_language }}'
@@ -117,25 +121,92 @@ token_matches as (
 
 ),
 
--- a pattern is found where all its tokens match, in order, one after the other
+longer_starts as (
+
+    select * from pattern_starts
+    where pattern_length > 1
+
+),
+
+-- patterns of two or three words whose second word follows
+second_words as (
+
+    select
+        longer_starts.*,
+        tokens.token as second_token
+
+    from longer_starts
+    inner join tokens
+        on
+            longer_starts.response_id = tokens.response_id
+            and longer_starts.clause_number = tokens.clause_number
+            and longer_starts.token_number + 1 = tokens.token_number
+    inner join word_matches
+        on
+            tokens.token = word_matches.token
+            and longer_starts.theme = word_matches.theme
+            and longer_starts.language = word_matches.language
+            and longer_starts.pattern = word_matches.pattern
+            and word_matches.pattern_token_number = 2
+
+),
+
+-- patterns of three words whose third word follows too
+third_words as (
+
+    select
+        second_words.*,
+        tokens.token as third_token
+
+    from second_words
+    inner join tokens
+        on
+            second_words.response_id = tokens.response_id
+            and second_words.clause_number = tokens.clause_number
+            and second_words.token_number + 2 = tokens.token_number
+    inner join word_matches
+        on
+            tokens.token = word_matches.token
+            and second_words.theme = word_matches.theme
+            and second_words.language = word_matches.language
+            and second_words.pattern = word_matches.pattern
+            and word_matches.pattern_token_number = 3
+    where second_words.pattern_length = 3
+
+),
+
+-- a pattern is found where all its words match, in order, one after the other
 pattern_matches as (
 
     select
         response_id,
         clause_number,
+        token_number as first_token_number,
         theme,
-        pattern,
-        match_offset + 1 as first_token_number,
-        {{ cast_to_text(
-            "concat_ws(' ', "
-            ~ "max(case when pattern_token_number = 1 then token end), "
-            ~ "max(case when pattern_token_number = 2 then token end), "
-            ~ "max(case when pattern_token_number = 3 then token end))"
-        ) }} as matched_text
+        token as matched_text
+    from pattern_starts
+    where pattern_length = 1
 
-    from token_matches
-    group by response_id, clause_number, match_offset, theme, language, pattern, pattern_length
-    having count(*) = pattern_length
+    union all
+
+    select
+        response_id,
+        clause_number,
+        token_number as first_token_number,
+        theme,
+        token || ' ' || second_token as matched_text
+    from second_words
+    where pattern_length = 2
+
+    union all
+
+    select
+        response_id,
+        clause_number,
+        token_number as first_token_number,
+        theme,
+        token || ' ' || second_token || ' ' || third_token as matched_text
+    from third_words
 
 ),
 

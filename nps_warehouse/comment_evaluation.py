@@ -181,11 +181,14 @@ def build_and_read(comments: list[Labelled], work_dir: Path) -> dict[str, Read]:
     if not result.success:
         raise RuntimeError(f"the dbt build of the comment marts failed: {result.exception or result.result}")
     with duckdb.connect(str(database), read_only=True) as connection:
-        masked = dict(connection.execute("select response_id, comment from marts.fct_nps_responses").fetchall())
+        masked = dict(
+            connection.execute("select response_id, comment from marts.fct_nps_responses").fetchall()
+        )
         insights = {
             row[0]: row[1:]
             for row in connection.execute(
-                "select response_id, comment_language, sentiment, sentiment_score from marts.fct_comment_insights"
+                "select response_id, comment_language, sentiment, sentiment_score"
+                " from marts.fct_comment_insights"
             ).fetchall()
         }
         themes: dict[str, set[str]] = {}
@@ -263,7 +266,9 @@ class Report:
     @property
     def comment_false_positive_rate(self) -> float:
         return (
-            len(self.comments_without_pii_masked) / self.comments_without_pii if self.comments_without_pii else 0.0
+            len(self.comments_without_pii_masked) / self.comments_without_pii
+            if self.comments_without_pii
+            else 0.0
         )
 
     def measures(self) -> dict[str, float]:
@@ -286,7 +291,9 @@ class Report:
             value = measures[name]
             missed = value > bar if name.endswith("false_positive_rate") else value < bar
             if missed:
-                failed.append(f"{name} is {value:.3f}; the bar is {'at most' if 'false' in name else 'at least'} {bar}")
+                failed.append(
+                    f"{name} is {value:.3f}; the bar is {'at most' if 'false' in name else 'at least'} {bar}"
+                )
         return failed
 
 
@@ -313,7 +320,8 @@ def evaluate(comments: list[Labelled], read: dict[str, Read]) -> Report:
         confusion[(labelled.sentiment, got.sentiment)] += 1
         if labelled.sentiment != got.sentiment:
             errors["sentiment"].append(
-                f"{labelled.comment_id} {labelled.sentiment} -> {got.sentiment} ({got.sentiment_score}): {labelled.comment}"
+                f"{labelled.comment_id} {labelled.sentiment} -> {got.sentiment} ({got.sentiment_score}): "
+                f"{labelled.comment}"
             )
         for theme in labelled.themes | got.themes:
             counts = themes.setdefault(theme, PrecisionRecall())
@@ -336,13 +344,17 @@ def evaluate(comments: list[Labelled], read: dict[str, Read]) -> Report:
             language_total_3 += 1
             language_right_3 += right
         if not right:
-            errors["language"].append(f"{labelled.comment_id} {labelled.language} -> {got.language}: {labelled.comment}")
+            errors["language"].append(
+                f"{labelled.comment_id} {labelled.language} -> {got.language}: {labelled.comment}"
+            )
         for kind, text in labelled.pii:
             pii_items[kind] += 1
             if _masked_item(kind, text, got.comment_masked):
                 pii_found[kind] += 1
             else:
-                errors["pii"].append(f"{labelled.comment_id} {kind} {text!r} not masked: {got.comment_masked}")
+                errors["pii"].append(
+                    f"{labelled.comment_id} {kind} {text!r} not masked: {got.comment_masked}"
+                )
         for text in labelled.keep:
             keep_items += 1
             if text not in got.comment_masked:
@@ -397,7 +409,8 @@ def markdown(report: Report, set_name: str) -> str:
         "",
         "| measure | value | bar |",
         "| --- | ---: | ---: |",
-        f"| sentiment accuracy (3 classes) | {m['sentiment_accuracy']:.3f} | >= {BARS['sentiment_accuracy']} |",
+        f"| sentiment accuracy (3 classes) | {m['sentiment_accuracy']:.3f} | "
+        f">= {BARS['sentiment_accuracy']} |",
         f"| sentiment macro-F1 | {m['sentiment_macro_f1']:.3f} | |",
         f"| theme micro-F1 | {m['theme_micro_f1']:.3f} | >= {BARS['theme_micro_f1']} |",
         f"| language accuracy, comments of 3+ words ({report.language_comments_3_words}) | "
@@ -415,7 +428,9 @@ def markdown(report: Report, set_name: str) -> str:
     ]
     for theme, counts in report.themes.items():
         labelled = counts.true_positives + counts.false_negatives
-        lines.append(f"| `{theme}` | {counts.precision:.3f} | {counts.recall:.3f} | {counts.f1:.3f} | {labelled} |")
+        lines.append(
+            f"| `{theme}` | {counts.precision:.3f} | {counts.recall:.3f} | {counts.f1:.3f} | {labelled} |"
+        )
     lines += ["", "| personal data | items | masked |", "| --- | ---: | ---: |"]
     for kind in MASKS:
         lines.append(f"| {kind} | {report.pii_items[kind]} | {report.pii_found[kind]} |")

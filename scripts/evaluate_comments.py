@@ -27,12 +27,18 @@ from nps_warehouse.comment_evaluation import SETS, markdown, run  # noqa: E402 (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="evaluate_comments.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", choices=sorted(SETS), default="evaluation", help="labelled set (default evaluation)")
+    parser.add_argument(
+        "--set", choices=sorted(SETS), default="evaluation", help="labelled set (default evaluation)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a bar of the issue is missed")
     parser.add_argument(
-        "--errors", action="store_true", help="also list every comment read wrong (for tuning: development set)"
+        "--errors",
+        action="store_true",
+        help="also list every comment read wrong (for tuning: development set)",
     )
-    parser.add_argument("--work-dir", type=Path, help="keep the scratch warehouse here instead of a temporary folder")
+    parser.add_argument(
+        "--work-dir", type=Path, help="keep the scratch warehouse here instead of a temporary folder"
+    )
     return parser
 
 

@@ -204,7 +204,8 @@ _COMMENTS: dict[tuple[str, str], tuple[str, ...]] = {
         "Très mauvaise expérience ; je vais résilier.",
         "Le serveur vocal tourne en rond : « tapez 1 », « tapez 2 »...",
         "Rappelez-moi au 06 12 34 56 78, personne ne répond jamais.",
-        "Débité deux fois sur ma carte 5555 5555 5555 4444 (commande CMD-2026-004512 du 12/09/2026, 49,99 €).",
+        "Débité deux fois sur ma carte 5555 5555 5555 4444 "
+        "(commande CMD-2026-004512 du 12/09/2026, 49,99 €).",
         "Écrivez-moi à jean.dupont@example.fr, le service client est injoignable.",
     ),
     ("fr", "passive"): (

@@ -531,6 +531,74 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "median_hours_to_answer",
     ),
     "rpt_unknown_invitations": ("response_id", "invitation_id", "response_date", "feed_name", "source_file"),
+    "fct_comment_insights": (
+        "response_id",
+        "response_date",
+        "channel",
+        "survey_id",
+        "nps_score",
+        "nps_category",
+        "comment_masked",
+        "comment_language",
+        "word_count",
+        "sentiment_words",
+        "sentiment_score",
+        "sentiment",
+    ),
+    "fct_comment_themes": (
+        "response_id",
+        "theme",
+        "response_date",
+        "channel",
+        "nps_category",
+        "comment_language",
+        "matched_text",
+        "mentions",
+        "theme_sentiment_score",
+        "theme_sentiment",
+    ),
+    "rpt_comment_keywords": (
+        "month_start_date",
+        "nps_category",
+        "comment_language",
+        "term_type",
+        "term",
+        "keyword_rank",
+        "term_count",
+        "comment_count",
+        "month_term_count",
+        "category_term_total",
+        "month_term_total",
+        "log_odds_ratio",
+        "log_odds_z",
+    ),
+    "rpt_cx_drivers": (
+        "period_grain",
+        "period_start_date",
+        "driver_group",
+        "driver",
+        "driver_rank",
+        "nps_impact",
+        "nps",
+        "responses",
+        "responses_with",
+        "responses_without",
+        "share_with_pct",
+        "nps_with",
+        "nps_with_ci_lower",
+        "nps_with_ci_upper",
+        "nps_without",
+        "nps_without_ci_lower",
+        "nps_without_ci_upper",
+        "nps_gap",
+        "gap_p_value",
+        "is_gap_significant",
+        "is_with_below_min_responses",
+        "theme_mentions",
+        "negative_mention_pct",
+        "example_response_id",
+        "example_comment",
+    ),
     **{
         f"rpt_{source[:-1]}_audit": (
             "source_file",
@@ -561,9 +629,12 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 #: The schema of every mart: the NPS marts BI tools read (granted to the read-only role on
-#: PostgreSQL), and the audit reports of the data team, kept apart.
+#: PostgreSQL), and the audit reports of the data team (``rpt_*``), kept apart.
 MARTS_SCHEMA = "marts"
 AUDIT_SCHEMA = "audit"
+#: The reports BI reads, in the schema marts with the other marts (README, "The comment marts").
+BI_REPORTS: tuple[str, ...] = ("rpt_comment_keywords", "rpt_cx_drivers")
 MART_SCHEMAS: dict[str, str] = {
-    mart: AUDIT_SCHEMA if mart.startswith("rpt_") else MARTS_SCHEMA for mart in MART_COLUMNS
+    mart: AUDIT_SCHEMA if mart.startswith("rpt_") and mart not in BI_REPORTS else MARTS_SCHEMA
+    for mart in MART_COLUMNS
 }

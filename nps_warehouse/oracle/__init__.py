@@ -24,12 +24,21 @@ One module per job:
 * :mod:`.periods` - the measures of a span of days: by period with its comparisons and
   targets (``fct_cx_by_period``), by rolling window (``fct_cx_rolling``);
 * :mod:`.alerts` - the alerts with the false discovery rate controlled (``fct_cx_alerts``);
+* :mod:`.personal_data` - the masking of e-mails, IBANs, card numbers and phones in comments;
+* :mod:`.comment_text` - how a comment is cut: folding, clauses, tokens;
+* :mod:`.lexicons` - the seeds of ``seeds/comments`` (lexicons, phrases, modifiers, stop words,
+  themes), by the language a comment reads;
+* :mod:`.comments` - how a comment is read: language, sentiment, themes;
+* :mod:`.comment_marts` - ``fct_comment_insights``, ``fct_comment_themes`` and the keywords
+  (``rpt_comment_keywords``);
+* :mod:`.drivers` - what moves the NPS (``rpt_cx_drivers``);
 * :mod:`.marts` - the marts.
 """
 
 from __future__ import annotations
 
 from nps_warehouse.contract import MART_COLUMNS, REJECTION_REASONS, RESPONSE_COLUMNS, RESPONSE_RAW_COLUMNS
+from nps_warehouse.oracle.comments import CommentSettings, read_comment
 from nps_warehouse.oracle.errors import LandingConfigError, LandingError, MissingColumnsError
 from nps_warehouse.oracle.feeds import (
     PRESETS,
@@ -49,7 +58,9 @@ from nps_warehouse.oracle.files import (
     resolve_landing_files,
 )
 from nps_warehouse.oracle.intervals import StatsSettings
+from nps_warehouse.oracle.lexicons import load_lexicons
 from nps_warehouse.oracle.marts import compute_extra_columns, compute_marts, landing_files
+from nps_warehouse.oracle.personal_data import mask_personal_data
 from nps_warehouse.oracle.responses import (
     channel_key,
     load_seeds,
@@ -69,6 +80,7 @@ __all__ = [
     "REJECTION_REASONS",
     "RESPONSE_COLUMNS",
     "RESPONSE_RAW_COLUMNS",
+    "CommentSettings",
     "Feed",
     "LandingConfigError",
     "LandingError",
@@ -86,13 +98,16 @@ __all__ = [
     "implicit_source_paths",
     "landing_files",
     "load_landing_config",
+    "load_lexicons",
     "load_seeds",
     "local_to_utc",
     "map_channel",
+    "mask_personal_data",
     "nps",
     "nps_category",
     "parse_score",
     "parse_submitted_at",
+    "read_comment",
     "read_landing_file",
     "read_source_file",
     "rejection_reason",

@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, PROGRAMME_SOURCES
-from nps_warehouse.oracle import agents, alerts, customers, interactions, invitations, periods
+from nps_warehouse.oracle import (
+    agents,
+    alerts,
+    comment_marts,
+    customers,
+    drivers,
+    interactions,
+    invitations,
+    periods,
+)
+from nps_warehouse.oracle.comments import CommentSettings
 from nps_warehouse.oracle.feeds import Feed, implicit_feeds, load_landing_config
 from nps_warehouse.oracle.files import (
     LandingFile,
@@ -31,6 +41,7 @@ from nps_warehouse.oracle.files import (
     read_source_file,
 )
 from nps_warehouse.oracle.intervals import NpsCounts, StatsSettings, nps_uncertainty
+from nps_warehouse.oracle.lexicons import load_lexicons
 from nps_warehouse.oracle.programme import (
     Programme,
     build_versions,
@@ -128,6 +139,7 @@ def compute_marts(
     config: str | os.PathLike[str] | None = None,
     sources: dict[str, str] | None = None,
     stats: StatsSettings | None = None,
+    comments: CommentSettings | None = None,
 ) -> dict[str, list[Row]]:
     """Every mart, recomputed from the landing files and the seeds.
 
@@ -137,11 +149,14 @@ def compute_marts(
     interactions, invitations) the path ``sources`` gives it; without ``sources``, the files of
     ``NPS_RAW_<SOURCE>``, or with the demo responses (``NPS_RAW_RESPONSES`` unset and
     ``raw_spec`` ``data/demo``) the demo's folder of the source. ``stats`` are the settings of
-    the statistics (default :class:`StatsSettings`: the defaults of the dbt vars). Returns
-    ``{mart name: rows}`` for every mart of :data:`MART_COLUMNS`.
+    the statistics (default :class:`StatsSettings`: the defaults of the dbt vars), ``comments``
+    those of the comment marts (default :class:`CommentSettings`). Returns ``{mart name: rows}``
+    for every mart of :data:`MART_COLUMNS`.
     """
     stats = StatsSettings() if stats is None else stats
+    comments = CommentSettings() if comments is None else comments
     seeds = load_seeds(seeds_dir)
+    lexicons = load_lexicons(seeds_dir)
     targets = periods.load_targets(seeds_dir)
     reporting_tz: tzinfo = UTC if reporting_timezone == "UTC" else time_zone(reporting_timezone)
     located = _located_files(raw_spec, config, sources)
@@ -187,6 +202,7 @@ def compute_marts(
     programme_marts["rpt_unknown_invitations"] = invitations.rpt_unknown_invitations(
         responses, {invitation.invitation_id for invitation in sent}
     )
+    read_comments = comment_marts.read_comments(responses, lexicons, comments)
     cube = _cx_daily_by_dimension(responses, values, stats)
     by_period = periods.fct_cx_by_period(cube, targets, stats)
     marts = {
@@ -210,6 +226,12 @@ def compute_marts(
         "rpt_load_history": _load_history(files, verdicts, statuses, source_files, programme_marts),
         "rpt_unmapped_channels": _unmapped_channels(responses),
         "rpt_unmapped_codes": _unmapped_codes(responses, values, seeds),
+        "fct_comment_insights": comment_marts.fct_comment_insights(read_comments),
+        "fct_comment_themes": comment_marts.fct_comment_themes(read_comments),
+        "rpt_comment_keywords": comment_marts.rpt_comment_keywords(
+            read_comments, lexicons.stop_words, comments
+        ),
+        "rpt_cx_drivers": drivers.rpt_cx_drivers(values, read_comments, stats),
         **programme_marts,
     }
     return {mart: marts[mart] for mart in MART_COLUMNS}

@@ -21,6 +21,7 @@ from typing import Any
 
 from nps_warehouse.contract import MART_COLUMNS
 from nps_warehouse.oracle.files import RawRow
+from nps_warehouse.oracle.personal_data import mask_personal_data
 from nps_warehouse.oracle.timestamps import DEFAULT_FORMATS, WHITESPACE, parse_submitted_at
 
 # Rejection reasons, in the order in which the rules are checked (contract.REJECTION_REASONS).
@@ -308,7 +309,7 @@ class Response:
     csat_category: str | None
     ces_score: int | None
     ces_category: str | None
-    comment: str | None
+    comment: str | None  # masked (personal_data): no mart publishes a comment as written
     response_date: date
     submitted_at: datetime
     feed_name: str
@@ -365,7 +366,7 @@ def to_response(
         csat_category=csat_category(csat),
         ces_score=ces,
         ces_category=ces_category(ces),
-        comment=row.comment,
+        comment=mask_personal_data(row.comment),  # the audit keeps the raw comment
         response_date=submitted_at.replace(tzinfo=UTC).astimezone(reporting_tz).date(),
         submitted_at=submitted_at,
         feed_name=row.feed_name,

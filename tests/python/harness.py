@@ -59,6 +59,10 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "fct_cx_by_period": ("period_grain", "period_start_date", "dimension_name", "dimension_value"),
     "fct_cx_rolling": ("date_day", "window_days", "dimension_name", "dimension_value"),
     "fct_cx_alerts": ("alert_id",),
+    "fct_comment_insights": ("response_id",),
+    "fct_comment_themes": ("response_id", "theme"),
+    "rpt_comment_keywords": ("month_start_date", "nps_category", "comment_language", "term_type", "term"),
+    "rpt_cx_drivers": ("period_grain", "period_start_date", "driver_group", "driver"),
     **{
         f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number")
         for source in ("customers", "agents", "interactions", "invitations")

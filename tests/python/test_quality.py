@@ -50,9 +50,10 @@ from nps_warehouse.contract import (
 )
 from nps_warehouse.oracle import comment_marts
 from nps_warehouse.oracle.alerts import fct_cx_alerts
-from nps_warehouse.oracle.comments import CommentSettings, load_lexicons
+from nps_warehouse.oracle.comments import CommentSettings
 from nps_warehouse.oracle.drivers import rpt_cx_drivers
 from nps_warehouse.oracle.intervals import StatsSettings
+from nps_warehouse.oracle.lexicons import load_lexicons
 from nps_warehouse.oracle.periods import ADDITIVE, cx_block, fct_cx_by_period, fct_cx_rolling
 from nps_warehouse.oracle.responses import Response as OracleResponse
 from nps_warehouse.quality import (

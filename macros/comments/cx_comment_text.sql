@@ -140,3 +140,10 @@
     {%- endfor -%}
     {{ rows | join('\n    union all\n    ') }}
 {%- endmacro %}
+
+{#- What a modifier row of `relation` adds to the valence of a word `distance` tokens after it:
+    a booster's or dampener's weight times its decay; 0 for a negation. -#}
+{% macro cx_boost_step(relation, distance) -%}
+    case when {{ relation }}.modifier_kind in ('booster', 'dampener') then {{ relation }}.modifier_weight else 0 end
+    * {{ cx_booster_decay(distance) }}
+{%- endmacro %}

@@ -86,21 +86,21 @@ first_words as (
 word_pairs as (
 
     select
-        starts.response_id,
-        starts.clause_number,
-        starts.token_number,
-        starts.comment_language,
-        starts.token as token_1,
-        following.token as token_2
+        pair_starts.response_id,
+        pair_starts.clause_number,
+        pair_starts.token_number,
+        pair_starts.comment_language,
+        pair_starts.token as token_1,
+        next_words.token as token_2
 
-    from tokens_in_language as starts
+    from tokens_in_language as pair_starts
     inner join first_words
-        on starts.token = first_words.token_1
-    inner join tokens_in_language as following
+        on pair_starts.token = first_words.token_1
+    inner join tokens_in_language as next_words
         on
-            starts.response_id = following.response_id
-            and starts.clause_number = following.clause_number
-            and starts.token_number + 1 = following.token_number
+            pair_starts.response_id = next_words.response_id
+            and pair_starts.clause_number = next_words.clause_number
+            and pair_starts.token_number + 1 = next_words.token_number
 
 ),
 
@@ -239,11 +239,10 @@ word_modifiers as (
         sentiment_words.valence,
         case when modifier_words.modifier_kind = 'negation' then modifier_words.modifier_weight end
             as negation_weight,
-        cast(case
-            when modifier_words.modifier_kind in ('booster', 'dampener') then modifier_words.modifier_weight
-            else 0
-        end * {{ cx_booster_decay('sentiment_words.token_number - modifier_words.token_number') }}
-            as {{ exact }}) as boost_step
+        cast(
+            {{ cx_boost_step('modifier_words', 'sentiment_words.token_number - modifier_words.token_number') }}
+            as {{ exact }}
+        ) as boost_step
 
     from sentiment_words
     left join modifier_words

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -321,8 +322,8 @@ class Warehouse:
         self.environment: dict[str, str] = {}
         if engine == "postgres":
             self.postgres_dbname = f"nps_test_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
+            _drop_postgres_database(self.postgres_dbname)
             with _postgres_admin() as cursor:
-                cursor.execute(f'drop database if exists "{self.postgres_dbname}" with (force)')
                 cursor.execute(f'create database "{self.postgres_dbname}"')
             self.environment = {"PGDATABASE": self.postgres_dbname}
         elif engine == "spark":
@@ -369,8 +370,7 @@ class Warehouse:
 
     def drop(self) -> None:
         if self.engine == "postgres" and self.postgres_dbname:
-            with _postgres_admin() as cursor:
-                cursor.execute(f'drop database if exists "{self.postgres_dbname}" with (force)')
+            _drop_postgres_database(self.postgres_dbname)
         elif self.engine == "spark":
             _drop_spark_schemas()
 
@@ -391,6 +391,24 @@ def _postgres_admin() -> Iterator[Any]:
             yield cursor
     finally:
         connection.close()
+
+
+def _drop_postgres_database(name: str, attempts: int = 20) -> None:
+    """Drop a test database, ending the build role's sessions on it. An autovacuum worker busy
+    on the freshly built tables belongs to no role, so the build role may not end it: DROP
+    DATABASE ... WITH (FORCE) is refused while one runs. Such a worker is short-lived; wait for
+    it and try again."""
+    import psycopg2
+
+    for attempt in range(attempts):
+        try:
+            with _postgres_admin() as cursor:
+                cursor.execute(f'drop database if exists "{name}" with (force)')
+            return
+        except psycopg2.errors.InsufficientPrivilege:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 
 def _spark() -> Any:

@@ -120,8 +120,9 @@ masked as (
 
     select
         *,
-        -- the published column name is the keyword comment
-        {{ cx_mask_phones('comment_without_cards') }} as comment  -- noqa: RF04
+        -- the published column name is the keyword comment; cast, as PostgreSQL's regexp_replace
+        -- returns text and the incremental fct_nps_responses was created as varchar
+        {{ cast_to_text(cx_mask_phones('comment_without_cards')) }} as comment  -- noqa: RF04
 
     from cards_masked
 

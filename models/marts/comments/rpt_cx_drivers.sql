@@ -179,11 +179,9 @@ with_uncertainty as (
         {{ nps_from_counts('promoters_with', 'detractors_with', 'responses_with') }} as nps_with,
         {{ nps_from_counts('promoters_without', 'detractors_without', 'responses_without') }} as nps_without,
         -- null when every response of the period has the driver: there is no NPS without it
-        {{ cx_round_double(
-            'case when responses_without > 0 then 100 * ('
-            ~ cast_to_double('promoters - detractors') ~ ' / ' ~ cast_to_double('responses')
-            ~ ' - ' ~ cast_to_double('promoters_without - detractors_without') ~ ' / '
-            ~ cast_to_double('responses_without') ~ ') end'
+        {{ cx_rounded_ratio_difference(
+            'promoters - detractors', 'responses',
+            'promoters_without - detractors_without', 'responses_without', 100
         ) }} as nps_impact,
         {{ cx_nps_difference_z(
             ['promoters_with', 'passives_with', 'detractors_with'],

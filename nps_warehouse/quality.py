@@ -3861,7 +3861,7 @@ _CARD = re.compile(r"(?<![0-9+])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
 _PERSONAL_DATA_KINDS: dict[str, str] = {
     "email": "e-mail address",
     "iban": "IBAN",
-    "card": "card number (13-19 digits passing the Luhn check)",
+    "card": "card number (13-19 digits passing the Luhn check, alone or before another group)",
     "phone": "phone number (international, French, British, North-American)",
 }
 
@@ -3871,12 +3871,21 @@ def _passes_luhn(number: str) -> bool:
     return sum(sum(divmod(2 * d, 10)) if i % 2 else d for i, d in enumerate(digits)) % 10 == 0
 
 
+def _holds_a_card_number(run: str) -> bool:
+    """The digit run passes the Luhn check, or its part before its last group of digits (after a
+    space or hyphen) holds 13 digits or more and passes."""
+    if _passes_luhn(run):
+        return True
+    head, separator, _ = max(run.rpartition(" "), run.rpartition("-"), key=lambda parts: len(parts[0]))
+    return bool(separator) and sum(c.isdigit() for c in head) >= 13 and _passes_luhn(head)
+
+
 def personal_data_found(text: Any) -> list[str]:
     """The kinds of personal data (email, iban, card, phone) ``text`` holds, README's way."""
     if not isinstance(text, str):
         return []
     found = [kind for kind, pattern in _PERSONAL_DATA.items() if pattern.search(text)]
-    if any(_passes_luhn(match.group()) for match in _CARD.finditer(text)):
+    if any(_holds_a_card_number(match.group()) for match in _CARD.finditer(text)):
         found.append("card")
     return found
 

@@ -12,7 +12,9 @@
     British-style national numbers in groups ("020 7946 0958", "07700 900123"), North-American
     ones. `cards` lists candidates only: a run of 13 to 19 digits (spaces or hyphens between
     them), not after a digit or a "+" (an international phone number), masked only when it
-    passes the Luhn check. -#}
+    passes the Luhn check; when it fails, the run without its last group (`last_group`: digits
+    after a space or hyphen, such as an expiry date's month after the number) is masked if it
+    holds 13 digits or more and passes. -#}
 {% macro cx_personal_data_patterns() -%}
     {%- set digit_boundary_before = '(^|[^0-9])' -%}
     {%- set digit_boundary_after = '([^0-9]|$)' -%}
@@ -30,6 +32,8 @@
             'before': '(^|[^0-9+])',
             'pattern': '[0-9](?:[ -]?[0-9]){12,18}',
             'after': digit_boundary_after,
+            'last_group': '[ -]([0-9]+)$',
+            'min_digits': 13,
             'max_per_comment': 4,
         },
         'phone': {
@@ -76,12 +80,12 @@
     coalesce({{ reversed_digits }} <> '' and ({{ terms | join('\n        + ') }}) % 10 = 0, false)
 {%- endmacro %}
 
-{#- `expr` with the card candidate `candidate` masked when `passes` (a condition) holds: else
-    the mask itself is replaced by the mask, which changes nothing (and keeps the expression
-    linear when masks are chained). -#}
-{% macro cx_mask_card(expr, candidate, passes) -%}
+{#- `expr` with `found` (the card number found, or null) masked: without one, the mask itself is
+    replaced by the mask, which changes nothing (and keeps the expression linear when masks are
+    chained). -#}
+{% macro cx_mask_card(expr, found) -%}
     {%- set mask = "'" ~ cx_personal_data_patterns().card.mask ~ "'" -%}
-    replace({{ expr }}, coalesce(case when {{ passes }} then {{ candidate }} end, {{ mask }}), {{ mask }})
+    replace({{ expr }}, coalesce({{ found }}, {{ mask }}), {{ mask }})
 {%- endmacro %}
 
 {#- `expr` with every phone number masked (French, international E.164, North-American). The
@@ -104,32 +108,51 @@
 {%- endmacro %}
 
 {#- The select columns card_digits_reversed_1 .. _<max_per_comment>: each candidate's digits,
-    last first (for cx_passes_luhn). -#}
+    last first (for cx_passes_luhn); and card_last_group_1 .. : the digits of its last group
+    after a space or hyphen (null when it has a single group). -#}
 {% macro cx_card_digits_columns() -%}
+    {%- set card = cx_personal_data_patterns().card -%}
     {%- set columns = [] -%}
-    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
+    {%- for k in range(1, card.max_per_comment + 1) -%}
         {%- do columns.append('reverse(' ~ regexp_replace_all('card_candidate_' ~ k, '[^0-9]', '')
             ~ ') as card_digits_reversed_' ~ k) -%}
+        {%- do columns.append(regexp_nth_group('card_candidate_' ~ k, card.last_group, 1, 1)
+            ~ ' as card_last_group_' ~ k) -%}
     {%- endfor -%}
     {{ columns | join(',\n        ') }}
 {%- endmacro %}
 
 {#- The select columns is_card_1 .. is_card_<max_per_comment>: each candidate passes the Luhn
-    check (false without a candidate). -#}
+    check (false without a candidate); and is_trimmed_card_1 .. : the candidate without its last
+    group holds 13 digits or more and passes (the digits of a number followed by others, "4012
+    8888 8888 1881 12/27"). -#}
 {% macro cx_card_check_columns() -%}
+    {%- set card = cx_personal_data_patterns().card -%}
     {%- set columns = [] -%}
-    {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
-        {%- do columns.append(cx_passes_luhn('card_digits_reversed_' ~ k) ~ ' as is_card_' ~ k) -%}
+    {%- for k in range(1, card.max_per_comment + 1) -%}
+        {%- set digits = 'card_digits_reversed_' ~ k -%}
+        {%- set last_group = 'card_last_group_' ~ k -%}
+        {%- do columns.append(cx_passes_luhn(digits) ~ ' as is_card_' ~ k) -%}
+        {%- do columns.append(
+            'coalesce(length(' ~ digits ~ ') - length(' ~ last_group ~ ') >= ' ~ card.min_digits
+            ~ ', false) and ' ~ cx_passes_luhn('substr(' ~ digits ~ ', length(' ~ last_group ~ ') + 1)')
+            ~ ' as is_trimmed_card_' ~ k
+        ) -%}
     {%- endfor -%}
     {{ columns | join(',\n        ') }}
 {%- endmacro %}
 
-{#- `expr` with every card candidate that passes the Luhn check masked (the columns of
-    cx_card_candidate_columns and cx_card_check_columns). -#}
+{#- `expr` with every card candidate that passes the Luhn check masked, or else its part
+    before its last group when that passes (the columns of cx_card_candidate_columns,
+    cx_card_digits_columns and cx_card_check_columns). -#}
 {% macro cx_mask_cards(expr) -%}
     {%- set ns = namespace(text=expr) -%}
     {%- for k in range(1, cx_personal_data_patterns().card.max_per_comment + 1) -%}
-        {%- set ns.text = cx_mask_card(ns.text, 'card_candidate_' ~ k, 'is_card_' ~ k) -%}
+        {%- set candidate = 'card_candidate_' ~ k -%}
+        {%- set found = 'case when is_card_' ~ k ~ ' then ' ~ candidate
+            ~ ' when is_trimmed_card_' ~ k ~ ' then substr(' ~ candidate ~ ', 1, length(' ~ candidate
+            ~ ') - length(card_last_group_' ~ k ~ ') - 1) end' -%}
+        {%- set ns.text = cx_mask_card(ns.text, found) -%}
     {%- endfor -%}
     {{ ns.text }}
 {%- endmacro %}

@@ -29,6 +29,11 @@ _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[A-Za-z0-9]{4}){3,7}(?: ?[A-Za-z0-9]{1
 _CARD = re.compile(r"(?<![0-9+])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
 #: A comment is checked for this many card candidates.
 MAX_CARDS = 4
+#: The last group of a candidate: digits after a space or hyphen ("4012 8888 8888 1881 12", a
+#: card number followed by its expiry month).
+_LAST_GROUP = re.compile(r"[ -]([0-9]+)\Z")
+#: A card number has at least this many digits.
+MIN_CARD_DIGITS = 13
 #: Phone numbers (README, "Personal data"), in the order the README lists them:
 #: - international: ``+`` or ``00`` and 7 to 15 digits, spaces, dots or hyphens between them
 #:   (``+33 6 12 34 56 78``, ``+44 20 7946 0958``, ``0033 6 12 34 56 78``), also with ``(0)``
@@ -74,20 +79,36 @@ def card_candidates(text: str) -> list[str]:
     return [match.group(0) for match in _CARD.finditer(text)][:MAX_CARDS]
 
 
+def card_number(candidate: str) -> str | None:
+    """The card number a candidate holds: the candidate when it passes the Luhn check, else its
+    part before its last group when that has 13 digits or more and passes; None otherwise."""
+    if passes_luhn(candidate):
+        return candidate
+    last_group = _LAST_GROUP.search(candidate)
+    if last_group is None:
+        return None
+    trimmed = candidate[: last_group.start()]
+    if sum(character.isdigit() for character in trimmed) >= MIN_CARD_DIGITS and passes_luhn(trimmed):
+        return trimmed
+    return None
+
+
 def mask_personal_data(text: str | None) -> str | None:
     """``text`` with its personal data masked (None stays None).
 
     E-mails first, then IBANs (an IBAN holds digit runs the card and phone patterns would take);
-    then each of the first four card candidates of what is left that passes the Luhn check,
-    replaced wherever it occurs; then phone numbers, twice (a match takes the character after
-    it, so of two numbers one character apart the first pass masks only the first).
+    then the card number of each of the first four card candidates of what is left
+    (:func:`card_number`), replaced wherever it occurs; then phone numbers, twice (a match takes
+    the character after it, so of two numbers one character apart the first pass masks only the
+    first).
     """
     if text is None:
         return None
     masked = _IBAN.sub(IBAN_MASK, _EMAIL.sub(EMAIL_MASK, text))
     for candidate in card_candidates(masked):
-        if passes_luhn(candidate):
-            masked = masked.replace(candidate, CARD_MASK)
+        number = card_number(candidate)
+        if number is not None:
+            masked = masked.replace(number, CARD_MASK)
     for _ in range(2):
         masked = _PHONE.sub(rf"\g<1>{PHONE_MASK}\g<3>", masked)
     return masked

@@ -112,6 +112,21 @@ def test_digit_runs_failing_luhn_stay(number: str) -> None:
     assert mask_personal_data(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("carte 4012 8888 8888 1881 12/27 cvv", "carte [card] 12/27 cvv"),
+        ("carte 4111-1111-1111-1111-0825", "carte [card]-0825"),
+        # 12 digits before the last group: too few for a card number
+        ("ref 1234 5678 9012 34", "ref 1234 5678 9012 34"),
+        # the whole run passes: the whole run is masked
+        ("carte 4111 1111 1111 1111 and more", "carte [card] and more"),
+    ],
+)
+def test_a_card_number_followed_by_other_digits_is_masked(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+
+
 def test_a_card_is_masked_wherever_it_occurs_and_four_are_checked() -> None:
     # one space apart: the second has no digit just before it either
     assert mask_personal_data("cartes 4111111111111111 5555555555554444") == "cartes [card] [card]"

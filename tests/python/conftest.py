@@ -5,12 +5,20 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from harness import DbtRun, read_marts, run_dbt
 from messy_data import write_messy_landing
+
+# A pytest-xdist worker's __main__ has neither a spec nor a file; pyspark (when installed, for
+# the Spark suite) then takes the import of pyspark.sql.connect, which Great Expectations makes,
+# for a doctest run and exits the process. Give the worker's __main__ a file name.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
 
 # Spark tests build into (and drop) their own tables and metastore, never the project's
 # warehouse/spark; the process's one SparkSession is created with this folder.

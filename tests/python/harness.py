@@ -105,17 +105,23 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-#: The parsed project per target and vars: parsing costs about a third of a small build, and
-#: the harness builds the same project dozens of times. What a parse fixes depends only on the
-#: target and the vars (configs, refs, enabled nodes); the SQL, where the environment and the
-#: warehouse's path come in, is rendered again by every invocation.
-_MANIFESTS: dict[tuple[str, str], Any] = {}
+#: The parsed project per target, database and vars: parsing costs about a third of a small
+#: build, and the harness builds the same project dozens of times. A parse fixes the target's
+#: database in every relation (a PostgreSQL test's own database; the DuckDB file's name) and
+#: what the vars decide (configs, enabled nodes); the SQL, where the environment and the
+#: DuckDB file's path come in, is rendered again by every invocation.
+_MANIFESTS: dict[tuple[str, str, str], Any] = {}
 
 
 def _parsed_project(target: str, dbt_vars: dict[str, Any] | None, work_dir: Path) -> Any:
-    """The manifest of the project for ``target`` and ``dbt_vars``, parsed once per test
-    session; None when the parse fails (the invocation then parses, and reports the error)."""
-    key = (target, json.dumps(dbt_vars or {}, sort_keys=True))
+    """The manifest of the project for ``target``, its database (from the environment the
+    invocation runs in) and ``dbt_vars``, parsed once per test session; None when the parse
+    fails (the invocation then parses, and reports the error)."""
+    database = {
+        "duckdb": Path(os.environ.get("NPS_DUCKDB_PATH", "")).stem,
+        "postgres": os.environ.get("PGDATABASE", ""),
+    }.get(target, "")
+    key = (target, database, json.dumps(dbt_vars or {}, sort_keys=True))
     if key not in _MANIFESTS:
         args = [
             "parse",

@@ -113,6 +113,31 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 _MANIFESTS: dict[tuple[str, str, str], Any] = {}
 
 
+def _dbt_args(
+    command: str, target: str, work_dir: Path, dbt_vars: dict[str, Any] | None, extra: tuple[str, ...] = ()
+) -> list[str]:
+    """The arguments of one in-process dbt invocation on the project, writing into ``work_dir``."""
+    args = [
+        command,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target",
+        target,
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--no-partial-parse",
+        "--quiet",
+        *extra,
+    ]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    return args
+
+
 def _parsed_project(target: str, dbt_vars: dict[str, Any] | None, work_dir: Path) -> Any:
     """The manifest of the project for ``target``, its database (from the environment the
     invocation runs in) and ``dbt_vars``, parsed once per test session; None when the parse
@@ -123,23 +148,7 @@ def _parsed_project(target: str, dbt_vars: dict[str, Any] | None, work_dir: Path
     }.get(target, "")
     key = (target, database, json.dumps(dbt_vars or {}, sort_keys=True))
     if key not in _MANIFESTS:
-        args = [
-            "parse",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target",
-            target,
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--no-partial-parse",
-            "--quiet",
-        ]
-        if dbt_vars:
-            args += ["--vars", json.dumps(dbt_vars)]
+        args = _dbt_args("parse", target, work_dir, dbt_vars)
         result = dbtRunner().invoke(args)
         if not result.success:
             return None
@@ -202,32 +211,14 @@ def run_dbt(
             return DbtRun(False, {}, {"load_landing": str(exc)}, exc, load_output)
     # dbt's unit tests do not read the data: `make test` runs them in its own dbt build of each
     # engine, so the harness's many builds leave them out (about a fifth of a small build)
-    unit_tests = (
+    excluded = (
         ("--exclude-resource-type", "unit_test")
         if command == "build" and "unit_test" not in extra_args
         else ()
     )
     if command == "build" and not data_tests:
-        unit_tests += ("--exclude-resource-type", "test")
-    args = [
-        command,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target",
-        target,
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-        "--no-partial-parse",
-        "--quiet",
-        *unit_tests,
-        *extra_args,
-    ]
-    if dbt_vars:
-        args += ["--vars", json.dumps(dbt_vars)]
+        excluded += ("--exclude-resource-type", "test")
+    args = _dbt_args(command, target, work_dir, dbt_vars, (*excluded, *extra_args))
     with _environment(environment):
         try:
             result = dbtRunner(manifest=_parsed_project(target, dbt_vars, work_dir)).invoke(args)

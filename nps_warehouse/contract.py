@@ -116,10 +116,16 @@ SOURCE_CONTRACTS: dict[str, SourceContract] = {
         columns=("invitation_id", "sent_at", "survey_id", "customer_id", "channel", "delivery_status"),
         required=("invitation_id", "sent_at"),
     ),
+    "case_events": SourceContract(
+        name="case_events",
+        raw_table="raw_case_events",
+        columns=("response_id", "event_type", "event_at", "owner", "note"),
+        required=("response_id", "event_type", "event_at"),
+    ),
 }
 
 #: The sources besides responses, in the order the warehouse joins them to a response.
-PROGRAMME_SOURCES: tuple[str, ...] = ("customers", "agents", "interactions", "invitations")
+PROGRAMME_SOURCES: tuple[str, ...] = ("customers", "agents", "interactions", "invitations", "case_events")
 
 #: The raw columns of responses, in order (the ``raw_*`` columns of the audit follow it).
 RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
@@ -249,6 +255,7 @@ SOURCE_REJECTION_REASONS: dict[str, tuple[str, ...]] = {
     "agents": ("missing_agent_id", "invalid_updated_at"),
     "interactions": ("missing_interaction_id",),
     "invitations": ("missing_invitation_id", "invalid_sent_at"),
+    "case_events": ("missing_response_id", "invalid_event_type", "invalid_event_at"),
 }
 
 #: Attributes of the other sources that are nulled, not rejected, when invalid, and what the
@@ -264,6 +271,7 @@ SOURCE_ATTRIBUTE_ISSUES: dict[str, dict[str, str]] = {
         "is_first_contact_resolution": "invalid_is_first_contact_resolution",
     },
     "invitations": {},
+    "case_events": {},
 }
 
 #: The id column of each source's rows.
@@ -272,6 +280,7 @@ SOURCE_KEYS: dict[str, str] = {
     "agents": "agent_id",
     "interactions": "interaction_id",
     "invitations": "invitation_id",
+    "case_events": "response_id",
 }
 
 #: Rejection reasons, in rule order (the README, Validation and normalisation rules).
@@ -599,6 +608,89 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "example_response_id",
         "example_comment",
     ),
+    "fct_followup_cases": (
+        "case_id",
+        "customer_id",
+        "survey_id",
+        "channel",
+        "region",
+        "agent_id",
+        "team",
+        "site",
+        "loyalty_tier",
+        "nps_score",
+        "nps_category",
+        "csat_score",
+        "case_reason",
+        "priority",
+        "priority_reasons",
+        "opened_at",
+        "opened_date",
+        "sla_due_at",
+        "owner",
+        "status",
+        "events",
+        "times_reopened",
+        "first_contacted_at",
+        "hours_to_first_contact",
+        "is_sla_met",
+        "is_overdue",
+        "closed_at",
+        "next_response_id",
+        "next_nps_score",
+        "is_recovered",
+        "as_of",
+    ),
+    "rpt_followup_queue": (
+        "queue_rank",
+        "case_id",
+        "priority",
+        "priority_reasons",
+        "status",
+        "is_overdue",
+        "hours_until_due",
+        "owner",
+        "team",
+        "region",
+        "channel",
+        "customer_id",
+        "loyalty_tier",
+        "nps_score",
+        "csat_score",
+        "opened_at",
+        "sla_due_at",
+        "first_contacted_at",
+        "comment_masked",
+        "sentiment",
+        "themes",
+        "as_of",
+    ),
+    "fct_followup_daily": (
+        "case_date",
+        "team",
+        "region",
+        "cases_opened",
+        "cases_contacted_in_sla",
+        "cases_contacted_late",
+        "cases_closed",
+        "backlog",
+        "cases_due",
+        "cases_due_met",
+        "sla_met_pct",
+        "median_hours_to_first_contact",
+        "cases_with_next_response",
+        "cases_recovered",
+        "recovery_pct",
+    ),
+    "rpt_unknown_case_events": (
+        "source_file",
+        "source_row_number",
+        "response_id",
+        "event_type",
+        "event_at",
+        "feed_name",
+        "problem",
+    ),
     **{
         f"rpt_{source[:-1]}_audit": (
             "source_file",
@@ -633,7 +725,7 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
 MARTS_SCHEMA = "marts"
 AUDIT_SCHEMA = "audit"
 #: The reports BI reads, in the schema marts with the other marts (README, "The comment marts").
-BI_REPORTS: tuple[str, ...] = ("rpt_comment_keywords", "rpt_cx_drivers")
+BI_REPORTS: tuple[str, ...] = ("rpt_comment_keywords", "rpt_cx_drivers", "rpt_followup_queue")
 MART_SCHEMAS: dict[str, str] = {
     mart: AUDIT_SCHEMA if mart.startswith("rpt_") and mart not in BI_REPORTS else MARTS_SCHEMA
     for mart in MART_COLUMNS

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from nps_warehouse import followup_quality
 from nps_warehouse.contract import (
     CX_ALERT_RULES,
     CX_COMPARED_SCORES,
@@ -119,6 +120,10 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "fct_comment_themes": ("response_id", "theme"),
     "rpt_comment_keywords": ("month_start_date", "nps_category", "comment_language", "term_type", "term"),
     "rpt_cx_drivers": ("period_grain", "period_start_date", "driver_group", "driver"),
+    "fct_followup_cases": ("case_id",),
+    "rpt_followup_queue": ("queue_rank",),
+    "fct_followup_daily": ("case_date", "team", "region"),
+    "rpt_unknown_case_events": ("source_file", "source_row_number"),
     **{f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
 }
 
@@ -400,6 +405,7 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
         "is_with_below_min_responses",
     ),
     **{mart: ("feed_name", "status") for mart in SOURCE_AUDITS},
+    **followup_quality.NOT_NULL,
 }
 
 DAILY_MARTS: tuple[str, ...] = (
@@ -1703,6 +1709,16 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
                 )
             )
 
+    for column, allowed in followup_quality.VALUE_SETS.get(mart, {}).items():
+        if has(column):
+            exps.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=column,
+                    value_set=list(allowed),
+                    description=f"{column} (when set) in {{{', '.join(map(str, allowed))}}}",
+                )
+            )
+
     if mart == "rpt_unmapped_channels" and has("responses"):
         exps.append(
             gxe.ExpectColumnValuesToBeBetween(column="responses", min_value=1, description="responses >= 1")
@@ -2931,8 +2947,9 @@ def _derived_source_audit(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Bat
             description=f"{key} is null exactly when reason = missing_{key}",
         ),
     ]
-    if source not in HISTORY_SOURCES.values():
-        # customers and agents keep a row per (id, updated_at); the others one row per id
+    if source not in (*HISTORY_SOURCES.values(), "case_events"):
+        # customers and agents keep a row per (id, updated_at), case events a row per event of
+        # a response; the others one row per id
         is_accepted = (status == "accepted").fillna(False).astype(bool)
         frame[f"chk_accepted_{key}"] = frame[key].astype("object").where(is_accepted, None)
         exps.append(
@@ -4809,6 +4826,15 @@ def _derived_builders(
                 "first_response_date <= last_response_date",
                 {mart: ("raw_channel", "first_response_date", "last_response_date")},
                 _derived_unmapped,
+            )
+        )
+    if mart in followup_quality.BUILDERS:
+        description, needs, build = followup_quality.BUILDERS[mart]
+        builders.append(
+            (
+                description,
+                {mart: MART_COLUMNS[mart], **needs},
+                lambda frames, build=build: _Batch("derived columns", *build(frames)),
             )
         )
     return builders + _comment_builders(mart)

@@ -75,7 +75,13 @@
         'agents': ['missing_agent_id', 'invalid_updated_at'],
         'interactions': ['missing_interaction_id'],
         'invitations': ['missing_invitation_id', 'invalid_sent_at'],
+        'case_events': ['missing_response_id', 'invalid_event_type', 'invalid_event_at'],
     }) }}
+{%- endmacro %}
+
+{#- Every landing source: responses, then the programme's other sources. -#}
+{% macro cx_landing_sources() -%}
+    {{ return(['responses'] + (cx_source_rejection_reasons().keys() | list)) }}
 {%- endmacro %}
 
 {#- Every rejection reason of every source, once, responses' first: the rejected_<reason> columns
@@ -214,6 +220,12 @@
         'alert_rule': cx_alert_rules(),
         'alert_metric': cx_alert_metrics(),
         'severity': cx_alert_severities(),
+        'case_event_type': cx_case_event_types(),
+        'case_status': cx_case_statuses(),
+        'case_priority': cx_case_priorities(),
+        'case_reason': cx_case_reasons(),
+        'priority_reason': cx_case_priority_reasons(),
+        'case_event_problem': cx_case_event_problems(),
     }[kind] -%}
     {%- if value not in allowed -%}
         {{ exceptions.raise_compiler_error("Unknown NPS " ~ kind ~ " '" ~ value ~ "'; expected one of " ~ allowed | join(', ')) }}
@@ -226,4 +238,40 @@
     {%- for value in values -%}
         '{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{{ '\n' if loop.index % 6 == 0 and not loop.last }}
     {%- endfor -%}
+{%- endmacro %}
+
+{#- Follow-up cases (README, "Closing the loop"): the event types of the CRM's case_events (trimmed,
+    lower-cased; any other is rejected invalid_event_type), in the order they usually come. -#}
+{% macro cx_case_event_types() -%}
+    {{ return(['assigned', 'contacted', 'resolved', 'closed', 'reopened']) }}
+{%- endmacro %}
+
+{#- The status a case takes after each event type (assigned changes the owner, not the status;
+    reopened returns the case to open); cancelled is set by a resubmission, never by an event. -#}
+{% macro cx_case_status_after_event() -%}
+    {{ return({'contacted': 'contacted', 'resolved': 'resolved', 'closed': 'closed', 'reopened': 'open'}) }}
+{%- endmacro %}
+
+{#- Every status of a case; the first two are the queue's (still to act on). -#}
+{% macro cx_case_statuses() -%}
+    {{ return(['open', 'contacted', 'resolved', 'closed', 'cancelled']) }}
+{%- endmacro %}
+
+{% macro cx_case_priorities() -%}
+    {{ return(['high', 'normal']) }}
+{%- endmacro %}
+
+{#- What opened a case: an NPS answer of a detractor, else a dissatisfied CSAT. -#}
+{% macro cx_case_reasons() -%}
+    {{ return(['detractor', 'dissatisfied_csat']) }}
+{%- endmacro %}
+
+{#- Why a case is of high priority, in the order priority_reasons lists them. -#}
+{% macro cx_case_priority_reasons() -%}
+    {{ return(['low_score', 'repeat_detractor', 'top_tier']) }}
+{%- endmacro %}
+
+{#- Why an accepted case event is in rpt_unknown_case_events. -#}
+{% macro cx_case_event_problems() -%}
+    {{ return(['unknown_response', 'not_a_case']) }}
 {%- endmacro %}

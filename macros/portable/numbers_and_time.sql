@@ -165,3 +165,17 @@
 {% macro spark__add_months_to_date(date_expr, months) -%}
     add_months({{ date_expr }}, cast({{ months }} as int))
 {%- endmacro %}
+
+{#- The timestamp `ts` plus `hours` hours (an integer expression), as a timestamp. -#}
+{% macro add_hours_to_timestamp(ts, hours) -%}
+    {{ return(adapter.dispatch('add_hours_to_timestamp', 'nps_warehouse')(ts, hours)) }}
+{%- endmacro %}
+
+{% macro default__add_hours_to_timestamp(ts, hours) -%}
+    ({{ ts }} + ({{ hours }}) * interval '1 hour')
+{%- endmacro %}
+
+{#- Spark: a day-time interval keeps the microseconds (a timestamp plus it stays timestamp_ntz). -#}
+{% macro spark__add_hours_to_timestamp(ts, hours) -%}
+    ({{ ts }} + make_dt_interval(0, cast({{ hours }} as int), 0, 0))
+{%- endmacro %}

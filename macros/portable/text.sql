@@ -118,3 +118,18 @@
 {% macro spark__null_safe_equal(left, right) -%}
     ({{ left }} <=> {{ right }})
 {%- endmacro %}
+
+{#- Aggregate: the distinct non-null values of a text expression, sorted, joined by ', '; null
+    when there is none. -#}
+{% macro sorted_text_list_agg(expr) -%}
+    {{ return(adapter.dispatch('sorted_text_list_agg', 'nps_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__sorted_text_list_agg(expr) -%}
+    string_agg(distinct {{ expr }}, ', ' order by {{ expr }})
+{%- endmacro %}
+
+{#- Spark: collect_set drops nulls; an empty array joins to '', made null. -#}
+{% macro spark__sorted_text_list_agg(expr) -%}
+    nullif(array_join(array_sort(collect_set({{ expr }})), ', '), '')
+{%- endmacro %}

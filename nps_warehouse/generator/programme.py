@@ -12,6 +12,8 @@ invitations        ``<out>/invitations/invitations[_<label>]_NNNN.csv``, one per
 customers          ``<out>/customers/customers[_<label>]_NNNN.csv``: the snapshot (first
                    batch), then one CRM extract per calendar month of the period
 agents             ``<out>/agents/agents[_<label>]_NNNN.csv``: likewise
+case_events        ``<out>/case_events/case_events[_<label>]_NNNN.csv``, one per responses
+                   file: the CRM's follow-up of its detractors, exported at the period's end
 =================  ====================================================================
 
 Everything is a function of the seed and of entity numbers (rng.py), so two batches of the same
@@ -36,7 +38,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import agents, customers, interactions, invitations
+from . import agents, case_events, customers, interactions, invitations
 from .reference import SURVEY_IDS
 from .responses import (
     DEFAULT_CHUNK_ROWS,
@@ -57,13 +59,14 @@ from .responses import (
 from .timestamps import US_PER_DAY, days_since_epoch
 from .writers import OutputExistsError, TableFileWriter, existing_outputs, output_file_names
 
-SOURCES: tuple[str, ...] = ("responses", "customers", "agents", "interactions", "invitations")
+SOURCES: tuple[str, ...] = ("responses", "customers", "agents", "interactions", "invitations", "case_events")
 SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
     "responses": OUTPUT_COLUMNS,
     "customers": customers.COLUMNS,
     "agents": agents.COLUMNS,
     "interactions": interactions.COLUMNS,
     "invitations": invitations.COLUMNS,
+    "case_events": case_events.COLUMNS,
 }
 SOURCE_FORMATS: tuple[str, ...] = ("csv", "csv.gz")
 
@@ -151,7 +154,18 @@ def generate_programme(
     # the whole universe: its cost follows its rows, not the history before it.
     touched = None if with_snapshot else customers.TouchedCustomers()
     responses = _write_contacts(
-        plan, out, prefixes, fmt, source_fmt, files, chunk_rows, written, counts, progress, touched
+        plan,
+        out,
+        prefixes,
+        fmt,
+        source_fmt,
+        files,
+        chunk_rows,
+        written,
+        counts,
+        progress,
+        touched,
+        period_end,
     )
 
     ext = source_fmt
@@ -224,6 +238,7 @@ def _write_contacts(
     counts: dict[str, int],
     progress: ProgrammeProgress | None,
     touched: customers.TouchedCustomers | None = None,
+    period_end: int = 0,
 ) -> GenerationResult:
     """The responses, with the interactions and invitations of their rows, file by file; touched
     gathers the customers they name."""
@@ -231,6 +246,7 @@ def _write_contacts(
     response_names = output_file_names(files, fmt, prefixes["responses"])
     interaction_names = output_file_names(files, source_fmt, prefixes["interactions"])
     invitation_names = output_file_names(files + 1, source_fmt, prefixes["invitations"])
+    case_event_names = output_file_names(files, source_fmt, prefixes["case_events"])
     carried: dict[str, list[pa.Table]] = {"interactions": [], "invitations": []}
     resubmissions = messy = done = 0
     per_file: list[int] = []
@@ -240,11 +256,13 @@ def _write_contacts(
             "responses": source_dir(out, "responses") / response_names[k],
             "interactions": source_dir(out, "interactions") / interaction_names[k],
             "invitations": source_dir(out, "invitations") / invitation_names[k],
+            "case_events": source_dir(out, "case_events") / case_event_names[k],
         }
         with (
             TableFileWriter(paths["responses"], OUTPUT_COLUMNS) as response_writer,
             TableFileWriter(paths["interactions"], interactions.COLUMNS) as interaction_writer,
             TableFileWriter(paths["invitations"], invitations.COLUMNS) as invitation_writer,
+            TableFileWriter(paths["case_events"], case_events.COLUMNS) as case_event_writer,
         ):
             contact_writers = {"interactions": interaction_writer, "invitations": invitation_writer}
             for source, writer in contact_writers.items():
@@ -256,6 +274,7 @@ def _write_contacts(
                 core = plan.core(a, b)
                 table, stats = build_chunk(plan, a, b, core)
                 response_writer.write(table)
+                case_event_writer.write(case_events.chunk_rows(plan, core, table, period_end))
                 resubmissions += stats.resubmissions
                 messy += stats.messy_rows
                 contact_rows = {
@@ -272,11 +291,13 @@ def _write_contacts(
                     touched.add(core.customer)
                 done += b - a
                 if progress is not None:
-                    for source in ("responses", "interactions", "invitations"):
+                    for source in ("responses", "interactions", "invitations", "case_events"):
                         progress(source, done, rows, paths[source])
         per_file.append(last - first)
         for source, path in paths.items():
-            writer = {"responses": response_writer, **contact_writers}[source]
+            writer = {"responses": response_writer, "case_events": case_event_writer, **contact_writers}[
+                source
+            ]
             _done(written, counts, source, path, writer.rows)
     # The invitations that arrived after the period.
     path = source_dir(out, "invitations") / invitation_names[files]

@@ -32,6 +32,9 @@ One module per job:
 * :mod:`.comment_marts` - ``fct_comment_insights``, ``fct_comment_themes`` and the keywords
   (``rpt_comment_keywords``);
 * :mod:`.drivers` - what moves the NPS (``rpt_cx_drivers``);
+* :mod:`.case_events` - the CRM's case events, checked and settled (``rpt_case_event_audit``);
+* :mod:`.followup` - closing the loop: the follow-up cases, the queue, the daily follow-up and
+  the events of no case (:class:`FollowupSettings`);
 * :mod:`.marts` - the marts.
 """
 
@@ -57,6 +60,7 @@ from nps_warehouse.oracle.files import (
     read_source_file,
     resolve_landing_files,
 )
+from nps_warehouse.oracle.followup import FollowupSettings
 from nps_warehouse.oracle.intervals import StatsSettings
 from nps_warehouse.oracle.lexicons import load_lexicons
 from nps_warehouse.oracle.marts import compute_extra_columns, compute_marts, landing_files
@@ -82,6 +86,7 @@ __all__ = [
     "RESPONSE_RAW_COLUMNS",
     "CommentSettings",
     "Feed",
+    "FollowupSettings",
     "LandingConfigError",
     "LandingError",
     "LandingFile",

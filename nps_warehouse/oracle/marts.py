@@ -22,9 +22,11 @@ from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, PROGRAMME_SOURCE
 from nps_warehouse.oracle import (
     agents,
     alerts,
+    case_events,
     comment_marts,
     customers,
     drivers,
+    followup,
     interactions,
     invitations,
     periods,
@@ -140,6 +142,7 @@ def compute_marts(
     sources: dict[str, str] | None = None,
     stats: StatsSettings | None = None,
     comments: CommentSettings | None = None,
+    followup_settings: followup.FollowupSettings | None = None,
 ) -> dict[str, list[Row]]:
     """Every mart, recomputed from the landing files and the seeds.
 
@@ -150,8 +153,9 @@ def compute_marts(
     ``NPS_RAW_<SOURCE>``, or with the demo responses (``NPS_RAW_RESPONSES`` unset and
     ``raw_spec`` ``data/demo``) the demo's folder of the source. ``stats`` are the settings of
     the statistics (default :class:`StatsSettings`: the defaults of the dbt vars), ``comments``
-    those of the comment marts (default :class:`CommentSettings`). Returns ``{mart name: rows}``
-    for every mart of :data:`MART_COLUMNS`.
+    those of the comment marts (default :class:`CommentSettings`), ``followup_settings`` those of
+    the follow-up marts (default :class:`followup.FollowupSettings`; its ``as_of`` None is now).
+    Returns ``{mart name: rows}`` for every mart of :data:`MART_COLUMNS`.
     """
     stats = StatsSettings() if stats is None else stats
     comments = CommentSettings() if comments is None else comments
@@ -168,6 +172,7 @@ def compute_marts(
 
     verdicts: list[_Verdict] = []
     issues: list[str | None] = []
+    submissions: list[Response] = []  # every valid row, published or superseded
     winners: dict[str, Response] = {}  # response_id -> best valid row so far
     for landed in files:
         feed = landed.feed
@@ -183,6 +188,7 @@ def compute_marts(
                     formats=feed.timestamp_formats,
                     decimal_mark=feed.decimal_mark,
                 )
+                submissions.append(candidate)
                 best = winners.get(candidate.response_id)
                 if best is None or candidate.dedup_key() > best.dedup_key():
                     winners[candidate.response_id] = candidate
@@ -191,7 +197,7 @@ def compute_marts(
     statuses = [_status(verdict, accepted) for verdict in verdicts]
     responses = sorted(winners.values(), key=lambda response: response.response_id)
     nps_responses = [response for response in responses if response.nps_score is not None]
-    programme_marts, programme, sent = _programme(source_files, seeds, seeds_dir)
+    programme_marts, programme, sent, events = _programme(source_files, seeds, seeds_dir)
     values = [
         cx_response_values(response, response_attributes(response, programme)) for response in responses
     ]
@@ -234,14 +240,26 @@ def compute_marts(
         "rpt_cx_drivers": drivers.rpt_cx_drivers(values, read_comments, stats),
         **programme_marts,
     }
+    marts.update(
+        followup.compute(
+            submissions,
+            responses,
+            values,
+            programme,
+            events,
+            marts,
+            reporting_tz,
+            followup.FollowupSettings() if followup_settings is None else followup_settings,
+        )
+    )
     return {mart: marts[mart] for mart in MART_COLUMNS}
 
 
 def _programme(
     source_files: dict[str, list[SourceFile]], seeds: Seeds, seeds_dir: str | Path
-) -> tuple[dict[str, list[Row]], Programme, list[invitations.Invitation]]:
+) -> tuple[dict[str, list[Row]], Programme, list[invitations.Invitation], list[case_events.CaseEvent]]:
     """The audits and dimensions of the other sources, what a response is joined to, and the
-    accepted invitations."""
+    accepted invitations and case events."""
 
     def rows(source: str) -> Iterable[tuple[SourceRow, Feed]]:
         return ((row, landed.feed) for landed in source_files[source] for row in landed.rows)
@@ -263,6 +281,10 @@ def _programme(
         ),
         invitations.group,
     )
+    settled_events = settle(
+        (case_events.check(row, feed.timestamp_formats) for row, feed in rows("case_events")),
+        case_events.group,
+    )
     customer_versions = build_versions(settled_customers.accepted)
     agent_versions = build_versions(settled_agents.accepted)
     marts: dict[str, list[Row]] = {
@@ -274,6 +296,7 @@ def _programme(
         "rpt_agent_audit": settled_agents.audit,
         "rpt_interaction_audit": settled_interactions.audit,
         "rpt_invitation_audit": settled_invitations.audit,
+        "rpt_case_event_audit": settled_events.audit,
     }
     programme = Programme(
         customers=customer_versions,
@@ -281,7 +304,7 @@ def _programme(
         interactions={record.interaction_id: record for record in settled_interactions.accepted},
         bands=load_bands(seeds_dir),
     )
-    return marts, programme, settled_invitations.accepted
+    return marts, programme, settled_invitations.accepted, settled_events.accepted
 
 
 def _status(verdict: _Verdict, accepted: set[tuple[str, int]]) -> str:

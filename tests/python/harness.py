@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,23 @@ import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
-from nps_warehouse.contract import MART_LOAD_COLUMNS, MART_SCHEMAS
-from nps_warehouse.oracle import MART_COLUMNS
+from nps_warehouse.contract import MART_LOAD_COLUMNS, MART_SCHEMAS, PROGRAMME_SOURCES
+from nps_warehouse.oracle import MART_COLUMNS, FollowupSettings, compute_marts
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEEDS_DIR = PROJECT_DIR / "seeds"
+
+#: The reference instant ("now") of every harness build (var cx_as_of) and of the oracle it is
+#: compared with (expected_marts): the follow-up marts then do not depend on when tests run.
+HARNESS_AS_OF = datetime(2026, 11, 15, 12, 0, 0)
+
+
+def expected_marts(*args: Any, **kwargs: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """The oracle's marts (compute_marts) as of HARNESS_AS_OF, unless ``followup_settings`` says
+    otherwise: what a harness build must publish."""
+    kwargs.setdefault("followup_settings", FollowupSettings(as_of=HARNESS_AS_OF))
+    return compute_marts(*args, **kwargs)
+
 
 #: The columns identifying a row of each mart, used to order both sides of a comparison.
 MART_KEYS: dict[str, tuple[str, ...]] = {
@@ -64,9 +77,13 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "fct_comment_themes": ("response_id", "theme"),
     "rpt_comment_keywords": ("month_start_date", "nps_category", "comment_language", "term_type", "term"),
     "rpt_cx_drivers": ("period_grain", "period_start_date", "driver_group", "driver"),
+    "fct_followup_cases": ("case_id",),
+    "rpt_followup_queue": ("queue_rank",),
+    "fct_followup_daily": ("case_date", "team", "region"),
+    "rpt_unknown_case_events": ("source_file", "source_row_number"),
     **{
         f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number")
-        for source in ("customers", "agents", "interactions", "invitations")
+        for source in PROGRAMME_SOURCES
     },
 }
 
@@ -218,6 +235,8 @@ def run_dbt(
     )
     if command == "build" and not data_tests:
         excluded += ("--exclude-resource-type", "test")
+    # a fixed "now" for the follow-up marts, unless the test sets its own
+    dbt_vars = {"cx_as_of": HARNESS_AS_OF.isoformat(sep=" "), **(dbt_vars or {})}
     args = _dbt_args(command, target, work_dir, dbt_vars, (*excluded, *extra_args))
     with _environment(environment):
         try:

@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import SEEDS_DIR, Warehouse, assert_marts_equal
+from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts
 from test_incremental import ARRIVALS, _row, _write_csv
 from test_landing import write_preset_exports
 
 from nps_warehouse.contract import MART_SCHEMAS, SOURCE_CONTRACTS
 from nps_warehouse.landing import raw_columns
-from nps_warehouse.oracle import compute_extra_columns, compute_marts
+from nps_warehouse.oracle import compute_extra_columns
 
 ENGINES = [
     pytest.param("postgres", marks=pytest.mark.postgres),
@@ -69,7 +69,7 @@ def test_messy_marts_equal_duckdb_and_the_oracle(warehouse_factory, messy_landin
     marts = warehouse.marts(with_keys=True)
     duckdb_warehouse = Warehouse("duckdb", messy_build.root)
     assert_marts_equal(marts, duckdb_warehouse.marts(with_keys=True))
-    assert_marts_equal(warehouse.marts(), compute_marts(str(messy_landing), SEEDS_DIR))
+    assert_marts_equal(warehouse.marts(), expected_marts(str(messy_landing), SEEDS_DIR))
     # the loader writes, row for row, the same raw table on every engine
     assert warehouse.query(RAW_ROWS_SQL) == duckdb_warehouse.query(RAW_ROWS_SQL)
 
@@ -80,7 +80,7 @@ def test_preset_exports_equal_duckdb_and_the_oracle(warehouse_factory, tmp_path)
     config = write_preset_exports(tmp_path / "landing", seed=41)
     warehouse = warehouse_factory()
     _assert_success(warehouse.build(None, landing_config=config))
-    assert_marts_equal(warehouse.marts(), compute_marts(None, SEEDS_DIR, config=config))
+    assert_marts_equal(warehouse.marts(), expected_marts(None, SEEDS_DIR, config=config))
     duckdb_warehouse = Warehouse("duckdb", tmp_path / "duckdb")
     (tmp_path / "duckdb").mkdir()
     _assert_success(duckdb_warehouse.build(None, landing_config=config))
@@ -103,7 +103,7 @@ def test_incremental_arrivals_equal_a_full_refresh_and_duckdb(warehouse_factory,
         # data tests on the last arrival; the oracle checks every step
         _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, data_tests=number == len(ARRIVALS)))
         incremental = warehouse.marts()
-        assert_marts_equal(incremental, compute_marts(str(landing), SEEDS_DIR))
+        assert_marts_equal(incremental, expected_marts(str(landing), SEEDS_DIR))
     assert "2026-05-01" not in {str(row[0]) for row in incremental["fct_nps_daily_overall"]}
     with_keys = warehouse.marts(with_keys=True)
 
@@ -144,7 +144,7 @@ def test_loading_is_idempotent_and_refuses_a_changed_file(warehouse_factory, tmp
 
     _assert_success(warehouse.build(landing, extra_args=("--full-refresh",)))
     assert warehouse.query("select count(*) from raw.raw_responses") == [(3,)]
-    assert_marts_equal(warehouse.marts(), compute_marts(str(landing), SEEDS_DIR))
+    assert_marts_equal(warehouse.marts(), expected_marts(str(landing), SEEDS_DIR))
 
 
 def test_a_file_without_a_required_column_is_not_loaded(warehouse_factory, tmp_path):

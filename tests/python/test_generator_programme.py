@@ -362,7 +362,8 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(args) == 0
     captured = capsys.readouterr()
     written = [Path(p) for p in captured.out.split()]
-    assert {p.parent.name for p in written} == {"out", "customers", "agents", "interactions", "invitations"}
+    sources = {"out", "customers", "agents", "interactions", "invitations", "case_events"}
+    assert {p.parent.name for p in written} == sources
     assert all(p.exists() for p in written) and "wrote" in captured.err
     assert main(args) == 3  # output exists
     assert main([*args, "--overwrite", "--quiet"]) == 0

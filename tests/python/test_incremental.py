@@ -15,11 +15,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from harness import SEEDS_DIR, assert_marts_equal, read_marts, run_dbt
+from harness import SEEDS_DIR, assert_marts_equal, expected_marts, read_marts, run_dbt
 from messy_data import COLUMNS
 
 from nps_warehouse.generator import generate
-from nps_warehouse.oracle import compute_marts
 
 
 def _write_csv(path: Path, rows: list[list[str]]) -> None:
@@ -144,7 +143,7 @@ def test_incremental_arrivals_end_with_the_marts_of_a_full_refresh(tmp_path, rep
             data_tests=number == len(ARRIVALS),
         )
         assert run.success, run.failures() or run.exception
-        expected = compute_marts(str(landing), SEEDS_DIR)
+        expected = expected_marts(str(landing), SEEDS_DIR)
         incremental = read_marts(database)
         assert_marts_equal(incremental, expected)
         raw_rows = len(expected["rpt_response_audit"])
@@ -193,7 +192,7 @@ def test_a_loaded_file_that_changes_stops_the_build(tmp_path):
 
     run = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=("--full-refresh",))
     assert run.success, run.failures() or run.exception
-    assert_marts_equal(read_marts(database), compute_marts(str(landing), SEEDS_DIR))
+    assert_marts_equal(read_marts(database), expected_marts(str(landing), SEEDS_DIR))
 
 
 def test_a_new_load_is_checked_before_it_is_read(tmp_path):

@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from harness import SEEDS_DIR, Warehouse, assert_marts_equal, read_marts, run_dbt
+from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts, read_marts, run_dbt
 
 from nps_warehouse.contract import MART_COLUMNS, MART_SCHEMAS, PROGRAMME_SOURCES
 from nps_warehouse.generator import generate_programme
-from nps_warehouse.oracle import StatsSettings, compute_marts
+from nps_warehouse.oracle import StatsSettings
 
 
 def _sources(landing: Path) -> dict[str, Path]:
@@ -25,7 +25,7 @@ def _sources(landing: Path) -> dict[str, Path]:
 
 
 def _oracle(landing: Path) -> dict:
-    return compute_marts(str(landing), SEEDS_DIR, sources={s: str(p) for s, p in _sources(landing).items()})
+    return expected_marts(str(landing), SEEDS_DIR, sources={s: str(p) for s, p in _sources(landing).items()})
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +227,7 @@ def test_statistics_follow_their_vars(tmp_path, programme_landing):
         detractor_window_days=14,
         high_severity={"nps": 5},
     )
-    expected = compute_marts(
+    expected = expected_marts(
         str(programme_landing),
         SEEDS_DIR,
         sources={s: str(p) for s, p in _sources(programme_landing).items()},

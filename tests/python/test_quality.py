@@ -819,6 +819,233 @@ def _register_functions(con: duckdb.DuckDBPyConnection) -> None:
         con.create_function(name, function, parameters, "VARCHAR", null_handling="special")
 
 
+#: The follow-up of the small warehouse, as of FOLLOWUP_AS_OF: r2 contacted in time and closed,
+#: r5 never contacted (overdue), r7 contacted late; r1's older submission (a 5) opened a case its
+#: published 10 cancels.
+FOLLOWUP_AS_OF = "2024-03-08 12:00:00"
+#: rpt_case_event_audit rows: source_row_number, response_id, raw_event_type, raw_event_at,
+#: raw_owner, status, reason
+CASE_EVENT_AUDIT = [
+    (1, "r2", "assigned", "2024-03-04T11:00:00Z", "lead_a", "accepted", None),
+    (2, "r2", "contacted", "2024-03-05T09:00:00Z", None, "accepted", None),
+    (3, "r2", "closed", "2024-03-06T08:00:00Z", None, "accepted", None),
+    (4, "r7", "contacted", "2024-03-08T11:00:00Z", None, "superseded", None),
+    (5, "r7", "contacted", "2024-03-08T11:00:00Z", None, "accepted", None),
+    (6, None, "assigned", "2024-03-05T11:00:00Z", "lead_b", "rejected", "missing_response_id"),
+    (7, "r3", "contacted", "2024-03-05T12:00:00Z", None, "accepted", None),
+    (8, "zz9", "assigned", "2024-03-05T13:00:00Z", "lead_b", "accepted", None),
+    (9, "r5", "called", "2024-03-06T09:00:00Z", None, "rejected", "invalid_event_type"),
+]
+_T = "timestamp '{}'"
+#: fct_followup_cases: case_id, region, nps, csat, priority, reasons, opened_at, owner, status,
+#: events, first_contacted_at, hours, is_sla_met, is_overdue, closed_at
+FOLLOWUP_CASES = [
+    (
+        "r1",
+        "IDF",
+        10,
+        5,
+        "normal",
+        None,
+        "2024-03-03 09:00:00",
+        None,
+        "cancelled",
+        0,
+        None,
+        None,
+        None,
+        False,
+        None,
+    ),
+    (
+        "r2",
+        "IDF",
+        3,
+        2,
+        "high",
+        "low_score",
+        "2024-03-04 10:00:00",
+        "lead_a",
+        "closed",
+        3,
+        "2024-03-05 09:00:00",
+        "23.00",
+        True,
+        False,
+        "2024-03-06 08:00:00",
+    ),
+    (
+        "r5",
+        "unknown",
+        6,
+        None,
+        "normal",
+        None,
+        "2024-03-05 10:00:00",
+        None,
+        "open",
+        0,
+        None,
+        None,
+        False,
+        True,
+        None,
+    ),
+    (
+        "r7",
+        "ARA",
+        0,
+        1,
+        "high",
+        "low_score",
+        "2024-03-06 10:00:00",
+        None,
+        "contacted",
+        1,
+        "2024-03-08 11:00:00",
+        "49.00",
+        False,
+        False,
+        None,
+    ),
+]
+#: fct_followup_daily: case_date, region, opened, in SLA, late, closed, backlog, due, due met,
+#: SLA %, median hours (team unknown everywhere)
+FOLLOWUP_DAILY = [
+    ("2024-03-04", "IDF", 1, 0, 0, 0, 1, 0, 0, None, None),
+    ("2024-03-05", "IDF", 0, 1, 0, 0, 1, 0, 0, None, "23.00"),
+    ("2024-03-06", "IDF", 0, 0, 0, 1, 0, 1, 1, "100.00", None),
+    ("2024-03-07", "IDF", 0, 0, 0, 0, 0, 0, 0, None, None),
+    ("2024-03-08", "IDF", 0, 0, 0, 0, 0, 0, 0, None, None),
+    ("2024-03-05", "unknown", 1, 0, 0, 0, 1, 0, 0, None, None),
+    ("2024-03-06", "unknown", 0, 0, 0, 0, 1, 0, 0, None, None),
+    ("2024-03-07", "unknown", 0, 0, 0, 0, 1, 1, 0, "0.00", None),
+    ("2024-03-08", "unknown", 0, 0, 0, 0, 1, 0, 0, None, None),
+    ("2024-03-06", "ARA", 1, 0, 0, 0, 1, 0, 0, None, None),
+    ("2024-03-07", "ARA", 0, 0, 0, 0, 1, 0, 0, None, None),
+    ("2024-03-08", "ARA", 0, 0, 1, 0, 1, 1, 0, "0.00", "49.00"),
+]
+
+
+def _build_followup(con: duckdb.DuckDBPyConnection) -> None:
+    """The case events' audit and the follow-up marts (consistent with FOLLOWUP_AS_OF)."""
+    con.executemany(
+        """
+        insert into audit.rpt_case_event_audit by name
+        select 'case_events' as feed_name, 'case_events.csv' as source_file, ?::bigint as source_row_number,
+               ? as response_id, ? as raw_response_id, ? as raw_event_type, ? as raw_event_at,
+               ? as raw_owner, ? as status, ? as reason, 1::bigint as load_id,
+               timestamp '2024-03-08 06:00:00' as loaded_at
+        """,
+        [(row, key, key, *rest) for row, key, *rest in CASE_EVENT_AUDIT],
+    )
+    con.execute(
+        """
+        create table marts.fct_followup_cases (
+            case_id varchar, customer_id varchar, survey_id varchar, channel varchar, region varchar,
+            agent_id varchar, team varchar, site varchar, loyalty_tier varchar, nps_score integer,
+            nps_category varchar, csat_score integer, case_reason varchar, priority varchar,
+            priority_reasons varchar, opened_at timestamp, opened_date date, sla_due_at timestamp,
+            owner varchar, status varchar, events bigint, times_reopened bigint,
+            first_contacted_at timestamp, hours_to_first_contact numeric(9, 2), is_sla_met boolean,
+            is_overdue boolean, closed_at timestamp, next_response_id varchar, next_nps_score integer,
+            is_recovered boolean, as_of timestamp)
+        """
+    )
+    for case in FOLLOWUP_CASES:
+        (
+            case_id,
+            region,
+            nps,
+            csat,
+            priority,
+            reasons,
+            opened,
+            owner,
+            status,
+            events,
+            first,
+            hours,
+            met,
+            overdue,
+            closed,
+        ) = case
+        category = None if nps is None else "detractor" if nps <= 6 else "passive" if nps <= 8 else "promoter"
+        con.execute(
+            """
+            insert into marts.fct_followup_cases values (
+                ?, 'c-' || ?, null, null, ?, null, 'unknown', 'unknown', 'unknown', ?, ?, ?, 'detractor',
+                ?, ?, ?::timestamp, ?::timestamp::date, ?::timestamp + interval 48 hour, ?, ?, ?, 0,
+                ?::timestamp, ?::numeric(9, 2), ?, ?, ?::timestamp, null, null, null, ?::timestamp)
+            """,
+            [
+                case_id,
+                case_id,
+                region,
+                nps,
+                category,
+                csat,
+                priority,
+                reasons,
+                opened,
+                opened,
+                opened,
+                owner,
+                status,
+                events,
+                first,
+                hours,
+                met,
+                overdue,
+                closed,
+                FOLLOWUP_AS_OF,
+            ],
+        )
+    con.execute(
+        """
+        create table marts.rpt_followup_queue as
+        select row_number() over (
+                   order by not is_overdue, priority != 'high', sla_due_at, case_id
+               )::bigint as queue_rank,
+               case_id, priority, priority_reasons, status, is_overdue,
+               (round(epoch_us(sla_due_at) / 36000000.0 - epoch_us(as_of) / 36000000.0) / 100)::numeric(9, 2)
+                   as hours_until_due,
+               owner, team, region, channel, customer_id, loyalty_tier, nps_score, csat_score, opened_at,
+               sla_due_at, first_contacted_at, null::varchar as comment_masked, null::varchar as sentiment,
+               null::varchar as themes, as_of
+        from marts.fct_followup_cases
+        where status in ('open', 'contacted')
+        """
+    )
+    con.execute(
+        """
+        create table marts.fct_followup_daily (
+            case_date date, team varchar, region varchar, cases_opened bigint,
+            cases_contacted_in_sla bigint, cases_contacted_late bigint, cases_closed bigint, backlog bigint,
+            cases_due bigint, cases_due_met bigint, sla_met_pct numeric(5, 2),
+            median_hours_to_first_contact numeric(9, 2), cases_with_next_response bigint,
+            cases_recovered bigint, recovery_pct numeric(5, 2))
+        """
+    )
+    con.executemany(
+        "insert into marts.fct_followup_daily "
+        "values (?::date, 'unknown', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, null)",
+        FOLLOWUP_DAILY,
+    )
+    con.execute(
+        """
+        create table audit.rpt_unknown_case_events as
+        select source_file, source_row_number, response_id, raw_event_type as event_type,
+               raw_event_at::timestamp as event_at, feed_name,
+               case when response_id in (select response_id from marts.fct_nps_responses)
+                    then 'not_a_case' else 'unknown_response' end as problem
+        from audit.rpt_case_event_audit
+        where status = 'accepted'
+          and response_id not in (select case_id from marts.fct_followup_cases)
+        """
+    )
+
+
 def build_warehouse(path: Path) -> None:
     """Write a small, fully consistent warehouse to ``path``."""
     con = duckdb.connect(str(path))
@@ -828,6 +1055,7 @@ def build_warehouse(path: Path) -> None:
         for response in RESPONSES:
             _insert_response(con, response)
         _build_programme(con)
+        _build_followup(con)
         # an older submission of r1 (superseded) and two rejected rows
         con.execute(
             """
@@ -1222,7 +1450,9 @@ def test_good_warehouse_holds_the_programme_cases(good_warehouse: Path) -> None:
     assert count("select count(*) from audit.rpt_unknown_invitations") == len(UNKNOWN_INVITATIONS)
     for audit in SOURCE_AUDIT.values():
         assert count(f"select count(distinct status) from audit.{audit}") == 3, audit
-    assert count("select count(distinct source_name) from audit.rpt_load_history") == 5
+    assert count("select count(distinct source_name) from audit.rpt_load_history") == 6
+    assert count("select count(*) from audit.rpt_unknown_case_events") == 2
+    assert count("select count(*) from marts.rpt_followup_queue") == 2
 
 
 def test_bands_are_those_of_the_seed() -> None:
@@ -2062,14 +2292,19 @@ def test_unknown_invitation_row_differs_from_its_response(warehouse_copy: Path, 
 # ------------------------------------------------------------------------------------------
 
 
+#: A reason of another source, for the sources whose own reasons include missing_response_id.
+OTHER_SOURCE_REASON = {"case_events": "missing_customer_id"}
+
+
 @pytest.mark.parametrize("source", PROGRAMME_SOURCES)
 def test_source_audit_status_and_reason_outside_their_sets(warehouse_copy: Path, source: str) -> None:
     mart = SOURCE_AUDIT[source]
     report = corrupt(
         warehouse_copy,
         f"update audit.{mart} set status = 'pending' where source_row_number = 2",
-        # a reason of another source (responses' for the others)
-        f"update audit.{mart} set reason = 'missing_response_id' where status = 'rejected'",
+        # a reason of another source (responses' for the others, customers' for case events)
+        f"update audit.{mart} set reason = '{OTHER_SOURCE_REASON.get(source, 'missing_response_id')}' "
+        "where status = 'rejected'",
         marts=[mart],
     )
     failed = failures(report, mart)
@@ -3495,3 +3730,132 @@ def test_empty_marts_fail_unless_expected(warehouse_copy: Path) -> None:
     assert ("expect_table_row_count_to_be_between", None) in failures(report, "fct_nps_responses")
     allowed = validate_warehouse(str(warehouse_copy), marts=["fct_nps_responses"], allow_empty=True)
     assert allowed.success
+
+
+# ------------------------------------------------------------------------------------------
+# Corruptions of the follow-up marts
+# ------------------------------------------------------------------------------------------
+
+
+def test_followup_marts_pass_on_the_good_warehouse(good_report: ValidationReport) -> None:
+    for mart in ("fct_followup_cases", "rpt_followup_queue", "fct_followup_daily", "rpt_unknown_case_events"):
+        assert report_passes(good_report, mart), mart
+
+
+def report_passes(report: ValidationReport, mart: str) -> bool:
+    return report.mart(mart).success
+
+
+def test_case_contacted_late_flagged_met(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_followup_cases set is_sla_met = true where case_id = 'r7'",
+        marts=["fct_followup_cases"],
+    )
+    assert failures(report, "fct_followup_cases") == {("expect_column_values_to_be_in_set", "chk_sla_met")}
+
+
+def test_case_overdue_not_flagged(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_followup_cases set is_overdue = false where case_id = 'r5'",
+        marts=["fct_followup_cases"],
+    )
+    assert failures(report, "fct_followup_cases") == {("expect_column_values_to_be_in_set", "chk_overdue")}
+
+
+def test_cancelled_case_shown_open(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_followup_cases set status = 'open' where case_id = 'r1'",
+        marts=["fct_followup_cases"],
+    )
+    assert ("expect_column_values_to_be_in_set", "chk_cancelled_iff_no_longer_opens") in failures(
+        report, "fct_followup_cases"
+    )
+
+
+def test_case_hours_and_due_off(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_followup_cases set hours_to_first_contact = 23.01 where case_id = 'r2'",
+        "update marts.fct_followup_cases set sla_due_at = sla_due_at + interval 1 hour where case_id = 'r1'",
+        marts=["fct_followup_cases"],
+    )
+    assert failures(report, "fct_followup_cases") == {
+        ("expect_column_values_to_be_in_set", "chk_hours_to_first_contact"),
+        ("expect_column_values_to_be_in_set", "chk_due_after_sla_hours"),
+    }
+
+
+def test_case_of_no_response_and_high_without_reason(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_followup_cases set case_id = 'r99' where case_id = 'r5'",
+        "update marts.fct_followup_cases set priority_reasons = null where case_id = 'r7'",
+        marts=["fct_followup_cases"],
+    )
+    failed = failures(report, "fct_followup_cases")
+    assert ("expect_column_values_to_be_in_set", "chk_case_of_an_accepted_response") in failed
+    assert ("expect_column_values_to_be_in_set", "chk_high_iff_reasons") in failed
+    assert ("expect_column_values_to_be_in_set", "chk_low_score_reason") in failed
+
+
+def test_queue_missing_a_case_or_out_of_order(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "delete from marts.rpt_followup_queue where case_id = 'r5'",
+        "update marts.rpt_followup_queue set queue_rank = 1",
+        marts=["rpt_followup_queue"],
+    )
+    assert failures(report, "rpt_followup_queue") == {
+        ("expect_table_row_count_to_equal", None),
+        ("expect_column_values_to_be_in_set", "chk_case_in_order"),
+    }
+
+
+def test_queue_swapped_and_hours_off(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.rpt_followup_queue set queue_rank = 3 - queue_rank",
+        "update marts.rpt_followup_queue set hours_until_due = hours_until_due + 1",
+        marts=["rpt_followup_queue"],
+    )
+    assert failures(report, "rpt_followup_queue") == {
+        ("expect_column_values_to_be_in_set", "chk_case_in_order"),
+        ("expect_column_values_to_be_in_set", "chk_hours_until_due"),
+    }
+
+
+def test_daily_totals_shares_and_backlog_off(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_followup_daily set cases_opened = 2 "
+        "where region = 'ARA' and case_date = '2024-03-06'",
+        "update marts.fct_followup_daily set sla_met_pct = 50 "
+        "where region = 'IDF' and case_date = '2024-03-06'",
+        "update marts.fct_followup_daily set backlog = 0 "
+        "where region = 'unknown' and case_date = '2024-03-08'",
+        marts=["fct_followup_daily"],
+    )
+    assert failures(report, "fct_followup_daily") == {
+        ("expect_column_values_to_be_in_set", "chk_total_cases_opened"),
+        ("expect_column_values_to_be_in_set", "chk_sla_met_pct"),
+        ("expect_column_values_to_be_in_set", "chk_last_backlog"),
+    }
+
+
+def test_unknown_case_events_wrong_rows(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update audit.rpt_unknown_case_events set problem = 'not_a_case' where response_id = 'zz9'",
+        "insert into audit.rpt_unknown_case_events select source_file, source_row_number, response_id, "
+        "raw_event_type, raw_event_at::timestamp, feed_name, 'not_a_case' from audit.rpt_case_event_audit "
+        "where source_row_number = 1",
+        marts=["rpt_unknown_case_events"],
+    )
+    assert failures(report, "rpt_unknown_case_events") == {
+        ("expect_column_values_to_be_in_set", "chk_problem"),
+        ("expect_column_values_to_be_in_set", "chk_an_accepted_event_of_no_case"),
+        ("expect_table_row_count_to_equal", None),
+    }

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from harness import PROJECT_DIR, SEEDS_DIR, assert_marts_equal, read_marts, run_dbt
+from harness import PROJECT_DIR, SEEDS_DIR, assert_marts_equal, expected_marts, read_marts, run_dbt
 from messy_data import COLUMNS, write_messy_landing
 
 from nps_warehouse.contract import MART_COLUMNS
 from nps_warehouse.generator import generate
-from nps_warehouse.oracle import compute_marts
 
 STATUSES = {"accepted", "rejected", "superseded"}
 AUDIT = {name: position for position, name in enumerate(MART_COLUMNS["rpt_response_audit"])}
@@ -32,14 +31,14 @@ AUDIT = {name: position for position, name in enumerate(MART_COLUMNS["rpt_respon
 def test_marts_match_oracle_on_randomised_messy_data(build_factory, tmp_path, seed):
     landing = write_messy_landing(tmp_path / "landing", seed=seed, rows_per_file=500, files=4)
     build = build_factory(f"random_{seed}", landing)
-    assert_marts_equal(build.marts, compute_marts(str(landing), SEEDS_DIR))
+    assert_marts_equal(build.marts, expected_marts(str(landing), SEEDS_DIR))
 
 
 def test_marts_match_oracle_on_generated_exports(build_factory, tmp_path):
     landing = tmp_path / "generated"
     generate(landing, rows=20_000, seed=3, files=4, fmt="mixed", days=60)
     build = build_factory("generated", landing)
-    expected = compute_marts(str(landing), SEEDS_DIR)
+    expected = expected_marts(str(landing), SEEDS_DIR)
     assert_marts_equal(build.marts, expected)
     statuses = {row[AUDIT["status"]] for row in expected["rpt_response_audit"]}
     assert statuses == STATUSES, "the generated data must exercise every status"
@@ -71,7 +70,7 @@ def test_audit_accounts_for_every_raw_row(messy_build, messy_landing):
 
 def test_marts_in_a_reporting_time_zone_match_oracle(build_factory, messy_landing):
     build = build_factory("paris", messy_landing, {"nps_reporting_timezone": "Asia/Kolkata"})
-    expected = compute_marts(str(messy_landing), SEEDS_DIR, reporting_timezone="Asia/Kolkata")
+    expected = expected_marts(str(messy_landing), SEEDS_DIR, reporting_timezone="Asia/Kolkata")
     assert_marts_equal(build.marts, expected)
 
 
@@ -166,7 +165,7 @@ def test_header_only_file_builds_empty_marts(tmp_path):
     run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing, work_dir=tmp_path)
     assert run.success, run.failures()
     marts = read_marts(tmp_path / "nps.duckdb")
-    assert marts == compute_marts(str(landing), SEEDS_DIR)
+    assert marts == expected_marts(str(landing), SEEDS_DIR)
     assert marts["rpt_response_audit"] == [] and marts["fct_nps_daily"] == []
 
 
@@ -183,7 +182,7 @@ def test_glob_of_gzip_and_plain_csv_matches_oracle(build_factory, tmp_path):
         str(landing / "export_00b.csv.gz"),
         str(landing / "export_01.csv"),
     }
-    assert_marts_equal(build.marts, compute_marts(spec, SEEDS_DIR))
+    assert_marts_equal(build.marts, expected_marts(spec, SEEDS_DIR))
 
 
 def test_unsupported_file_type_is_a_clear_error(tmp_path):
@@ -206,7 +205,7 @@ def test_byte_order_mark_and_crlf_line_endings_match_oracle(tmp_path):
     run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing, work_dir=tmp_path)
     assert run.success, run.failures()
     marts = read_marts(tmp_path / "nps.duckdb")
-    assert marts == compute_marts(str(landing), SEEDS_DIR)
+    assert marts == expected_marts(str(landing), SEEDS_DIR)
     (response,) = marts["fct_nps_responses"]
     published = dict(zip(MART_COLUMNS["fct_nps_responses"], response, strict=True))
     assert [

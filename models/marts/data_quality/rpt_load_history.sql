@@ -10,73 +10,25 @@ file_loads as (
 
 ),
 
-response_audit as (
-
-    select * from {{ ref('rpt_response_audit') }}
-
-),
-
-customer_audit as (
-
-    select * from {{ ref('rpt_customer_audit') }}
-
-),
-
-agent_audit as (
-
-    select * from {{ ref('rpt_agent_audit') }}
-
-),
-
-interaction_audit as (
-
-    select * from {{ ref('rpt_interaction_audit') }}
-
-),
-
-invitation_audit as (
-
-    select * from {{ ref('rpt_invitation_audit') }}
-
-),
+{#- the audits of every source: responses, then each source of cx_source_rejection_reasons -#}
+{%- set audits = ['rpt_response_audit'] %}
+{%- for source in cx_source_rejection_reasons() %}
+    {%- do audits.append('rpt_' ~ source[:-1] ~ '_audit') %}
+{%- endfor %}
 
 -- the rows of every source, each with what became of it
 audit as (
 
-    select
-        load_id,
-        status,
-        reason,
-        loaded_at
-    from response_audit
-    union all
-    select
-        load_id,
-        status,
-        reason,
-        loaded_at
-    from customer_audit
-    union all
-    select
-        load_id,
-        status,
-        reason,
-        loaded_at
-    from agent_audit
-    union all
-    select
-        load_id,
-        status,
-        reason,
-        loaded_at
-    from interaction_audit
-    union all
-    select
-        load_id,
-        status,
-        reason,
-        loaded_at
-    from invitation_audit
+    {% for audit in audits -%}
+        select
+            load_id,
+            status,
+            reason,
+            loaded_at
+        from {{ ref(audit) }}
+        {% if not loop.last %}union all
+        {% endif -%}
+    {%- endfor %}
 
 ),
 

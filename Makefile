@@ -28,7 +28,7 @@ ENGINE_INSTALLED := $(INSTALLED) $(if $(filter postgres,$(NPS_TARGET)),$(INSTALL
 	$(if $(filter spark,$(NPS_TARGET)),$(INSTALLED_SPARK))
 PIP := $(BIN)/python -m pip install --quiet
 
-.PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land \
+.PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land audiences \
 	land-check build docs test test-duckdb test-postgres test-spark lint dbt-build pytest \
 	validate bench demo-data examples lexicons clean
 
@@ -126,10 +126,14 @@ validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over 
 	$(BIN)/python scripts/validate_marts.py
 
 BENCH_ARGS ?=
+AUDIENCES_DIR ?= exports/audiences
+audiences: $(ENGINE_INSTALLED) ## export the campaign audiences as one CSV per audience (AUDIENCES_DIR, default exports/audiences)
+	$(BIN)/python scripts/export_audiences.py --out "$(AUDIENCES_DIR)"
+
 bench: $(INSTALLED_DEV) ## benchmark vs the engine floor and pandas (BENCH_ARGS="--sizes 1M,10M --scaling")
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
-demo-data: $(INSTALLED_DEV) ## regenerate the committed demo data of the five sources in data/demo
+demo-data: $(INSTALLED_DEV) ## regenerate the committed demo data of the six sources in data/demo
 	$(BIN)/python scripts/generate_cx_data.py --out data/demo --rows 5000 --days 90 \
 		--end-date 2026-10-31 --files 3 --format mixed --overwrite
 

@@ -682,6 +682,40 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "cases_recovered",
         "recovery_pct",
     ),
+    "fct_customer_health": (
+        "customer_id",
+        "loyalty_tier",
+        "responses_365d",
+        "detractor_responses_365d",
+        "last_response_date",
+        "last_nps_score",
+        "last_nps_category",
+        "previous_nps_score",
+        "nps_change",
+        "last_sentiment",
+        "open_cases",
+        "overdue_cases",
+        "latest_case_id",
+        "latest_case_status",
+        "is_repeat_detractor",
+        "is_at_risk",
+        "at_risk_reasons",
+        "is_likely_promoter",
+        "likely_promoter_reasons",
+        "as_of",
+    ),
+    "rpt_campaign_audiences": (
+        "audience",
+        "customer_id",
+        "reasons",
+        "loyalty_tier",
+        "last_nps_score",
+        "last_response_date",
+        "case_id",
+        "case_status",
+        "is_at_risk",
+        "as_of",
+    ),
     "rpt_unknown_case_events": (
         "source_file",
         "source_row_number",
@@ -725,7 +759,12 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
 MARTS_SCHEMA = "marts"
 AUDIT_SCHEMA = "audit"
 #: The reports BI reads, in the schema marts with the other marts (README, "The comment marts").
-BI_REPORTS: tuple[str, ...] = ("rpt_comment_keywords", "rpt_cx_drivers", "rpt_followup_queue")
+BI_REPORTS: tuple[str, ...] = (
+    "rpt_comment_keywords",
+    "rpt_cx_drivers",
+    "rpt_followup_queue",
+    "rpt_campaign_audiences",
+)
 MART_SCHEMAS: dict[str, str] = {
     mart: AUDIT_SCHEMA if mart.startswith("rpt_") and mart not in BI_REPORTS else MARTS_SCHEMA
     for mart in MART_COLUMNS

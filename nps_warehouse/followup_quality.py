@@ -20,7 +20,9 @@ CASES = "fct_followup_cases"
 QUEUE = "rpt_followup_queue"
 DAILY = "fct_followup_daily"
 UNKNOWN_EVENTS = "rpt_unknown_case_events"
-MARTS: tuple[str, ...] = (CASES, QUEUE, DAILY, UNKNOWN_EVENTS)
+HEALTH = "fct_customer_health"
+AUDIENCES = "rpt_campaign_audiences"
+MARTS: tuple[str, ...] = (CASES, QUEUE, DAILY, UNKNOWN_EVENTS, HEALTH, AUDIENCES)
 
 #: The defaults of the dbt vars cx_case_open_nps_max, cx_case_open_csat_max, cx_case_sla_hours,
 #: cx_case_high_priority_max_score.
@@ -60,6 +62,19 @@ NOT_NULL: dict[str, tuple[str, ...]] = {
         "cases_recovered",
     ),
     UNKNOWN_EVENTS: ("response_id", "problem"),
+    HEALTH: (
+        "loyalty_tier",
+        "responses_365d",
+        "detractor_responses_365d",
+        "last_response_date",
+        "open_cases",
+        "overdue_cases",
+        "is_repeat_detractor",
+        "is_at_risk",
+        "is_likely_promoter",
+        "as_of",
+    ),
+    AUDIENCES: ("reasons", "is_at_risk", "as_of"),
 }
 #: Value sets, by mart and column.
 VALUE_SETS: dict[str, dict[str, tuple[Any, ...]]] = {
@@ -71,7 +86,17 @@ VALUE_SETS: dict[str, dict[str, tuple[Any, ...]]] = {
     },
     QUEUE: {"status": PENDING, "priority": ("high", "normal"), "is_overdue": (True, False)},
     UNKNOWN_EVENTS: {"problem": ("unknown_response", "not_a_case")},
+    HEALTH: {
+        "last_nps_category": ("promoter", "passive", "detractor"),
+        "last_sentiment": ("positive", "neutral", "negative"),
+    },
+    AUDIENCES: {"audience": ("referral_candidates", "passive_reengagement", "detractor_recovery")},
 }
+#: The reasons of fct_customer_health's flags.
+AT_RISK_REASONS: tuple[str, ...] = ("repeat_detractor", "score_drop", "overdue_case", "negative_theme")
+LIKELY_PROMOTER_REASONS: tuple[str, ...] = ("rising_passive", "promoter_twice")
+#: The default of the var cx_at_risk_score_drop.
+AT_RISK_SCORE_DROP = 4
 #: Counts of fct_followup_daily that are never negative.
 DAILY_COUNTS: tuple[str, ...] = NOT_NULL[DAILY]
 
@@ -312,6 +337,120 @@ def derived_unknown_events(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.DataF
     return frame, exps, ["source_file", "source_row_number"]
 
 
+def _listed(values: pd.Series, allowed: tuple[str, ...]) -> list[bool]:
+    """Whether each value is null or a list of allowed reasons, in their order, joined by ', '."""
+    ok = []
+    for value in values.astype("object"):
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            ok.append(True)
+            continue
+        parts = str(value).split(", ")
+        ok.append(all(part in allowed for part in parts) and parts == [r for r in allowed if r in parts])
+    return ok
+
+
+def derived_health(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Any], list[str]]:
+    """fct_customer_health: flags and their reasons agree, counts within counts, the change is
+    the difference, the cases those of fct_followup_cases."""
+    frame = frames[HEALTH].copy().reset_index(drop=True)
+    cases = frames[CASES]
+    frame["chk_at_risk_iff_reasons"] = frame["is_at_risk"].astype(bool) == frame["at_risk_reasons"].notna()
+    frame["chk_promoter_iff_reasons"] = (
+        frame["is_likely_promoter"].astype(bool) == frame["likely_promoter_reasons"].notna()
+    )
+    frame["chk_reasons_known"] = [
+        a and b
+        for a, b in zip(
+            _listed(frame["at_risk_reasons"], AT_RISK_REASONS),
+            _listed(frame["likely_promoter_reasons"], LIKELY_PROMOTER_REASONS),
+            strict=True,
+        )
+    ]
+    last, previous, change = (
+        pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        for column in ("last_nps_score", "previous_nps_score", "nps_change")
+    )
+    frame["chk_change"] = (
+        (last - previous == change) | (change.isna() & (last.isna() | previous.isna()))
+    ).to_numpy()
+    reasons = frame["at_risk_reasons"].fillna("").astype(str)
+    frame["chk_score_drop"] = (
+        (change <= -AT_RISK_SCORE_DROP).fillna(False) == reasons.str.contains("score_drop")
+    ).to_numpy()
+    frame["chk_repeat_reason"] = (
+        frame["is_repeat_detractor"].astype(bool) == reasons.str.contains("repeat_detractor")
+    ).to_numpy()
+    counts = {
+        c: pd.to_numeric(frame[c], errors="coerce").astype("float64")
+        for c in ("responses_365d", "detractor_responses_365d", "open_cases", "overdue_cases")
+    }
+    frame["chk_counts_within"] = (
+        (counts["detractor_responses_365d"] <= counts["responses_365d"])
+        & (counts["overdue_cases"] <= counts["open_cases"])
+    ).to_numpy()
+    pending = cases[cases["status"].isin(PENDING)].groupby("customer_id").size()
+    overdue = cases[cases["is_overdue"].astype(bool)].groupby("customer_id").size()
+    frame["chk_cases"] = [
+        int(o) == int(pending.get(c, 0)) and int(d) == int(overdue.get(c, 0))
+        for c, o, d in zip(frame["customer_id"], counts["open_cases"], counts["overdue_cases"], strict=True)
+    ]
+    frame["chk_overdue_reason"] = (
+        (counts["overdue_cases"] > 0) == reasons.str.contains("overdue_case")
+    ).to_numpy()
+    checks = {
+        "chk_at_risk_iff_reasons": "is_at_risk exactly when at_risk_reasons is set",
+        "chk_promoter_iff_reasons": "is_likely_promoter exactly when likely_promoter_reasons is set",
+        "chk_reasons_known": "reasons are known ones, in their order",
+        "chk_change": "nps_change = last_nps_score - previous_nps_score",
+        "chk_score_drop": f"score_drop exactly for a drop of {AT_RISK_SCORE_DROP} points or more",
+        "chk_repeat_reason": "repeat_detractor listed exactly for a repeat detractor",
+        "chk_counts_within": "detractor responses within responses, overdue cases within open ones",
+        "chk_cases": "open and overdue cases those of fct_followup_cases",
+        "chk_overdue_reason": "overdue_case listed exactly with an overdue case",
+    }
+    for column in checks:
+        frame[column] = frame[column].astype(bool)
+    return frame, [_true(column, text) for column, text in checks.items()], ["customer_id"]
+
+
+def derived_audiences(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Any], list[str]]:
+    """rpt_campaign_audiences: each row a customer of fct_customer_health meeting its audience's
+    rule, every such customer listed."""
+    frame = frames[AUDIENCES].copy().reset_index(drop=True)
+    health = frames[HEALTH].drop_duplicates("customer_id").set_index("customer_id")
+    aligned = health.reindex(frame["customer_id"].to_numpy())
+    category = aligned["last_nps_category"].astype("object").to_numpy()
+    open_cases = pd.to_numeric(aligned["open_cases"], errors="coerce").fillna(-1).to_numpy()
+    at_risk = aligned["is_at_risk"].astype("object").to_numpy()
+    audience = frame["audience"].astype("object").to_numpy()
+    rule = np.where(
+        audience == "referral_candidates",
+        (category == "promoter") & (open_cases == 0),
+        np.where(
+            audience == "passive_reengagement",
+            (category == "passive") & (open_cases == 0) & (at_risk == False),  # noqa: E712
+            (category == "detractor") | (open_cases > 0),
+        ),
+    )
+    frame["chk_meets_its_rule"] = rule.astype(bool)
+    expected_recovery = int(
+        ((health["last_nps_category"] == "detractor") | (pd.to_numeric(health["open_cases"]) > 0)).sum()
+    )
+    exps = [
+        _true("chk_meets_its_rule", "each customer meets the rule of the audience"),
+        _gxe().ExpectColumnValuesToNotBeNull(column="customer_id", description="customer_id is not null"),
+    ]
+    frame["chk_recovery_complete"] = int((audience == "detractor_recovery").sum()) == expected_recovery
+    exps.append(
+        _true(
+            "chk_recovery_complete",
+            "every customer whose last answer is a detractor's or with an open case is in "
+            f"detractor_recovery ({expected_recovery})",
+        )
+    )
+    return frame, exps, ["audience", "customer_id"]
+
+
 #: The derived checks of each mart: (description, columns needed per mart, builder).
 BUILDERS: dict[str, tuple[str, dict[str, tuple[str, ...]], Builder]] = {
     CASES: (
@@ -337,5 +476,15 @@ BUILDERS: dict[str, tuple[str, dict[str, tuple[str, ...]], Builder]] = {
             "fct_nps_responses": ("response_id",),
         },
         derived_unknown_events,
+    ),
+    HEALTH: (
+        "flags and reasons agree; change, counts and cases recomputed",
+        {CASES: ("customer_id", "status", "is_overdue")},
+        derived_health,
+    ),
+    AUDIENCES: (
+        "every customer meets its audience's rule; detractor recovery complete",
+        {HEALTH: ("customer_id", "last_nps_category", "open_cases", "is_at_risk")},
+        derived_audiences,
     ),
 }

@@ -124,6 +124,8 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "rpt_followup_queue": ("queue_rank",),
     "fct_followup_daily": ("case_date", "team", "region"),
     "rpt_unknown_case_events": ("source_file", "source_row_number"),
+    "fct_customer_health": ("customer_id",),
+    "rpt_campaign_audiences": ("audience", "customer_id"),
     **{f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
 }
 

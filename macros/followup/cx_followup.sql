@@ -47,3 +47,38 @@
 {% macro cx_case_is_pending(status) -%}
     case when {{ status }} in ({{ nps_literal('case_status', 'open') }}, {{ nps_literal('case_status', 'contacted') }}) then 1 else 0 end
 {%- endmacro %}
+
+{#- Customer health (README, "Customer health and audiences"): the settings from their vars. -#}
+{% macro cx_health_settings() -%}
+    {{ return({
+        'window_days': var('cx_health_window_days', 365) | int,
+        'repeat_detractor_days': var('cx_repeat_detractor_days', 180) | int,
+        'score_drop': var('cx_at_risk_score_drop', 4) | int,
+        'risk_themes': var('cx_at_risk_themes', ['billing', 'resolution']),
+        'referral_recent_days': var('cx_referral_recent_days', 90) | int,
+    }) }}
+{%- endmacro %}
+
+{#- Why a customer is at risk, and why a likely promoter, in the order the reasons are listed. -#}
+{% macro cx_at_risk_reasons() -%}
+    {{ return(['repeat_detractor', 'score_drop', 'overdue_case', 'negative_theme']) }}
+{%- endmacro %}
+
+{% macro cx_likely_promoter_reasons() -%}
+    {{ return(['rising_passive', 'promoter_twice']) }}
+{%- endmacro %}
+
+{#- The campaign audiences of rpt_campaign_audiences. -#}
+{% macro cx_audiences() -%}
+    {{ return(['referral_candidates', 'passive_reengagement', 'detractor_recovery']) }}
+{%- endmacro %}
+
+{#- SQL text: the names of the flags (1/0 columns named <prefix><reason>) that are set, in order,
+    joined by ', '; null when none is. -#}
+{% macro cx_reason_list(reasons, prefix) -%}
+    {%- set parts = [] -%}
+    {%- for reason in reasons -%}
+        {%- do parts.append("case when " ~ prefix ~ reason ~ " = 1 then '" ~ reason ~ "' end") -%}
+    {%- endfor -%}
+    {{ cast_to_text("nullif(concat_ws(', ', " ~ parts | join(', ') ~ "), '')") }}
+{%- endmacro %}

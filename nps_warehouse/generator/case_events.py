@@ -162,9 +162,7 @@ def chunk_rows(plan: ResponsePlan, core: ResponseCore, table: pa.Table, period_e
     return _apply_messy(plan, events, event_keys[row_of, slot_of], others)
 
 
-def _apply_messy(
-    plan: ResponsePlan, events: pa.Table, keys: np.ndarray, others: pa.StringArray
-) -> pa.Table:
+def _apply_messy(plan: ResponsePlan, events: pa.Table, keys: np.ndarray, others: pa.StringArray) -> pa.Table:
     """Messy rows: some events altered in place, some exported twice."""
     rng = plan.rng
     n = events.num_rows

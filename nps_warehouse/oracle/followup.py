@@ -47,6 +47,10 @@ class FollowupSettings:
     high_priority_tiers: tuple[str, ...] = field(default=("platinum",))  # cx_case_high_priority_tiers
     repeat_detractor_days: int = 180  # cx_repeat_detractor_days
     recovery_window_days: int = 180  # cx_recovery_window_days
+    health_window_days: int = 365  # cx_health_window_days
+    at_risk_score_drop: int = 4  # cx_at_risk_score_drop
+    at_risk_themes: tuple[str, ...] = field(default=("billing", "resolution"))  # cx_at_risk_themes
+    referral_recent_days: int = 90  # cx_referral_recent_days
 
     def reference(self) -> datetime:
         if self.as_of is not None:

@@ -27,6 +27,7 @@ from nps_warehouse.oracle import (
     customers,
     drivers,
     followup,
+    health,
     interactions,
     invitations,
     periods,
@@ -250,6 +251,14 @@ def compute_marts(
             marts,
             reporting_tz,
             followup.FollowupSettings() if followup_settings is None else followup_settings,
+        )
+    )
+    marts.update(
+        health.compute(
+            responses,
+            marts,
+            followup.FollowupSettings() if followup_settings is None else followup_settings,
+            reporting_tz,
         )
     )
     return {mart: marts[mart] for mart in MART_COLUMNS}

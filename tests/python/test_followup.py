@@ -5,13 +5,16 @@ the oracle, then the dbt build compared with the oracle cell by cell."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import SEEDS_DIR, assert_marts_equal, read_marts, run_dbt
+from harness import PROJECT_DIR, SEEDS_DIR, assert_marts_equal, read_marts, run_dbt
 from test_oracle_programme import RESPONSE_HEADER, as_dicts, response, write, write_source
 
 from nps_warehouse.oracle import FollowupSettings, compute_marts
@@ -252,6 +255,28 @@ def test_the_build_equals_the_oracle(tmp_path: Path, landing: tuple[str, dict[st
     )
     assert run.success, run.failures() or run.exception
     assert_marts_equal(read_marts(tmp_path / "nps.duckdb"), marts)
+    # the CRM export reads the built mart
+    environment = {**os.environ, "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"), "NPS_TARGET": "duckdb"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "export_audiences.py"),
+            "--out",
+            str(tmp_path / "crm"),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=PROJECT_DIR,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "detractor_recovery: 6 customer(s)" in done.stderr
+    assert sorted(path.name for path in (tmp_path / "crm").iterdir()) == [
+        "detractor_recovery.csv",
+        "passive_reengagement.csv",
+        "referral_candidates.csv",
+    ]
 
 
 def test_a_malformed_as_of_is_refused_with_its_fix(
@@ -269,3 +294,55 @@ def test_a_malformed_as_of_is_refused_with_its_fix(
     assert not run.success
     message = str(run.failures() or run.exception)
     assert "cx_as_of" in message and "YYYY-MM-DD HH:MM:SS" in message
+
+
+def test_customer_health(marts: dict[str, list[tuple[Any, ...]]]) -> None:
+    health = {row["customer_id"]: row for row in as_dicts(marts, "fct_customer_health")}
+    assert "C12" not in health  # answered after as_of
+    c1 = health["C1"]
+    assert (c1["last_nps_score"], c1["previous_nps_score"], c1["nps_change"]) == (9, 2, 7)
+    assert (c1["responses_365d"], c1["detractor_responses_365d"], c1["is_at_risk"]) == (2, 1, False)
+    c5 = health["C5"]
+    assert (c5["is_repeat_detractor"], c5["open_cases"], c5["overdue_cases"]) == (True, 2, 1)
+    assert c5["at_risk_reasons"] == "repeat_detractor, overdue_case"
+    c10 = health["C10"]
+    assert (c10["last_nps_score"], c10["loyalty_tier"], c10["at_risk_reasons"]) == (
+        None,
+        "platinum",
+        "overdue_case",
+    )
+    assert (health["C3"]["at_risk_reasons"], health["C2"]["is_at_risk"]) == ("overdue_case", False)
+
+
+def test_campaign_audiences(marts: dict[str, list[tuple[Any, ...]]]) -> None:
+    audiences = {
+        (row["audience"], row["customer_id"]): (row["reasons"], row["case_id"], row["case_status"])
+        for row in as_dicts(marts, "rpt_campaign_audiences")
+    }
+    assert audiences == {
+        ("referral_candidates", "C1"): ("recent_promoter", None, None),
+        ("referral_candidates", "C7"): ("recent_promoter", None, None),
+        ("passive_reengagement", "C11"): ("passive", None, None),
+        ("detractor_recovery", "C2"): ("last_answer_detractor", "F2", "resolved"),
+        ("detractor_recovery", "C3"): ("last_answer_detractor, open_case, overdue_case", "F3", "open"),
+        ("detractor_recovery", "C4"): ("last_answer_detractor, open_case", "F4", "open"),
+        ("detractor_recovery", "C5"): ("last_answer_detractor, open_case, overdue_case", "F5", "open"),
+        ("detractor_recovery", "C6"): ("last_answer_detractor", "F6", "resolved"),
+        ("detractor_recovery", "C10"): ("open_case, overdue_case", "F10", "open"),
+    }
+
+
+def test_audiences_export_one_csv_each_without_comments(tmp_path: Path, marts) -> None:
+    from nps_warehouse.audiences import EXPORT_COLUMNS, write_audiences
+
+    written = write_audiences(marts["rpt_campaign_audiences"], tmp_path / "crm")
+    assert {audience: count for audience, (_, count) in written.items()} == {
+        "referral_candidates": 2,
+        "passive_reengagement": 1,
+        "detractor_recovery": 6,
+    }
+    lines = written["detractor_recovery"][0].read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(EXPORT_COLUMNS) and "comment" not in lines[0]
+    assert lines[1].startswith("C10,") and lines[-1].startswith("C6,")
+    with pytest.raises(ValueError, match="unknown audience"):
+        write_audiences([], tmp_path / "x", ["everyone"])

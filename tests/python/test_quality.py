@@ -1033,6 +1033,52 @@ def _build_followup(con: duckdb.DuckDBPyConnection) -> None:
         FOLLOWUP_DAILY,
     )
     con.execute(
+        f"""
+        create table marts.fct_customer_health as
+        select customer_id, 'unknown' as loyalty_tier, 1::bigint as responses_365d,
+               coalesce(nps_category = 'detractor', false)::int::bigint as detractor_responses_365d,
+               response_date as last_response_date, nps_score as last_nps_score,
+               nps_category as last_nps_category, null::integer as previous_nps_score,
+               null::integer as nps_change, null::varchar as last_sentiment,
+               coalesce(open_cases, 0)::bigint as open_cases,
+               coalesce(overdue_cases, 0)::bigint as overdue_cases,
+               (select case_id from marts.fct_followup_cases as c
+                where c.customer_id = r.customer_id and c.status != 'cancelled') as latest_case_id,
+               (select status from marts.fct_followup_cases as c
+                where c.customer_id = r.customer_id and c.status != 'cancelled') as latest_case_status,
+               false as is_repeat_detractor, coalesce(overdue_cases, 0) > 0 as is_at_risk,
+               case when overdue_cases > 0 then 'overdue_case' end as at_risk_reasons,
+               false as is_likely_promoter, null::varchar as likely_promoter_reasons,
+               timestamp '{FOLLOWUP_AS_OF}' as as_of
+        from marts.fct_nps_responses as r
+        left join (
+            select customer_id,
+                   count(*) filter (where status in ('open', 'contacted')) as open_cases,
+                   count(*) filter (where is_overdue) as overdue_cases
+            from marts.fct_followup_cases
+            group by all
+        ) using (customer_id)
+        """
+    )
+    con.execute(
+        """
+        create table marts.rpt_campaign_audiences as
+        select 'referral_candidates' as audience, customer_id, 'recent_promoter' as reasons, loyalty_tier,
+               last_nps_score, last_response_date, null::varchar as case_id, null::varchar as case_status,
+               is_at_risk, as_of
+        from marts.fct_customer_health where last_nps_category = 'promoter' and open_cases = 0
+        union all
+        select 'passive_reengagement', customer_id, 'passive', loyalty_tier, last_nps_score,
+               last_response_date, null, null, is_at_risk, as_of
+        from marts.fct_customer_health
+        where last_nps_category = 'passive' and open_cases = 0 and not is_at_risk
+        union all
+        select 'detractor_recovery', customer_id, 'last_answer_detractor', loyalty_tier, last_nps_score,
+               last_response_date, null, null, is_at_risk, as_of
+        from marts.fct_customer_health where last_nps_category = 'detractor' or open_cases > 0
+        """
+    )
+    con.execute(
         """
         create table audit.rpt_unknown_case_events as
         select source_file, source_row_number, response_id, raw_event_type as event_type,
@@ -3858,4 +3904,44 @@ def test_unknown_case_events_wrong_rows(warehouse_copy: Path) -> None:
         ("expect_column_values_to_be_in_set", "chk_problem"),
         ("expect_column_values_to_be_in_set", "chk_an_accepted_event_of_no_case"),
         ("expect_table_row_count_to_equal", None),
+    }
+
+
+def test_health_flag_without_its_reason(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_customer_health set at_risk_reasons = null where customer_id = 'c-r5'",
+        marts=["fct_customer_health"],
+    )
+    assert failures(report, "fct_customer_health") == {
+        ("expect_column_values_to_be_in_set", "chk_at_risk_iff_reasons"),
+        ("expect_column_values_to_be_in_set", "chk_overdue_reason"),
+    }
+
+
+def test_health_cases_and_change_off(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_customer_health set open_cases = 0 where customer_id = 'c-r7'",
+        "update marts.fct_customer_health set previous_nps_score = 5, nps_change = 1 "
+        "where customer_id = 'c-r1'",
+        marts=["fct_customer_health"],
+    )
+    assert failures(report, "fct_customer_health") == {
+        ("expect_column_values_to_be_in_set", "chk_cases"),
+        ("expect_column_values_to_be_in_set", "chk_change"),
+    }
+
+
+def test_audience_customer_outside_its_rule_or_missing(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.rpt_campaign_audiences set audience = 'referral_candidates' "
+        "where audience = 'passive_reengagement'",
+        "delete from marts.rpt_campaign_audiences where customer_id = 'c-r2'",
+        marts=["rpt_campaign_audiences"],
+    )
+    assert failures(report, "rpt_campaign_audiences") == {
+        ("expect_column_values_to_be_in_set", "chk_meets_its_rule"),
+        ("expect_column_values_to_be_in_set", "chk_recovery_complete"),
     }

@@ -1,0 +1,266 @@
+{#- A table rebuilt by every build: a customer's health moves with cx_as_of, new responses, cases
+    and comments. -#}
+
+{%- set settings = cx_health_settings() %}
+{%- set as_of = cx_as_of() %}
+{%- set detractor = nps_literal('category', 'detractor') %}
+
+with
+
+responses as (
+
+    select * from {{ ref('fct_cx_responses') }}
+
+),
+
+insights as (
+
+    select * from {{ ref('fct_comment_insights') }}
+
+),
+
+comment_themes as (
+
+    select * from {{ ref('fct_comment_themes') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('fct_followup_cases') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customer') }}
+
+),
+
+known as (
+
+    select * from responses
+    where
+        customer_id is not null
+        and submitted_at <= {{ as_of }}
+
+),
+
+activity as (
+
+    select
+        customer_id,
+        cast(sum(case
+            when submitted_at > {{ add_hours_to_timestamp(as_of, -24 * settings.window_days) }} then 1 else 0
+        end) as bigint) as responses_365d,
+        cast(sum(case
+            when
+                submitted_at > {{ add_hours_to_timestamp(as_of, -24 * settings.window_days) }}
+                and nps_category = {{ detractor }}
+                then 1
+            else 0
+        end) as bigint) as detractor_responses_365d,
+        sum(case
+            when
+                submitted_at > {{ add_hours_to_timestamp(as_of, -24 * settings.repeat_detractor_days) }}
+                and nps_category = {{ detractor }}
+                then 1
+            else 0
+        end) as recent_detractor_responses,
+        max(response_date) as last_response_date
+
+    from known
+    group by customer_id
+
+),
+
+nps_ranked as (
+
+    select
+        customer_id,
+        nps_score,
+        nps_category,
+        row_number() over (
+            partition by customer_id
+            order by submitted_at desc, response_id desc
+        ) as from_last
+
+    from known
+    where nps_score is not null
+
+),
+
+last_two as (
+
+    select
+        customer_id,
+        max(case when from_last = 1 then nps_score end) as last_nps_score,
+        max(case when from_last = 2 then nps_score end) as previous_nps_score,
+        max(case when from_last = 1 then nps_category end) as last_nps_category,
+        max(case when from_last = 2 then nps_category end) as previous_nps_category
+
+    from nps_ranked
+    where from_last <= 2
+    group by customer_id
+
+),
+
+commented as (
+
+    select
+        known.customer_id,
+        known.response_id,
+        insights.sentiment,
+        row_number() over (
+            partition by known.customer_id
+            order by known.submitted_at desc, known.response_id desc
+        ) as from_last
+
+    from known
+    inner join insights
+        on known.response_id = insights.response_id
+
+),
+
+last_comment as (
+
+    select * from commented
+    where from_last = 1
+
+),
+
+negative_themes as (
+
+    select distinct last_comment.customer_id
+
+    from last_comment
+    inner join comment_themes
+        on last_comment.response_id = comment_themes.response_id
+    where
+        comment_themes.theme in ({{ nps_literal_list(settings.risk_themes) }})
+        and comment_themes.theme_sentiment = 'negative'
+
+),
+
+case_ranked as (
+
+    select
+        customer_id,
+        case_id,
+        status,
+        row_number() over (partition by customer_id order by opened_at desc, case_id desc) as from_last
+
+    from cases
+    where
+        customer_id is not null
+        and status != {{ nps_literal('case_status', 'cancelled') }}
+
+),
+
+latest_case as (
+
+    select * from case_ranked
+    where from_last = 1
+
+),
+
+case_counts as (
+
+    select
+        customer_id,
+        cast(sum({{ cx_case_is_pending('status') }}) as bigint) as open_cases,
+        cast(sum(case when is_overdue then 1 else 0 end) as bigint) as overdue_cases
+
+    from cases
+    where customer_id is not null
+    group by customer_id
+
+),
+
+assembled as (
+
+    select
+        activity.customer_id,
+        coalesce(customers.loyalty_tier, {{ nps_literal('placeholder', 'unknown') }}) as loyalty_tier,
+        activity.responses_365d,
+        activity.detractor_responses_365d,
+        activity.last_response_date,
+        last_two.last_nps_score,
+        last_two.previous_nps_score,
+        last_two.last_nps_score - last_two.previous_nps_score as nps_change,
+        last_two.last_nps_category,
+        last_two.previous_nps_category,
+        last_comment.sentiment as last_sentiment,
+        coalesce(case_counts.open_cases, 0) as open_cases,
+        coalesce(case_counts.overdue_cases, 0) as overdue_cases,
+        latest_case.case_id as latest_case_id,
+        latest_case.status as latest_case_status,
+        case when activity.recent_detractor_responses >= 2 then 1 else 0 end as risk_repeat_detractor,
+        case
+            when last_two.last_nps_score - last_two.previous_nps_score <= -{{ settings.score_drop }} then 1 else 0
+        end as risk_score_drop,
+        case when coalesce(case_counts.overdue_cases, 0) > 0 then 1 else 0 end as risk_overdue_case,
+        case when negative_themes.customer_id is not null then 1 else 0 end as risk_negative_theme,
+        case
+            when
+                last_two.last_nps_category = {{ nps_literal('category', 'passive') }}
+                and last_two.last_nps_score > last_two.previous_nps_score
+                and last_comment.sentiment = 'positive'
+                then 1
+            else 0
+        end as promoter_rising_passive,
+        case
+            when
+                last_two.last_nps_category = {{ nps_literal('category', 'promoter') }}
+                and last_two.previous_nps_category = {{ nps_literal('category', 'promoter') }}
+                then 1
+            else 0
+        end as promoter_promoter_twice
+
+    from activity
+    left join customers
+        on activity.customer_id = customers.customer_id
+    left join last_two
+        on activity.customer_id = last_two.customer_id
+    left join last_comment
+        on activity.customer_id = last_comment.customer_id
+    left join negative_themes
+        on activity.customer_id = negative_themes.customer_id
+    left join case_counts
+        on activity.customer_id = case_counts.customer_id
+    left join latest_case
+        on activity.customer_id = latest_case.customer_id
+
+),
+
+final as (
+
+    select
+        customer_id,
+        loyalty_tier,
+        responses_365d,
+        detractor_responses_365d,
+        last_response_date,
+        last_nps_score,
+        last_nps_category,
+        previous_nps_score,
+        nps_change,
+        {{ cast_to_text('last_sentiment') }} as last_sentiment,
+        open_cases,
+        overdue_cases,
+        {{ cast_to_text('latest_case_id') }} as latest_case_id,
+        {{ cast_to_text('latest_case_status') }} as latest_case_status,
+        risk_repeat_detractor = 1 as is_repeat_detractor,
+        (
+            risk_repeat_detractor + risk_score_drop + risk_overdue_case + risk_negative_theme
+        ) > 0 as is_at_risk,
+        {{ cx_reason_list(cx_at_risk_reasons(), 'risk_') }} as at_risk_reasons,
+        (promoter_rising_passive + promoter_promoter_twice) > 0 as is_likely_promoter,
+        {{ cx_reason_list(cx_likely_promoter_reasons(), 'promoter_') }} as likely_promoter_reasons,
+        {{ as_of }} as as_of
+
+    from assembled
+
+)
+
+select * from final

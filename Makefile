@@ -28,7 +28,7 @@ ENGINE_INSTALLED := $(INSTALLED) $(if $(filter postgres,$(NPS_TARGET)),$(INSTALL
 	$(if $(filter spark,$(NPS_TARGET)),$(INSTALLED_SPARK))
 PIP := $(BIN)/python -m pip install --quiet
 
-.PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land audiences \
+.PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land audiences risk-model \
 	land-check build docs test test-duckdb test-postgres test-spark lint dbt-build pytest \
 	validate bench demo-data examples lexicons clean
 
@@ -129,6 +129,9 @@ BENCH_ARGS ?=
 AUDIENCES_DIR ?= exports/audiences
 audiences: $(ENGINE_INSTALLED) ## export the campaign audiences as one CSV per audience (AUDIENCES_DIR, default exports/audiences)
 	$(BIN)/python scripts/export_audiences.py --out "$(AUDIENCES_DIR)"
+
+risk-model: $(INSTALLED_DEV) ## refit the customers' risk and propensity models (seeds/cx_risk_model.csv) and print their report
+	$(BIN)/python scripts/fit_risk_model.py
 
 bench: $(INSTALLED_DEV) ## benchmark vs the engine floor and pandas (BENCH_ARGS="--sizes 1M,10M --scaling")
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)

@@ -702,6 +702,8 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "at_risk_reasons",
         "is_likely_promoter",
         "likely_promoter_reasons",
+        "detractor_risk",
+        "promoter_propensity",
         "as_of",
     ),
     "rpt_campaign_audiences": (

@@ -397,7 +397,14 @@ def derived_health(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, li
     frame["chk_overdue_reason"] = (
         (counts["overdue_cases"] > 0) == reasons.str.contains("overdue_case")
     ).to_numpy()
+    for score in ("detractor_risk", "promoter_propensity"):
+        values = pd.to_numeric(frame[score], errors="coerce").astype("float64")
+        frame[f"chk_{score}"] = (
+            ((values >= 0) & (values <= 1)) | (values.isna() & last.isna())
+        ).to_numpy() & (values.notna() | last.isna()).to_numpy()
     checks = {
+        "chk_detractor_risk": "detractor_risk in [0, 1], null exactly without an NPS answer",
+        "chk_promoter_propensity": "promoter_propensity in [0, 1], null exactly without an NPS answer",
         "chk_at_risk_iff_reasons": "is_at_risk exactly when at_risk_reasons is set",
         "chk_promoter_iff_reasons": "is_likely_promoter exactly when likely_promoter_reasons is set",
         "chk_reasons_known": "reasons are known ones, in their order",

@@ -35,6 +35,8 @@ One module per job:
 * :mod:`.case_events` - the CRM's case events, checked and settled (``rpt_case_event_audit``);
 * :mod:`.followup` - closing the loop: the follow-up cases, the queue, the daily follow-up and
   the events of no case (:class:`FollowupSettings`);
+* :mod:`.health` - customer health, its predictive scores (the features and the seed's models of
+  :mod:`nps_warehouse.risk_model`, plain Python) and the campaign audiences;
 * :mod:`.marts` - the marts.
 """
 

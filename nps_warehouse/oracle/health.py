@@ -1,7 +1,8 @@
 """Customer health and campaign audiences (fct_customer_health, rpt_campaign_audiences),
 following the README, "Customer health and audiences": per customer with a response by the
 reference instant, recent activity, the last two NPS answers, the latest comment's sentiment,
-open and overdue cases, and the rule-based flags; then the CRM's audiences.
+open and overdue cases, the rule-based flags and the predictive scores (the features of
+:mod:`nps_warehouse.risk_model`, weighed by the seed cx_risk_model); then the CRM's audiences.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from nps_warehouse.contract import MART_COLUMNS
 from nps_warehouse.oracle.followup import PENDING, FollowupSettings
 from nps_warehouse.oracle.programme import Row
 from nps_warehouse.oracle.responses import UNKNOWN, Response
+from nps_warehouse.risk_model import Model, answers_by_customer, features
 
 AT_RISK_REASONS: tuple[str, ...] = ("repeat_detractor", "score_drop", "overdue_case", "negative_theme")
 LIKELY_PROMOTER_REASONS: tuple[str, ...] = ("rising_passive", "promoter_twice")
+#: The predictive scores, in the mart's order (models of the seed cx_risk_model).
+SCORES: tuple[str, ...] = ("detractor_risk", "promoter_propensity")
 
 
 def _columns(mart: str) -> dict[str, int]:
@@ -37,6 +41,7 @@ def fct_customer_health(
     marts: Mapping[str, list[Row]],
     settings: FollowupSettings,
     as_of: datetime,
+    models: Mapping[str, Model],
 ) -> list[Row]:
     """One row per customer with an accepted response by ``as_of``; ``marts`` holds
     fct_comment_insights, fct_comment_themes, fct_followup_cases and dim_customer."""
@@ -71,6 +76,7 @@ def fct_customer_health(
     for response in responses:
         if response.customer_id is not None and response.submitted_at <= as_of:
             by_customer[response.customer_id].append(response)
+    histories = answers_by_customer(marts)
     window_start = as_of - timedelta(days=settings.health_window_days)
     repeat_start = as_of - timedelta(days=settings.repeat_detractor_days)
     rows = []
@@ -111,6 +117,9 @@ def fct_customer_health(
                 ("promoter_twice", last_category == "promoter" and previous_category == "promoter"),
             )
         )
+        history = [answer for answer in histories.get(customer_id, []) if answer.submitted_at <= as_of]
+        values = features(history, as_of) if history else None
+        scores = [None if values is None else models[name].score(values) for name in SCORES]
         rows.append(
             (
                 customer_id,
@@ -131,6 +140,7 @@ def fct_customer_health(
                 risk,
                 promoter is not None,
                 promoter,
+                *scores,
                 as_of,
             )
         )
@@ -180,10 +190,12 @@ def compute(
     marts: Mapping[str, list[Row]],
     settings: FollowupSettings,
     reporting_tz: tzinfo,
+    models: Mapping[str, Model],
 ) -> dict[str, list[Any]]:
-    """fct_customer_health and rpt_campaign_audiences."""
+    """fct_customer_health (scored with ``models``, the seed cx_risk_model) and
+    rpt_campaign_audiences."""
     as_of = settings.reference()
-    health = fct_customer_health(responses, marts, settings, as_of)
+    health = fct_customer_health(responses, marts, settings, as_of, models)
     return {
         "fct_customer_health": health,
         "rpt_campaign_audiences": rpt_campaign_audiences(health, settings, as_of, reporting_tz),

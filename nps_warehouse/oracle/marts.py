@@ -71,6 +71,7 @@ from nps_warehouse.oracle.responses import (
     trim,
 )
 from nps_warehouse.oracle.timestamps import time_zone
+from nps_warehouse.risk_model import load_models
 
 Row = tuple[Any, ...]
 
@@ -259,6 +260,7 @@ def compute_marts(
             marts,
             followup.FollowupSettings() if followup_settings is None else followup_settings,
             reporting_tz,
+            load_models(seeds_dir),
         )
     )
     return {mart: marts[mart] for mart in MART_COLUMNS}

@@ -1049,6 +1049,8 @@ def _build_followup(con: duckdb.DuckDBPyConnection) -> None:
                false as is_repeat_detractor, coalesce(overdue_cases, 0) > 0 as is_at_risk,
                case when overdue_cases > 0 then 'overdue_case' end as at_risk_reasons,
                false as is_likely_promoter, null::varchar as likely_promoter_reasons,
+               case when nps_score is not null then 0.3 end::double as detractor_risk,
+               case when nps_score is not null then 0.4 end::double as promoter_propensity,
                timestamp '{FOLLOWUP_AS_OF}' as as_of
         from marts.fct_nps_responses as r
         left join (
@@ -3944,4 +3946,17 @@ def test_audience_customer_outside_its_rule_or_missing(warehouse_copy: Path) -> 
     assert failures(report, "rpt_campaign_audiences") == {
         ("expect_column_values_to_be_in_set", "chk_meets_its_rule"),
         ("expect_column_values_to_be_in_set", "chk_recovery_complete"),
+    }
+
+
+def test_health_score_outside_the_unit_interval(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy,
+        "update marts.fct_customer_health set detractor_risk = 1.2 where customer_id = 'c-r1'",
+        "update marts.fct_customer_health set promoter_propensity = null where customer_id = 'c-r2'",
+        marts=["fct_customer_health"],
+    )
+    assert failures(report, "fct_customer_health") == {
+        ("expect_column_values_to_be_in_set", "chk_detractor_risk"),
+        ("expect_column_values_to_be_in_set", "chk_promoter_propensity"),
     }

@@ -37,6 +37,12 @@ customers as (
 
 ),
 
+risk_model as (
+
+    select * from {{ ref('stg_nps_reference__risk_model') }}
+
+),
+
 known as (
 
     select * from responses
@@ -70,6 +76,45 @@ activity as (
         max(response_date) as last_response_date
 
     from known
+    group by customer_id
+
+),
+
+-- the customer's latest response: its tier, age band and segment are the model's
+latest_ranked as (
+
+    select
+        customer_id,
+        loyalty_tier,
+        age_band,
+        segment,
+        submitted_at,
+        row_number() over (
+            partition by customer_id
+            order by submitted_at desc, response_id desc
+        ) as from_last
+
+    from known
+
+),
+
+latest_response as (
+
+    select * from latest_ranked
+    where from_last = 1
+
+),
+
+nps_stats as (
+
+    select
+        customer_id,
+        avg({{ cast_to_double('nps_score') }}) as mean_nps,
+        sum(case when nps_category = {{ detractor }} then 1.0 else 0.0 end) / count(*) as detractor_share,
+        count(*) as nps_answers
+
+    from known
+    where nps_score is not null
     group by customer_id
 
 ),
@@ -111,6 +156,7 @@ commented as (
         known.customer_id,
         known.response_id,
         insights.sentiment,
+        insights.sentiment_score,
         row_number() over (
             partition by known.customer_id
             order by known.submitted_at desc, known.response_id desc
@@ -191,6 +237,7 @@ assembled as (
         last_two.last_nps_category,
         last_two.previous_nps_category,
         last_comment.sentiment as last_sentiment,
+        last_comment.sentiment_score as last_sentiment_score,
         coalesce(case_counts.open_cases, 0) as open_cases,
         coalesce(case_counts.overdue_cases, 0) as overdue_cases,
         latest_case.case_id as latest_case_id,
@@ -233,6 +280,111 @@ assembled as (
 
 ),
 
+{%- set features = cx_risk_features() %}
+{%- set coding = cx_risk_coding() %}
+
+-- the model's terms, one row per model: each feature's mean, scale and coefficient, the intercept
+models as (
+
+    select
+        model,
+        {% for feature in features -%}
+            max(case when feature = '{{ feature }}' then feature_mean end) as {{ feature }}_mean,
+            max(case when feature = '{{ feature }}' then feature_scale end) as {{ feature }}_scale,
+            max(case when feature = '{{ feature }}' then coefficient end) as {{ feature }}_coefficient,
+        {% endfor -%}
+        max(case when feature = 'intercept' then coefficient end) as intercept
+
+    from risk_model
+    group by model
+
+),
+
+-- the features of each customer at as_of (null without an NPS answer: no score)
+features as (
+
+    select
+        assembled.customer_id,
+        {{ cast_to_double('assembled.last_nps_score') }} as last_nps,
+        nps_stats.mean_nps,
+        {{ cast_to_double('coalesce(assembled.last_nps_score - assembled.previous_nps_score, 0)') }} as nps_trend,
+        {{ cast_to_double('nps_stats.detractor_share') }} as detractor_share,
+        {{ cast_to_double('least(nps_stats.nps_answers, ' ~ coding.answers_cap ~ ')') }} as answers,
+        least(
+            {{ cast_to_double(microseconds_between('latest_response.submitted_at', cx_as_of())) }} / 86400000000.0,
+            {{ coding.days_cap }}
+        ) as days_since_last,
+        {{ cast_to_double('coalesce(assembled.last_sentiment_score, 0)') }} as last_sentiment_score,
+        {{ cast_to_double('assembled.risk_negative_theme') }} as negative_theme,
+        {{ cx_rank_of('latest_response.loyalty_tier', coding.tier_ranks) }} as tier_rank,
+        {% for segment in coding.segments -%}
+            {{ cast_to_double("case when latest_response.segment = '" ~ segment ~ "' then 1 else 0 end") }}
+                as segment_{{ segment }},
+        {% endfor -%}
+        {{ cx_rank_of('latest_response.age_band', coding.age_ranks) }} as age_rank
+
+    from assembled
+    left join nps_stats
+        on assembled.customer_id = nps_stats.customer_id
+    left join latest_response
+        on assembled.customer_id = latest_response.customer_id
+
+),
+
+scored as (
+
+    {%- set terms = [] %}
+    {%- for feature in features %}
+        {%- do terms.append(
+            'models.' ~ feature ~ '_coefficient * (features.' ~ feature ~ ' - models.' ~ feature
+            ~ '_mean) / models.' ~ feature ~ '_scale'
+        ) %}
+    {%- endfor %}
+
+    select
+        features.customer_id,
+        models.model,
+        -- the linear predictor clamped to [-50, 50], as the oracle does (exp overflows past 709);
+        -- least and greatest skip nulls, so a customer without an NPS answer is tested first
+        case
+            when features.last_nps is not null
+                then 1.0 / (1.0 + exp(-least(greatest(
+                        models.intercept
+                        + {{ terms | join('\n                        + ') }},
+                        -50.0
+                    ), 50.0)))
+        end as score
+
+    from features
+    cross join models
+
+),
+
+scores as (
+
+    select
+        customer_id,
+        max(case when model = 'detractor_risk' then score end) as detractor_risk,
+        max(case when model = 'promoter_propensity' then score end) as promoter_propensity
+
+    from scored
+    group by customer_id
+
+),
+
+with_scores as (
+
+    select
+        assembled.*,
+        scores.detractor_risk,
+        scores.promoter_propensity
+
+    from assembled
+    left join scores
+        on assembled.customer_id = scores.customer_id
+
+),
+
 final as (
 
     select
@@ -257,9 +409,11 @@ final as (
         {{ cx_reason_list(cx_at_risk_reasons(), 'risk_') }} as at_risk_reasons,
         (promoter_rising_passive + promoter_promoter_twice) > 0 as is_likely_promoter,
         {{ cx_reason_list(cx_likely_promoter_reasons(), 'promoter_') }} as likely_promoter_reasons,
+        {{ cast_to_double('detractor_risk') }} as detractor_risk,
+        {{ cast_to_double('promoter_propensity') }} as promoter_propensity,
         {{ as_of }} as as_of
 
-    from assembled
+    from with_scores
 
 )
 

@@ -40,6 +40,12 @@ invitation_audit as (
 
 ),
 
+agent_engagement_audit as (
+
+    select * from {{ ref('rpt_agent_engagement_audit') }}
+
+),
+
 -- the rows of every source, each with what became of it
 audit as (
 
@@ -77,6 +83,13 @@ audit as (
         reason,
         loaded_at
     from invitation_audit
+    union all
+    select
+        load_id,
+        status,
+        reason,
+        loaded_at
+    from agent_engagement_audit
 
 ),
 

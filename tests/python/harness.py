@@ -25,7 +25,7 @@ import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
-from nps_warehouse.contract import MART_LOAD_COLUMNS, MART_SCHEMAS
+from nps_warehouse.contract import MART_LOAD_COLUMNS, MART_SCHEMAS, SOURCE_AUDITS
 from nps_warehouse.oracle import MART_COLUMNS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -64,10 +64,11 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "fct_comment_themes": ("response_id", "theme"),
     "rpt_comment_keywords": ("month_start_date", "nps_category", "comment_language", "term_type", "term"),
     "rpt_cx_drivers": ("period_grain", "period_start_date", "driver_group", "driver"),
-    **{
-        f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number")
-        for source in ("customers", "agents", "interactions", "invitations")
-    },
+    "fct_agent_performance": ("month_start_date", "agent_id", "team", "site"),
+    "fct_team_performance": ("month_start_date", "team"),
+    "fct_site_performance": ("month_start_date", "site"),
+    "rpt_team_engagement": ("quarter_start_date", "team"),
+    **{audit: ("source_file", "source_row_number") for audit in SOURCE_AUDITS.values()},
 }
 
 

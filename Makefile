@@ -129,7 +129,7 @@ BENCH_ARGS ?=
 bench: $(INSTALLED_DEV) ## benchmark vs the engine floor and pandas (BENCH_ARGS="--sizes 1M,10M --scaling")
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
-demo-data: $(INSTALLED_DEV) ## regenerate the committed demo data of the five sources in data/demo
+demo-data: $(INSTALLED_DEV) ## regenerate the committed demo data of the six sources in data/demo
 	$(BIN)/python scripts/generate_cx_data.py --out data/demo --rows 5000 --days 90 \
 		--end-date 2026-10-31 --files 3 --format mixed --overwrite
 

@@ -25,25 +25,68 @@ interactions as (
 
 ),
 
--- the responses an agent handled (a response without agent_id is no agent's), with the wait of
--- the contact the response follows
+-- the responses an agent handled (a response without agent_id is no agent's)
 agent_responses as (
 
     select
-        cast({{ dbt.date_trunc('month', 'responses.response_date') }} as date) as month_start_date,
-        responses.agent_id,
-        responses.team,
-        responses.site,
-        responses.nps_category,
-        responses.csat_score,
-        responses.ces_score,
-        responses.first_contact_resolution,
-        interactions.wait_seconds
+        cast({{ dbt.date_trunc('month', 'response_date') }} as date) as month_start_date,
+        agent_id,
+        team,
+        site,
+        interaction_id,
+        nps_category,
+        csat_score,
+        ces_score,
+        first_contact_resolution
 
     from responses
-    left join interactions
-        on responses.interaction_id = interactions.interaction_id
-    where responses.agent_id is not null
+    where agent_id is not null
+
+),
+
+-- the wait of the contact each of them follows
+agent_waits as (
+
+    select
+        agent_responses.month_start_date,
+        agent_responses.agent_id,
+        agent_responses.team,
+        agent_responses.site,
+        interactions.wait_seconds
+
+    from agent_responses
+    inner join interactions
+        on agent_responses.interaction_id = interactions.interaction_id
+
+),
+
+-- the responses and their waits as rows of one relation, summed below: a union, not a join, so
+-- the counts never pass through a join (DuckDB's statistics propagation misjudges the columns of
+-- a left join whose other side is empty, such as a warehouse without interactions, and then
+-- folds the sign tests of the NPS)
+facts as (
+
+    select
+        {{ grain | join(', ') }},
+        1 as is_response,
+        nps_category,
+        csat_score,
+        ces_score,
+        first_contact_resolution,
+        cast(null as integer) as wait_seconds
+
+    from agent_responses
+    union all
+    select
+        {{ grain | join(', ') }},
+        0 as is_response,
+        cast(null as {{ text_type() }}) as nps_category,
+        cast(null as integer) as csat_score,
+        cast(null as integer) as ces_score,
+        cast(null as {{ text_type() }}) as first_contact_resolution,
+        wait_seconds
+
+    from agent_waits
 
 ),
 
@@ -51,10 +94,10 @@ aggregated as (
 
     select
         {{ grain | join(', ') }},
-        {{ cx_measures() }},
+        {{ cx_measures('sum(is_response)') }},
         {{ cx_operational_measures() }}
 
-    from agent_responses
+    from facts
     group by {{ grain | join(', ') }}
 
 ),

@@ -2,9 +2,10 @@
 
 One module per source - ``responses``, ``customers``, ``agents``, ``interactions``,
 ``invitations``, ``engagement`` (the agents' engagement survey) - and ``programme``, which writes
-the six of a batch together, consistent with each other.  They share counter-based randomness (``rng``), vectorised text and timestamps
-(``text``, ``timestamps``), histories and extract windows (``history``), ids (``ids``), messy
-cases (``cases``), reference data (``reference``) and writers (``writers``).  The public API is
+the six of a batch together, consistent with each other.  They share counter-based randomness
+(``rng``), vectorised text and timestamps (``text``, ``timestamps``), histories and extract
+windows (``history``), ids (``ids``), messy cases (``cases``), reference data (``reference``) and
+writers (``writers``).  The public API is
 re-exported here: ``generate`` writes responses alone, ``generate_programme`` all six sources.
 """
 

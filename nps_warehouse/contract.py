@@ -122,10 +122,35 @@ SOURCE_CONTRACTS: dict[str, SourceContract] = {
         columns=("response_id", "event_type", "event_at", "owner", "note"),
         required=("response_id", "event_type", "event_at"),
     ),
+    "agent_engagement": SourceContract(
+        name="agent_engagement",
+        raw_table="raw_agent_engagement",
+        columns=("agent_id", "surveyed_at", "enps_score"),
+        required=("agent_id", "surveyed_at", "enps_score"),
+    ),
 }
 
-#: The sources besides responses, in the order the warehouse joins them to a response.
-PROGRAMME_SOURCES: tuple[str, ...] = ("customers", "agents", "interactions", "invitations", "case_events")
+#: The sources besides responses: those the warehouse joins to a response, in that order, then
+#: the CRM's case events (joined to the follow-up cases of responses) and the employee
+#: engagement survey (joined to the agents' teams, never to a response).
+PROGRAMME_SOURCES: tuple[str, ...] = (
+    "customers",
+    "agents",
+    "interactions",
+    "invitations",
+    "case_events",
+    "agent_engagement",
+)
+
+#: The audit report of each source besides responses: one row per raw row of it.
+SOURCE_AUDITS: dict[str, str] = {
+    "customers": "rpt_customer_audit",
+    "agents": "rpt_agent_audit",
+    "interactions": "rpt_interaction_audit",
+    "invitations": "rpt_invitation_audit",
+    "case_events": "rpt_case_event_audit",
+    "agent_engagement": "rpt_agent_engagement_audit",
+}
 
 #: The raw columns of responses, in order (the ``raw_*`` columns of the audit follow it).
 RESPONSE_RAW_COLUMNS: tuple[str, ...] = SOURCE_CONTRACTS["responses"].columns
@@ -256,6 +281,12 @@ SOURCE_REJECTION_REASONS: dict[str, tuple[str, ...]] = {
     "interactions": ("missing_interaction_id",),
     "invitations": ("missing_invitation_id", "invalid_sent_at"),
     "case_events": ("missing_response_id", "invalid_event_type", "invalid_event_at"),
+    "agent_engagement": (
+        "missing_agent_id",
+        "invalid_surveyed_at",
+        "missing_enps_score",
+        "invalid_enps_score",
+    ),
 }
 
 #: Attributes of the other sources that are nulled, not rejected, when invalid, and what the
@@ -272,6 +303,7 @@ SOURCE_ATTRIBUTE_ISSUES: dict[str, dict[str, str]] = {
     },
     "invitations": {},
     "case_events": {},
+    "agent_engagement": {},
 }
 
 #: The id column of each source's rows.
@@ -281,6 +313,7 @@ SOURCE_KEYS: dict[str, str] = {
     "interactions": "interaction_id",
     "invitations": "invitation_id",
     "case_events": "response_id",
+    "agent_engagement": "agent_id",
 }
 
 #: Rejection reasons, in rule order (the README, Validation and normalisation rules).
@@ -299,6 +332,38 @@ LOAD_HISTORY_REASONS: tuple[str, ...] = tuple(
     dict.fromkeys(
         (*REJECTION_REASONS, *(r for reasons in SOURCE_REJECTION_REASONS.values() for r in reasons))
     )
+)
+
+#: The measures of the performance marts after their NPS block (macro cx_performance_scores):
+#: CSAT, CES, first-contact resolution and the wait, each with the counts it is recomputed from.
+PERFORMANCE_SCORES: tuple[str, ...] = (
+    "csat_responses",
+    "csat_satisfied",
+    "csat_score_sum",
+    "csat_pct",
+    "csat_mean",
+    "ces_responses",
+    "ces_easy",
+    "ces_score_sum",
+    "ces_easy_pct",
+    "ces_mean",
+    "fcr_responses",
+    "fcr_resolved",
+    "fcr_rate",
+    "wait_responses",
+    "wait_seconds_sum",
+    "wait_seconds_mean",
+)
+
+#: The NPS block of the performance marts: the counts, the NPS and its uncertainty.
+_PERFORMANCE_NPS: tuple[str, ...] = (
+    "responses",
+    "nps_responses",
+    "promoters",
+    "passives",
+    "detractors",
+    "nps",
+    *NPS_UNCERTAINTY,
 )
 
 #: Column names of every mart, in the order of the README "Marts" table.
@@ -727,8 +792,60 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "feed_name",
         "problem",
     ),
+    # agents and teams (README, "Agents and teams"); the follow-up cases' columns (cases,
+    # cases_sla_met, sla_met_pct) are to come after the last column of the three performance marts
+    "fct_agent_performance": (
+        "month_start_date",
+        "agent_id",
+        "team",
+        "site",
+        *_PERFORMANCE_NPS,
+        "team_nps",
+        "nps_shrunk",
+        "rank_in_team",
+        "team_ranked_agents",
+        *PERFORMANCE_SCORES,
+    ),
     **{
-        f"rpt_{source[:-1]}_audit": (
+        f"fct_{level}_performance": (
+            "month_start_date",
+            level,
+            "agents",
+            *_PERFORMANCE_NPS,
+            "all_agents_nps",
+            "nps_shrunk",
+            f"rank_among_{level}s",
+            f"ranked_{level}s",
+            *PERFORMANCE_SCORES,
+        )
+        for level in ("team", "site")
+    },
+    "rpt_team_engagement": (
+        "quarter_start_date",
+        "team",
+        "enps_responses",
+        "enps_promoters",
+        "enps_passives",
+        "enps_detractors",
+        "enps",
+        "enps_standard_error",
+        "enps_ci_lower",
+        "enps_ci_upper",
+        "is_enps_below_min_responses",
+        "nps_responses",
+        "promoters",
+        "passives",
+        "detractors",
+        "nps",
+        *NPS_UNCERTAINTY,
+        "is_in_correlation",
+        "correlated_teams",
+        "enps_nps_correlation",
+        "correlation_ci_lower",
+        "correlation_ci_upper",
+    ),
+    **{
+        SOURCE_AUDITS[source]: (
             "source_file",
             "source_row_number",
             SOURCE_KEYS[source],
@@ -752,7 +869,7 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_cx_responses": ("loaded_at",),
     "rpt_response_audit": ("load_id", "loaded_at"),
     "rpt_rejected_rows": ("load_id", "loaded_at"),
-    **{f"rpt_{source[:-1]}_audit": ("load_id", "loaded_at") for source in PROGRAMME_SOURCES},
+    **{SOURCE_AUDITS[source]: ("load_id", "loaded_at") for source in PROGRAMME_SOURCES},
     "rpt_load_history": ("load_id", "loaded_at", "staged_at"),
 }
 
@@ -766,6 +883,7 @@ BI_REPORTS: tuple[str, ...] = (
     "rpt_cx_drivers",
     "rpt_followup_queue",
     "rpt_campaign_audiences",
+    "rpt_team_engagement",
 )
 MART_SCHEMAS: dict[str, str] = {
     mart: AUDIT_SCHEMA if mart.startswith("rpt_") and mart not in BI_REPORTS else MARTS_SCHEMA

@@ -56,6 +56,7 @@ from nps_warehouse.contract import (
     SOURCE_KEYS,
     SOURCE_REJECTION_REASONS,
 )
+from nps_warehouse.contract import SOURCE_AUDITS as AUDIT_OF_SOURCE
 from nps_warehouse.engines import EngineUnavailableError, read_relations, target_name
 
 if TYPE_CHECKING:
@@ -126,7 +127,11 @@ MART_GRAIN: dict[str, tuple[str, ...]] = {
     "rpt_unknown_case_events": ("source_file", "source_row_number"),
     "fct_customer_health": ("customer_id",),
     "rpt_campaign_audiences": ("audience", "customer_id"),
-    **{f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
+    "fct_agent_performance": ("month_start_date", "agent_id", "team", "site"),
+    "fct_team_performance": ("month_start_date", "team"),
+    "fct_site_performance": ("month_start_date", "site"),
+    "rpt_team_engagement": ("quarter_start_date", "team"),
+    **{AUDIT_OF_SOURCE[source]: ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
 }
 
 #: The scores of the cube, recomputed from its measures: (numerator, denominator, scale).
@@ -243,10 +248,13 @@ HISTORIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
     "dim_agent_history": ("agent_id", "dim_agent", ("team", "site", "manager_id", "hired_on")),
 }
+#: The sources whose accepted rows are one per id (a later row corrects the earlier one); the
+#: others keep a row per id and time (customers and agents: versions; engagement: answers).
+ONE_ROW_PER_ID_SOURCES: tuple[str, ...] = ("interactions", "invitations")
 #: The source whose accepted audit rows each history is built from.
 HISTORY_SOURCES: dict[str, str] = {"dim_customer_history": "customers", "dim_agent_history": "agents"}
 #: The audit of each programme source, by mart name.
-SOURCE_AUDITS: dict[str, str] = {f"rpt_{source[:-1]}_audit": source for source in PROGRAMME_SOURCES}
+SOURCE_AUDITS: dict[str, str] = {AUDIT_OF_SOURCE[source]: source for source in PROGRAMME_SOURCES}
 #: The audit of each source of rpt_load_history (responses first).
 LOAD_HISTORY_AUDITS: dict[str, str] = {
     "responses": "rpt_response_audit",
@@ -273,6 +281,87 @@ CODED_DIMENSIONS: tuple[str, ...] = (
     "team",
     "site",
 )
+
+#: Agents and teams (README, "Agents and teams"): the performance marts, each with the column
+#: its NPS is shrunk toward, its rank and the count of ranked rows, the minimum of NPS responses
+#: of its flag (the defaults of the dbt vars cx_agent_min_responses and cx_min_responses), and
+#: the columns of a ranking's field; the weight of the shrinkage (var cx_shrinkage_k).
+AGENT_MIN_RESPONSES = 10
+SHRINKAGE_K = 20
+ENGAGEMENT_MIN_RESPONSES = 5
+PERFORMANCE_MARTS: dict[str, tuple[str, str, str, int, tuple[str, ...]]] = {
+    "fct_agent_performance": (
+        "team_nps",
+        "rank_in_team",
+        "team_ranked_agents",
+        AGENT_MIN_RESPONSES,
+        ("month_start_date", "team"),
+    ),
+    "fct_team_performance": (
+        "all_agents_nps",
+        "rank_among_teams",
+        "ranked_teams",
+        MIN_RESPONSES,
+        ("month_start_date",),
+    ),
+    "fct_site_performance": (
+        "all_agents_nps",
+        "rank_among_sites",
+        "ranked_sites",
+        MIN_RESPONSES,
+        ("month_start_date",),
+    ),
+}
+#: The additive counts and sums of a performance row.
+PERFORMANCE_COUNTS: tuple[str, ...] = (
+    "responses",
+    "nps_responses",
+    "promoters",
+    "passives",
+    "detractors",
+    "csat_responses",
+    "csat_satisfied",
+    "csat_score_sum",
+    "ces_responses",
+    "ces_easy",
+    "ces_score_sum",
+    "fcr_responses",
+    "fcr_resolved",
+    "wait_responses",
+    "wait_seconds_sum",
+)
+#: The scores of a performance row: (numerator, denominator, scale).
+PERFORMANCE_RATIOS: dict[str, tuple[str, str, int]] = {
+    "csat_pct": ("csat_satisfied", "csat_responses", 100),
+    "csat_mean": ("csat_score_sum", "csat_responses", 1),
+    "ces_easy_pct": ("ces_easy", "ces_responses", 100),
+    "ces_mean": ("ces_score_sum", "ces_responses", 1),
+    "fcr_rate": ("fcr_resolved", "fcr_responses", 100),
+    "wait_seconds_mean": ("wait_seconds_sum", "wait_responses", 1),
+}
+#: The ranges of the agents' marts' columns (lowest, highest; None unbounded).
+_AGENT_RANGES: tuple[tuple[str, float | None, float | None], ...] = (
+    *((column, 0, None) for column in (*PERFORMANCE_COUNTS, "agents", "enps_responses", "correlated_teams")),
+    *(
+        (column, -100, 100)
+        for column in (
+            "nps",
+            "team_nps",
+            "all_agents_nps",
+            "nps_shrunk",
+            "enps",
+            "enps_ci_lower",
+            "enps_ci_upper",
+        )
+    ),
+    *((column, 0, 100) for column in ("csat_pct", "ces_easy_pct", "fcr_rate", "nps_standard_error")),
+    ("csat_mean", 1, 5),
+    ("ces_mean", 1, 7),
+    ("wait_seconds_mean", 0, None),
+    *((column, 1, None) for column in ("rank_in_team", "rank_among_teams", "rank_among_sites")),
+    *((column, -1, 1) for column in ("enps_nps_correlation", "correlation_ci_lower", "correlation_ci_upper")),
+)
+ENGAGEMENT = "rpt_team_engagement"
 
 #: Other columns that must never be null (beyond the grain).
 _NOT_NULL: dict[str, tuple[str, ...]] = {
@@ -408,6 +497,34 @@ _NOT_NULL: dict[str, tuple[str, ...]] = {
     ),
     **{mart: ("feed_name", "status") for mart in SOURCE_AUDITS},
     **followup_quality.NOT_NULL,
+    # every count and flag; the scores are null where their responses are none (the group's NPS
+    # too: a team of a month with CSAT answers only), the rank below the minimum
+    "fct_agent_performance": (
+        *PERFORMANCE_COUNTS,
+        "is_below_min_responses",
+        "team_ranked_agents",
+    ),
+    **{
+        f"fct_{level}_performance": (
+            "agents",
+            *PERFORMANCE_COUNTS,
+            "is_below_min_responses",
+            f"ranked_{level}s",
+        )
+        for level in ("team", "site")
+    },
+    "rpt_team_engagement": (
+        "enps_responses",
+        "enps_promoters",
+        "enps_passives",
+        "enps_detractors",
+        "is_enps_below_min_responses",
+        *COUNT_COLUMNS[1:],
+        "nps_responses",
+        "is_below_min_responses",
+        "is_in_correlation",
+        "correlated_teams",
+    ),
 }
 
 DAILY_MARTS: tuple[str, ...] = (
@@ -1417,6 +1534,19 @@ def _contract_batch(mart: str, frame: pd.DataFrame, frames: Mapping[str, pd.Data
     if mart in _COMMENT_VALUE_SETS:
         exps += _comment_value_checks(mart, has, frames)
 
+    if mart in PERFORMANCE_MARTS or mart == ENGAGEMENT:
+        for column, lowest, highest in _AGENT_RANGES:
+            if has(column):
+                bounds = f"in [{lowest}, {highest}]" if highest is not None else f">= {lowest}"
+                exps.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=column,
+                        min_value=lowest,
+                        max_value=highest,
+                        description=f"{column} (when set) {bounds}",
+                    )
+                )
+
     if mart in SOURCE_AUDITS:
         reasons = SOURCE_REJECTION_REASONS[SOURCE_AUDITS[mart]]
         if has("status"):
@@ -1917,7 +2047,7 @@ def _version_at(
 
 def _accepted_keys(frames: Mapping[str, pd.DataFrame], source: str) -> set[str]:
     """The ids of the accepted rows of a programme source's audit (its current records)."""
-    audit = frames[f"rpt_{source[:-1]}_audit"]
+    audit = frames[AUDIT_OF_SOURCE[source]]
     key = SOURCE_KEYS[source]
     accepted = audit[(audit["status"] == "accepted").fillna(False).astype(bool)]
     return {str(value) for value in accepted[key].dropna()}
@@ -2738,7 +2868,7 @@ def _derived_history(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
         ("chk_one_current_version_per_id", f"exactly one current version per {key}"),
         (
             f"chk_{key}_in_{source}_audit",
-            f"every {key} has an accepted row in rpt_{source[:-1]}_audit",
+            f"every {key} has an accepted row in {AUDIT_OF_SOURCE[source]}",
         ),
     ]
     exps: list[Expectation] = [
@@ -2751,7 +2881,7 @@ def _derived_history(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
             min_value=len(accepted),
             max_value=len(accepted),
             description=(
-                f"every {key} of an accepted row of rpt_{source[:-1]}_audit has versions ({len(accepted)})"
+                f"every {key} of an accepted row of {AUDIT_OF_SOURCE[source]} has versions ({len(accepted)})"
             ),
         )
     )
@@ -2949,9 +3079,9 @@ def _derived_source_audit(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Bat
             description=f"{key} is null exactly when reason = missing_{key}",
         ),
     ]
-    if source not in (*HISTORY_SOURCES.values(), "case_events"):
-        # customers and agents keep a row per (id, updated_at), case events a row per event of
-        # a response; the others one row per id
+    if source in ONE_ROW_PER_ID_SOURCES:
+        # customers and agents keep a row per (id, updated_at), engagement per (id, surveyed_at), case
+        # events a row per event of a response
         is_accepted = (status == "accepted").fillna(False).astype(bool)
         frame[f"chk_accepted_{key}"] = frame[key].astype("object").where(is_accepted, None)
         exps.append(
@@ -4512,6 +4642,445 @@ def _derived_drivers(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Agents and teams: performance with fair rankings, engagement beside customer NPS
+# --------------------------------------------------------------------------------------------
+
+
+def _trimmed_digits(series: pd.Series) -> list[int | None]:
+    """A text of digits only (after trimming spaces, tabs, CRs and LFs) as a whole number, else
+    None: how an interaction's wait_seconds is read."""
+    values = []
+    for value in series.astype("object").tolist():
+        text = None if _is_missing(value) else str(value).strip(COMMENT_BLANKS)
+        values.append(int(text) if text and text.isascii() and text.isdigit() else None)
+    return values
+
+
+def _competition_ranks(
+    frame: pd.DataFrame, partition: Sequence[str], score: np.ndarray, eligible: pd.Series
+) -> pd.Series:
+    """1 + the eligible rows of the partition with a strictly higher score, for the eligible rows
+    (NaN for the others): pandas' rank with ties given the best rank."""
+    keyed = frame[list(partition)].copy()
+    keyed["score"] = pd.Series(score, index=frame.index).where(eligible)
+    return keyed.groupby(list(partition), dropna=False)["score"].rank(method="min", ascending=False)
+
+
+def _derived_performance(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """A performance mart: counts within each other, every score and the NPS's uncertainty
+    recomputed from the row's counts, the NPS of the row's group recomputed from the group's
+    rows, the shrunk NPS recomputed exactly, the ranks recomputed (ties share the best rank)."""
+    target, rank, ranked, minimum, partition = PERFORMANCE_MARTS[mart]
+    frame = frames[mart].copy().reset_index(drop=True)
+    counts = {column: _ints(frame[column]) for column in PERFORMANCE_COUNTS}
+    within = (counts["promoters"] + counts["passives"] + counts["detractors"] == counts["nps_responses"]) & (
+        counts["nps_responses"] <= counts["responses"]
+    )
+    for part, whole in (
+        ("csat_satisfied", "csat_responses"),
+        ("ces_easy", "ces_responses"),
+        ("fcr_resolved", "fcr_responses"),
+    ):
+        within &= (counts[part] <= counts[whole]) & (counts[whole] <= counts["responses"])
+    within &= counts["wait_responses"] <= counts["responses"]
+    frame["chk_counts_within_responses"] = within
+    scores = _same_numbers(
+        _hundredths(frame["nps"]),
+        _ratio_hundredths(counts["promoters"] - counts["detractors"], counts["nps_responses"], 100),
+    )
+    for column, (numerator, denominator, scale) in PERFORMANCE_RATIOS.items():
+        scores &= _same_numbers(
+            _hundredths(frame[column]), _ratio_hundredths(counts[numerator], counts[denominator], scale)
+        )
+    frame["chk_scores_recomputed"] = scores
+    se, lower, upper = nps_uncertainty_hundredths(
+        counts["promoters"], counts["passives"], counts["detractors"]
+    )
+    frame["chk_uncertainty_recomputed"] = (
+        _same_numbers(_hundredths(frame["nps_standard_error"]), se)
+        & _same_numbers(_hundredths(frame["nps_ci_lower"]), lower)
+        & _same_numbers(_hundredths(frame["nps_ci_upper"]), upper)
+        & (frame["is_below_min_responses"].astype(bool).to_numpy() == (counts["nps_responses"] < minimum))
+    )
+    group = frame[list(partition)].copy()
+    for column in ("promoters", "detractors", "nps_responses"):
+        group[column] = counts[column]
+    totals = group.groupby(list(partition), dropna=False)[
+        ["promoters", "detractors", "nps_responses"]
+    ].transform("sum")
+    big_p, big_d, big_n = (
+        totals[column].to_numpy(dtype="int64") for column in ("promoters", "detractors", "nps_responses")
+    )
+    frame["chk_group_nps_recomputed"] = _same_numbers(
+        _hundredths(frame[target]), _ratio_hundredths(big_p - big_d, big_n, 100)
+    )
+    n = counts["nps_responses"]
+    numerator = big_n * (counts["promoters"] - counts["detractors"]) + SHRINKAGE_K * (big_p - big_d)
+    frame["chk_nps_shrunk_recomputed"] = _same_numbers(
+        _hundredths(frame["nps_shrunk"]),
+        _ratio_hundredths(numerator, np.where(n > 0, big_n * (n + SHRINKAGE_K), 0), 100),
+    )
+    eligible = ~frame["is_below_min_responses"].astype(bool)
+    expected_ranks = _competition_ranks(frame, partition, _floats(frame["nps_shrunk"]), eligible)
+    published_ranks = _numeric(frame[rank])
+    frame["chk_rank_recomputed"] = _same_numbers(
+        published_ranks.to_numpy(dtype="float64", na_value=np.nan),
+        expected_ranks.to_numpy(dtype="float64", na_value=np.nan),
+    )
+    eligible_counts = (
+        eligible.astype(int).groupby([frame[column] for column in partition], dropna=False).transform("sum")
+    )
+    frame["chk_ranked_count_recomputed"] = _ints(frame[ranked]) == eligible_counts.to_numpy(dtype="int64")
+    return _Batch(
+        "derived columns",
+        frame,
+        _true_checks(
+            (
+                (
+                    "chk_counts_within_responses",
+                    "promoters + passives + detractors = nps_responses; every count within responses",
+                ),
+                (
+                    "chk_scores_recomputed",
+                    "nps, csat_pct, csat_mean, ces_easy_pct, ces_mean, fcr_rate, wait_seconds_mean "
+                    "recomputed from the counts",
+                ),
+                (
+                    "chk_uncertainty_recomputed",
+                    "standard error and adjusted-Wald interval recomputed; "
+                    f"flagged under {minimum} NPS responses",
+                ),
+                (
+                    "chk_group_nps_recomputed",
+                    f"{target} is the NPS of the rows of the same {' and '.join(partition)}",
+                ),
+                (
+                    "chk_nps_shrunk_recomputed",
+                    f"nps_shrunk = 100 (N (p - d) + {SHRINKAGE_K} (P - D)) / (N (n + {SHRINKAGE_K})), "
+                    "rounded half away from zero",
+                ),
+                (
+                    "chk_rank_recomputed",
+                    f"{rank}: 1 + the rows with a higher nps_shrunk among those with enough responses; "
+                    "null below the minimum",
+                ),
+                ("chk_ranked_count_recomputed", f"{ranked} is the rows of the field with enough responses"),
+            )
+        ),
+        [*MART_GRAIN[mart], "nps_responses", "nps", "nps_shrunk", rank],
+    )
+
+
+def _agent_rows_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_agent_performance: every row the responses of fct_cx_responses with an agent, grouped
+    by month, agent, team and site, and the wait of their interactions (the accepted rows of
+    rpt_interaction_audit)."""
+    gxe = _gxe()
+    mart = "fct_agent_performance"
+    frame = frames[mart].copy().reset_index(drop=True)
+    responses = frames["fct_cx_responses"]
+    responses = responses[responses["agent_id"].notna()].copy()
+    audit = frames["rpt_interaction_audit"]
+    accepted = audit[(audit["status"] == "accepted").fillna(False)]
+    waits = dict(zip(accepted["interaction_id"], _trimmed_digits(accepted["raw_wait_seconds"]), strict=True))
+    day = _as_day(responses["response_date"])
+    responses["month_start_date"] = day - pd.to_timedelta(day.dt.day - 1, unit="D")
+    category = responses["nps_category"].astype("object")
+    csat, ces = _numeric(responses["csat_score"]), _numeric(responses["ces_score"])
+    resolution = responses["first_contact_resolution"].astype("object")
+    wait = _numeric(responses["interaction_id"].map(lambda key: None if _is_missing(key) else waits.get(key)))
+    measures = pd.DataFrame(
+        {
+            "responses": 1,
+            "nps_responses": category.notna().astype(int),
+            "promoters": (category == "promoter").astype(int),
+            "passives": (category == "passive").astype(int),
+            "detractors": (category == "detractor").astype(int),
+            "csat_responses": csat.notna().astype(int),
+            "csat_satisfied": (csat >= 4).fillna(False).astype(int),
+            "csat_score_sum": csat.fillna(0),
+            "ces_responses": ces.notna().astype(int),
+            "ces_easy": (ces >= 5).fillna(False).astype(int),
+            "ces_score_sum": ces.fillna(0),
+            "fcr_responses": resolution.isin(["yes", "no"]).astype(int),
+            "fcr_resolved": (resolution == "yes").astype(int),
+            "wait_responses": wait.notna().astype(int),
+            "wait_seconds_sum": wait.fillna(0),
+        }
+    )
+    grain = list(MART_GRAIN[mart])
+    keys = (
+        responses[["agent_id", "team", "site"]]
+        .astype("object")
+        .assign(month_start_date=responses["month_start_date"])
+    )
+    expected = pd.concat([keys.reset_index(drop=True), measures.reset_index(drop=True)], axis=1)
+    expected = expected.groupby(grain, dropna=False)[list(PERFORMANCE_COUNTS)].sum().reset_index()
+    frame["month_start_date"] = _as_day(frame["month_start_date"])
+    merged = frame[grain].merge(expected, on=grain, how="left", indicator=True)
+    same = np.array(merged["_merge"] == "both", dtype=bool)
+    for column in PERFORMANCE_COUNTS:
+        same &= _ints(frame[column]) == _ints(merged[column])
+    frame["chk_counts_of_the_responses"] = same
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            *_true_checks(
+                (
+                    (
+                        "chk_counts_of_the_responses",
+                        "every count and sum is that of the responses of fct_cx_responses with the row's "
+                        "month, agent, team and site (the wait: the accepted row of rpt_interaction_audit)",
+                    ),
+                )
+            ),
+            gxe.ExpectTableRowCountToEqual(
+                value=len(expected),
+                description=(
+                    f"one row per month, agent, team and site of the responses with an agent "
+                    f"({len(expected)})"
+                ),
+            ),
+        ],
+        [*grain, "responses"],
+    )
+
+
+def _group_rows_summed(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """fct_team_performance and fct_site_performance: every row the sum of the rows of
+    fct_agent_performance of its month and team (site), agents their distinct agents."""
+    gxe = _gxe()
+    level = MART_GRAIN[mart][1]
+    frame = frames[mart].copy().reset_index(drop=True)
+    agents = frames["fct_agent_performance"].copy()
+    agents["month_start_date"] = _as_day(agents["month_start_date"])
+    for column in PERFORMANCE_COUNTS:
+        agents[column] = _ints(agents[column])
+    grain = ["month_start_date", level]
+    expected = agents.groupby(grain, dropna=False)[list(PERFORMANCE_COUNTS)].sum()
+    expected["agents"] = agents.groupby(grain, dropna=False)["agent_id"].nunique()
+    expected = expected.reset_index()
+    frame["month_start_date"] = _as_day(frame["month_start_date"])
+    merged = frame[grain].merge(expected, on=grain, how="left", indicator=True)
+    same = np.array(merged["_merge"] == "both", dtype=bool)
+    for column in (*PERFORMANCE_COUNTS, "agents"):
+        same &= _ints(frame[column]) == _ints(merged[column])
+    frame["chk_sum_of_its_agents"] = same
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            *_true_checks(
+                (
+                    (
+                        "chk_sum_of_its_agents",
+                        f"every count is the sum of the agents' rows of its month and {level}",
+                    ),
+                )
+            ),
+            gxe.ExpectTableRowCountToEqual(
+                value=len(expected),
+                description=f"one row per month and {level} of fct_agent_performance ({len(expected)})",
+            ),
+        ],
+        [*grain, "agents", "responses"],
+    )
+
+
+def _correlation_ten_thousandths(x: Sequence[int], y: Sequence[int]) -> tuple[float, float, float]:
+    """Pearson's r of integer scores and its Fisher-z interval (README), each in whole
+    ten-thousandths rounded half away from zero; NaN where undefined."""
+
+    def rounded(value: float | None) -> float:
+        if value is None:
+            return math.nan
+        units = math.floor(abs(value) * 10000 + 0.5)
+        return float(units if value >= 0 else -units)
+
+    n = len(x)
+    sx, sy = sum(x), sum(y)
+    covariance = n * sum(a * b for a, b in zip(x, y, strict=True)) - sx * sy
+    variance_x = n * sum(a * a for a in x) - sx * sx
+    variance_y = n * sum(b * b for b in y) - sy * sy
+    if n < 3 or variance_x <= 0 or variance_y <= 0:
+        return math.nan, math.nan, math.nan
+    r = max(-1.0, min(1.0, float(covariance) / math.sqrt(float(variance_x) * float(variance_y))))
+    if n < 4 or abs(r) >= 1:
+        return rounded(r), math.nan, math.nan
+    bounds = []
+    for sign in (-1, 1):
+        w = math.log((1 + r) / (1 - r)) / 2 + sign * CONFIDENCE_Z / math.sqrt(float(n - 3))
+        bounds.append((math.exp(2 * w) - 1) / (math.exp(2 * w) + 1))
+    return rounded(r), rounded(bounds[0]), rounded(bounds[1])
+
+
+def _derived_team_engagement(frames: Mapping[str, pd.DataFrame]) -> _Batch:
+    """rpt_team_engagement: counts add up, eNPS and NPS and their intervals recomputed, the flags
+    and is_in_correlation recomputed, the customer side the quarter's sums of
+    fct_team_performance, the answers those accepted in rpt_agent_engagement_audit, and the
+    correlation of each quarter recomputed from its rows in the correlation."""
+    gxe = _gxe()
+    frame = frames[ENGAGEMENT].copy().reset_index(drop=True)
+    e = {
+        column: _ints(frame[f"enps_{column}"])
+        for column in ("responses", "promoters", "passives", "detractors")
+    }
+    c = {column: _ints(frame[column]) for column in ("nps_responses", "promoters", "passives", "detractors")}
+    frame["chk_counts_add_up"] = (e["promoters"] + e["passives"] + e["detractors"] == e["responses"]) & (
+        c["promoters"] + c["passives"] + c["detractors"] == c["nps_responses"]
+    )
+    checks = []
+    for prefix, counts, total, flag, minimum in (
+        ("enps", e, e["responses"], "is_enps_below_min_responses", ENGAGEMENT_MIN_RESPONSES),
+        ("nps", c, c["nps_responses"], "is_below_min_responses", MIN_RESPONSES),
+    ):
+        se, lower, upper = nps_uncertainty_hundredths(
+            counts["promoters"], counts["passives"], counts["detractors"]
+        )
+        frame[f"chk_{prefix}_recomputed"] = (
+            _same_numbers(
+                _hundredths(frame[prefix]),
+                _ratio_hundredths(counts["promoters"] - counts["detractors"], total, 100),
+            )
+            & _same_numbers(_hundredths(frame[f"{prefix}_standard_error"]), se)
+            & _same_numbers(_hundredths(frame[f"{prefix}_ci_lower"]), lower)
+            & _same_numbers(_hundredths(frame[f"{prefix}_ci_upper"]), upper)
+            & (frame[flag].astype(bool).to_numpy() == (total < minimum))
+        )
+        checks.append(
+            (f"chk_{prefix}_recomputed", f"{prefix}, its interval and {flag} (under {minimum}) recomputed")
+        )
+    in_correlation = (
+        (frame["team"] != UNKNOWN).to_numpy()
+        & ~frame["is_enps_below_min_responses"].astype(bool).to_numpy()
+        & ~frame["is_below_min_responses"].astype(bool).to_numpy()
+    )
+    frame["chk_in_correlation_recomputed"] = (
+        frame["is_in_correlation"].astype(bool).to_numpy() == in_correlation
+    )
+    teams = frames["fct_team_performance"].copy()
+    month = _as_day(teams["month_start_date"])
+    teams["quarter_start_date"] = pd.to_datetime(
+        {"year": month.dt.year, "month": 3 * ((month.dt.month - 1) // 3) + 1, "day": 1}
+    )
+    for column in ("nps_responses", "promoters", "passives", "detractors"):
+        teams[column] = _ints(teams[column])
+    quarters = teams.groupby(["quarter_start_date", "team"])[
+        ["nps_responses", "promoters", "passives", "detractors"]
+    ].sum()
+    frame["quarter_start_date"] = _as_day(frame["quarter_start_date"])
+    aligned = quarters.reindex(pd.MultiIndex.from_frame(frame[["quarter_start_date", "team"]])).fillna(0)
+    same = np.ones(len(frame), dtype=bool)
+    for column in ("nps_responses", "promoters", "passives", "detractors"):
+        same &= c[column] == aligned[column].to_numpy(dtype="int64")
+    frame["chk_customers_of_the_quarter"] = same
+    published = {
+        column: np.rint(_floats(frame[column]) * 10000)
+        for column in ("enps_nps_correlation", "correlation_ci_lower", "correlation_ci_upper")
+    }
+    correlation = np.ones(len(frame), dtype=bool)
+    for rows in frame.groupby("quarter_start_date").groups.values():
+        members = frame.loc[rows]
+        chosen = members[members["is_in_correlation"].astype(bool)]
+        pairs = [
+            (int(x), int(y))
+            for x, y in zip(
+                _hundredths(chosen["enps"]).tolist(), _hundredths(chosen["nps"]).tolist(), strict=True
+            )
+            if not (math.isnan(x) or math.isnan(y))
+        ]
+        expected = _correlation_ten_thousandths([x for x, _ in pairs], [y for _, y in pairs])
+        positions = frame.index.get_indexer(rows)
+        # a team in the correlation has both scores, and the quarter's n counts them
+        correlation[positions] &= len(pairs) == len(chosen)
+        correlation[positions] &= _ints(members["correlated_teams"]) == len(chosen)
+        for column, value in zip(published, expected, strict=True):
+            correlation[positions] &= _same_numbers(published[column][positions], np.full(len(rows), value))
+    frame["chk_correlation_recomputed"] = correlation
+    audit = frames["rpt_agent_engagement_audit"]
+    answers = int((audit["status"] == "accepted").fillna(False).sum())
+    checks += [
+        ("chk_counts_add_up", "promoters + passives + detractors = responses, for employees and customers"),
+        (
+            "chk_in_correlation_recomputed",
+            "is_in_correlation: a team (not unknown) with enough on both sides",
+        ),
+        (
+            "chk_customers_of_the_quarter",
+            "the customer counts are the quarter's sums of fct_team_performance",
+        ),
+        (
+            "chk_correlation_recomputed",
+            "correlated_teams, Pearson's r and its Fisher-z interval recomputed per quarter",
+        ),
+    ]
+    return _Batch(
+        "derived columns",
+        frame,
+        [
+            *_true_checks(checks),
+            gxe.ExpectColumnSumToBeBetween(
+                column="enps_responses",
+                min_value=answers,
+                max_value=answers,
+                description=(
+                    f"the answers add up to the accepted rows of rpt_agent_engagement_audit ({answers})"
+                ),
+            ),
+        ],
+        [*MART_GRAIN[ENGAGEMENT], "enps", "nps", "enps_nps_correlation"],
+    )
+
+
+def _agent_builders(mart: str) -> list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]]:
+    """(description, required columns per mart, builder) of the derived checks of the agents'
+    marts."""
+    builders: list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]] = []
+    if mart in PERFORMANCE_MARTS:
+        builders.append(
+            (
+                "scores, intervals, group NPS, shrunk NPS and ranks recomputed",
+                {mart: MART_COLUMNS[mart]},
+                lambda frames, mart=mart: _derived_performance(mart, frames),
+            )
+        )
+    if mart == "fct_agent_performance":
+        builders.append(
+            (
+                "every row recomputed from fct_cx_responses and the interactions",
+                {
+                    mart: MART_COLUMNS[mart],
+                    "fct_cx_responses": MART_COLUMNS["fct_cx_responses"],
+                    "rpt_interaction_audit": ("interaction_id", "status", "raw_wait_seconds"),
+                },
+                _agent_rows_recomputed,
+            )
+        )
+    if mart in ("fct_team_performance", "fct_site_performance"):
+        builders.append(
+            (
+                "every row the sum of its agents' rows",
+                {mart: MART_COLUMNS[mart], "fct_agent_performance": MART_COLUMNS["fct_agent_performance"]},
+                lambda frames, mart=mart: _group_rows_summed(mart, frames),
+            )
+        )
+    if mart == ENGAGEMENT:
+        builders.append(
+            (
+                "eNPS, NPS, flags and the correlation recomputed, customers of fct_team_performance",
+                {
+                    mart: MART_COLUMNS[mart],
+                    "fct_team_performance": MART_COLUMNS["fct_team_performance"],
+                    "rpt_agent_engagement_audit": ("status",),
+                },
+                _derived_team_engagement,
+            )
+        )
+    return builders
+
+
 def _comment_builders(mart: str) -> list[tuple[str, dict[str, tuple[str, ...]], _BatchBuilder]]:
     """(description, required columns per mart, builder) of the derived checks of the comment
     marts and of the comments of the other marts."""
@@ -4609,7 +5178,7 @@ def _derived_builders(
                 "versions numbered and chained in time, one current per id, ids of the accepted rows",
                 {
                     mart: (key, "version_number", "valid_from", "valid_to", "is_current"),
-                    f"rpt_{source[:-1]}_audit": (key, "status"),
+                    AUDIT_OF_SOURCE[source]: (key, "status"),
                 },
                 lambda frames, mart=mart: _derived_history(mart, frames),
             )
@@ -4839,7 +5408,7 @@ def _derived_builders(
                 lambda frames, build=build: _Batch("derived columns", *build(frames)),
             )
         )
-    return builders + _comment_builders(mart)
+    return builders + _comment_builders(mart) + _agent_builders(mart)
 
 
 def _build_batches(

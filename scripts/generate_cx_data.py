@@ -1,5 +1,6 @@
 """Generate the synthetic landing data of the whole CX programme: responses, customers, agents,
-interactions and invitations of one batch, consistent with each other.
+interactions, invitations and the agents' engagement survey answers of one batch, consistent with
+each other.
 
 A thin command line over nps_warehouse.generator.generate_programme (nps_warehouse/generator/
 programme.py describes the files; each source's module its data model). The written file paths
@@ -67,10 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="generate_cx_data.py",
         description=(
             "Write the synthetic landing files of a CX programme: survey responses (as "
-            "generate_responses.py writes them) and, under customers/, agents/, interactions/ and "
-            "invitations/, the CRM and workforce extracts with history, the contact-centre "
-            "interactions and the survey invitations they refer to, all text, with messy values "
-            "at small rates. The same arguments always give byte-identical files."
+            "generate_responses.py writes them) and, under customers/, agents/, interactions/, "
+            "invitations/ and agent_engagement/, the CRM and workforce extracts with history, the "
+            "contact-centre interactions and the survey invitations they refer to, and the agents' "
+            "monthly engagement survey answers (eNPS), all text, with messy values at small rates. "
+            "The same arguments always give byte-identical files."
         ),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

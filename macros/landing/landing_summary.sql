@@ -215,11 +215,11 @@
 {%- endmacro %}
 
 {#- The summary's lines for the programme's other sources (customers, agents, interactions,
-    invitations): one per file this build staged, with its rows read, accepted, rejected (by
-    reason) and superseded, from the source's audit. -#}
+    invitations, agent engagement): one per file this build staged, with its rows read,
+    accepted, rejected (by reason) and superseded, from the source's audit. -#}
 {% macro nps_programme_landing_summary(statuses, this_build) -%}
     {%- for source, reasons in cx_source_rejection_reasons().items() -%}
-        {%- set audit = 'rpt_' ~ source[:-1] ~ '_audit' -%}
+        {%- set audit = cx_source_audits()[source] -%}
         {%- if statuses.get(audit) == 'success' -%}
             {%- set summary_sql -%}
                 select

@@ -27,11 +27,12 @@
 {#- The additive measures of a group of responses of fct_nps_responses (bigint), from which
     every score of any period and grouping is recomputed exactly: NPS counts of the responses
     with an NPS score; CSAT and CES responses, the satisfied / easy / difficult ones, and the
-    sums and sums of squares of the scores (for means and their intervals). -#}
-{% macro cx_measures() -%}
+    sums and sums of squares of the scores (for means and their intervals). `responses` counts
+    the responses: every row by default, or a 0/1 column when the rows hold other facts too. -#}
+{% macro cx_measures(responses='count(*)') -%}
     {%- set csat = cx_metric_bounds()['csat_score'] -%}
     {%- set ces = cx_metric_bounds()['ces_score'] -%}
-    cast(count(*) as bigint) as responses,
+    cast({{ responses }} as bigint) as responses,
     cast(count(nps_category) as bigint) as nps_responses,
     cast(sum(case when nps_category = {{ nps_literal('category', 'promoter') }} then 1 else 0 end) as bigint) as promoters,
     cast(sum(case when nps_category = {{ nps_literal('category', 'passive') }} then 1 else 0 end) as bigint) as passives,

@@ -3,12 +3,15 @@
 
 {#- The three metrics a response may carry, by contract column: NPS (0-10), CSAT (1-5, satisfied
     4-5, dissatisfied 1-2) and CES (1-7, agreement that the company made it easy: easy 5-7,
-    difficult 1-3). -#}
+    difficult 1-3); and the eNPS answer of an employee engagement survey (agent_engagement),
+    the NPS question asked of employees: the same 0-10 scale and thresholds as the NPS. -#}
 {% macro cx_metric_bounds() -%}
+    {%- set nps = {'min_score': 0, 'max_score': 10, 'passive_min_score': 7, 'promoter_min_score': 9} -%}
     {{ return({
-        'score': {'min_score': 0, 'max_score': 10, 'passive_min_score': 7, 'promoter_min_score': 9},
+        'score': nps,
         'csat_score': {'min_score': 1, 'max_score': 5, 'satisfied_min_score': 4, 'dissatisfied_max_score': 2},
         'ces_score': {'min_score': 1, 'max_score': 7, 'easy_min_score': 5, 'difficult_max_score': 3},
+        'enps_score': nps,
     }) }}
 {%- endmacro %}
 
@@ -68,7 +71,8 @@
 {%- endmacro %}
 
 {#- The rejection reasons of the programme's other sources, in rule order: a row without its id
-    (or without the timestamp that places it in its history) cannot be used. -#}
+    (or without the timestamp that places it in its history) cannot be used; an engagement
+    answer without a valid eNPS score says nothing. -#}
 {% macro cx_source_rejection_reasons() -%}
     {{ return({
         'customers': ['missing_customer_id', 'invalid_updated_at'],
@@ -76,6 +80,19 @@
         'interactions': ['missing_interaction_id'],
         'invitations': ['missing_invitation_id', 'invalid_sent_at'],
         'case_events': ['missing_response_id', 'invalid_event_type', 'invalid_event_at'],
+        'agent_engagement': ['missing_agent_id', 'invalid_surveyed_at', 'missing_enps_score', 'invalid_enps_score'],
+    }) }}
+{%- endmacro %}
+
+{#- The audit report of each of the programme's other sources: one row per raw row of it. -#}
+{% macro cx_source_audits() -%}
+    {{ return({
+        'customers': 'rpt_customer_audit',
+        'agents': 'rpt_agent_audit',
+        'interactions': 'rpt_interaction_audit',
+        'invitations': 'rpt_invitation_audit',
+        'case_events': 'rpt_case_event_audit',
+        'agent_engagement': 'rpt_agent_engagement_audit',
     }) }}
 {%- endmacro %}
 

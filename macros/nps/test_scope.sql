@@ -74,7 +74,6 @@
 {% macro nps_programme_staged_relations() -%}
     {{ return([
         'stg_crm__customers', 'stg_workforce__agents', 'stg_contact_centre__interactions',
-        'stg_nps_survey__invitations', 'rpt_customer_audit', 'rpt_agent_audit',
-        'rpt_interaction_audit', 'rpt_invitation_audit', 'stg_crm__case_events', 'rpt_case_event_audit',
-    ]) }}
+        'stg_nps_survey__invitations', 'stg_workforce__engagement_answers', 'stg_crm__case_events',
+    ] + cx_source_audits().values() | list) }}
 {%- endmacro %}

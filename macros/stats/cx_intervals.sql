@@ -45,8 +45,9 @@
 
 {#- The uncertainty of an NPS from its counts: nps_standard_error (100 sqrt(V / n)),
     nps_ci_lower and nps_ci_upper (adjusted Wald at the confidence level, clamped to
-    [-100, 100]), all null without responses; is_below_min_responses (n < cx_min_responses). -#}
-{% macro cx_nps_uncertainty(promoters, passives, detractors) -%}
+    [-100, 100]), all null without responses; is_below_min_responses (n < `min_responses`, by
+    default cx_min_responses). -#}
+{% macro cx_nps_uncertainty(promoters, passives, detractors, min_responses=none) -%}
     {%- set n = '(' ~ promoters ~ ' + ' ~ passives ~ ' + ' ~ detractors ~ ')' -%}
     {%- set promoter_share = '(' ~ cast_to_double(promoters) ~ ' / ' ~ cast_to_double(n) ~ ')' -%}
     {%- set detractor_share = '(' ~ cast_to_double(detractors) ~ ' / ' ~ cast_to_double(n) ~ ')' -%}
@@ -62,7 +63,7 @@
     {{ cx_round_double(when_any ~ standard_error ~ ' end') }} as nps_standard_error,
     {{ cx_round_double(when_any ~ lower ~ ' end') }} as nps_ci_lower,
     {{ cx_round_double(when_any ~ upper ~ ' end') }} as nps_ci_upper,
-    {{ n }} < {{ cx_min_responses() }} as is_below_min_responses
+    {{ n }} < {{ cx_min_responses() if min_responses is none else min_responses }} as is_below_min_responses
 {%- endmacro %}
 
 {#- The Wilson interval of a share, in percent: <prefix>_ci_lower and <prefix>_ci_upper, null

@@ -59,6 +59,27 @@
     {{ return(cx_number_var('cx_min_responses', 30, 1, 1000000000, integer=true)) }}
 {%- endmacro %}
 
+{#- var cx_agent_min_responses (default 10): an agent's month with fewer NPS responses is
+    flagged is_below_min_responses in fct_agent_performance and not ranked. Apart from
+    cx_min_responses, because an agent answers for far fewer responses than a region. -#}
+{% macro cx_agent_min_responses() -%}
+    {{ return(cx_number_var('cx_agent_min_responses', 10, 1, 1000000000, integer=true)) }}
+{%- endmacro %}
+
+{#- var cx_shrinkage_k (default 20): the weight, in responses, of the NPS an agent's (a team's, a
+    site's) NPS is shrunk toward: nps_shrunk = (n NPS + k target) / (n + k). A whole number, so
+    the shrunk NPS is an exact ratio of integers; 0 publishes the plain NPS. -#}
+{% macro cx_shrinkage_k() -%}
+    {{ return(cx_number_var('cx_shrinkage_k', 20, 0, 1000000, integer=true)) }}
+{%- endmacro %}
+
+{#- var cx_engagement_min_responses (default 5): a team's quarter with fewer eNPS answers of its
+    employees is flagged is_enps_below_min_responses in rpt_team_engagement and left out of the
+    correlation with customer NPS. -#}
+{% macro cx_engagement_min_responses() -%}
+    {{ return(cx_number_var('cx_engagement_min_responses', 5, 1, 1000000000, integer=true)) }}
+{%- endmacro %}
+
 {#- The alert thresholds (fct_cx_alerts): the false discovery rate under which an alert fires
     (var cx_alert_fdr), the trailing days of the detractor spike (var
     cx_alert_detractor_window_days) and the gap, in the metric's points, from which an alert is

@@ -1,11 +1,12 @@
 """Synthetic data of the CX programme: survey responses and the sources they refer to.
 
 One module per source - ``responses``, ``customers``, ``agents``, ``interactions``,
-``invitations`` - and ``programme``, which writes the five of a batch together, consistent with
-each other.  They share counter-based randomness (``rng``), vectorised text and timestamps
-(``text``, ``timestamps``), histories and extract windows (``history``), ids (``ids``), messy
-cases (``cases``), reference data (``reference``) and writers (``writers``).  The public API is
-re-exported here: ``generate`` writes responses alone, ``generate_programme`` all five sources.
+``invitations``, ``engagement`` (the agents' engagement survey) - and ``programme``, which writes
+the six of a batch together, consistent with each other.  They share counter-based randomness
+(``rng``), vectorised text and timestamps (``text``, ``timestamps``), histories and extract
+windows (``history``), ids (``ids``), messy cases (``cases``), reference data (``reference``) and
+writers (``writers``).  The public API is
+re-exported here: ``generate`` writes responses alone, ``generate_programme`` all six sources.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The CX programme: the five landing sources of one batch, written together and consistent.
+"""The CX programme: the six landing sources of one batch, written together and consistent.
 
 ``generate_programme`` writes, for a batch of responses (the same batch ``generate`` writes):
 
@@ -14,6 +14,8 @@ customers          ``<out>/customers/customers[_<label>]_NNNN.csv``: the snapsho
 agents             ``<out>/agents/agents[_<label>]_NNNN.csv``: likewise
 case_events        ``<out>/case_events/case_events[_<label>]_NNNN.csv``, one per responses
                    file: the CRM's follow-up of its detractors, exported at the period's end
+agent_engagement   ``<out>/agent_engagement/agent_engagement[_<label>]_NNNN.csv``: the
+                   eNPS answers of one monthly pulse survey per calendar month of the period
 =================  ====================================================================
 
 Everything is a function of the seed and of entity numbers (rng.py), so two batches of the same
@@ -38,7 +40,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import agents, case_events, customers, interactions, invitations
+from . import agents, case_events, customers, engagement, interactions, invitations
 from .reference import SURVEY_IDS
 from .responses import (
     DEFAULT_CHUNK_ROWS,
@@ -59,7 +61,15 @@ from .responses import (
 from .timestamps import US_PER_DAY, days_since_epoch
 from .writers import OutputExistsError, TableFileWriter, existing_outputs, output_file_names
 
-SOURCES: tuple[str, ...] = ("responses", "customers", "agents", "interactions", "invitations", "case_events")
+SOURCES: tuple[str, ...] = (
+    "responses",
+    "customers",
+    "agents",
+    "interactions",
+    "invitations",
+    "case_events",
+    "agent_engagement",
+)
 SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
     "responses": OUTPUT_COLUMNS,
     "customers": customers.COLUMNS,
@@ -67,6 +77,7 @@ SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
     "interactions": interactions.COLUMNS,
     "invitations": invitations.COLUMNS,
     "case_events": case_events.COLUMNS,
+    "agent_engagement": engagement.COLUMNS,
 }
 SOURCE_FORMATS: tuple[str, ...] = ("csv", "csv.gz")
 
@@ -116,7 +127,7 @@ def generate_programme(
     progress: ProgrammeProgress | None = None,
 ) -> ProgrammeResult:
     """Write a batch of ``rows`` responses and the customers, agents, interactions and invitations
-    they refer to, under ``out_dir``.
+    they refer to, and the agents' engagement survey answers, under ``out_dir``.
 
     The responses are exactly those ``generate`` writes with the same arguments (``fmt``: csv,
     csv.gz, parquet or mixed); the other sources are CSV (``source_fmt`` csv or csv.gz).
@@ -206,6 +217,21 @@ def generate_programme(
         _done(written, counts, "agents", path, writer.rows)
         if progress is not None:
             progress("agents", extract.index + 1, len(agent_extracts), path)
+
+    engagement_batch = engagement.EngagementBatch(
+        seed, period_start, period_end, messy_rate, plan.p_ts_variant
+    )
+    engagement_model = engagement.EngagementModel(plan.rng)
+    pulses = engagement.surveys(engagement_batch)
+    names = output_file_names(len(pulses), ext, prefixes["agent_engagement"])
+    for index, name in enumerate(names):
+        path = source_dir(out, "agent_engagement") / name
+        with TableFileWriter(path, engagement.COLUMNS) as writer:
+            for table in engagement.survey_tables(engagement_model, engagement_batch, index):
+                writer.write(table)
+        _done(written, counts, "agent_engagement", path, writer.rows)
+        if progress is not None:
+            progress("agent_engagement", index + 1, len(pulses), path)
     return ProgrammeResult(written, counts, responses)
 
 

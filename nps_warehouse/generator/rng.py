@@ -15,6 +15,7 @@ listed below), and below 1000: a stream's further draws on the same keys use ``s
 300 - 399  agents
 400 - 499  interactions
 500 - 599  invitations
+600 - 699  agent engagement
 =========  =====================
 """
 

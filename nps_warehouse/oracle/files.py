@@ -37,6 +37,7 @@ TIMESTAMP_COLUMNS: dict[str, str] = {
     "agents": "updated_at",
     "interactions": "started_at",
     "invitations": "sent_at",
+    "agent_engagement": "surveyed_at",
 }
 
 # ---------------------------------------------------------- finding the landing files

@@ -68,6 +68,12 @@ class StatsSettings:
     detractor_window_days: int = 28
     #: metric -> the gap from which an alert is of high severity.
     high_severity: Mapping[str, float] = field(default_factory=_default_high_severity)
+    #: An agent's month with fewer NPS responses is flagged and not ranked.
+    agent_min_responses: int = 10
+    #: The weight, in responses, of the group's NPS a performance mart shrinks toward.
+    shrinkage_k: int = 20
+    #: A team's quarter with fewer eNPS answers is flagged and left out of the correlation.
+    engagement_min_responses: int = 5
 
     def __post_init__(self) -> None:
         if self.confidence_level not in Z_BY_LEVEL:
@@ -79,6 +85,10 @@ class StatsSettings:
             raise ValueError(f"min_responses must be a whole number, got {self.min_responses!r}")
         if self.min_responses < 1:
             raise ValueError(f"min_responses must be at least 1, got {self.min_responses}")
+        for name, lowest in (("agent_min_responses", 1), ("shrinkage_k", 0), ("engagement_min_responses", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+                raise ValueError(f"{name} must be a whole number of at least {lowest}, got {value!r}")
         if not 0 <= self.alert_fdr <= 1:
             raise ValueError(f"alert_fdr must be from 0 to 1, got {self.alert_fdr}")
         if self.detractor_window_days < 1:
@@ -221,8 +231,12 @@ def adjusted_nps(counts: NpsCounts) -> AdjustedNps:
     return AdjustedNps(100 * (promoters - detractors), _variance(promoters, detractors), trials)
 
 
-def nps_uncertainty(counts: NpsCounts, stats: StatsSettings) -> NpsUncertainty:
-    """The published standard error, adjusted-Wald interval (clamped to -100..100) and flag."""
+def nps_uncertainty(
+    counts: NpsCounts, stats: StatsSettings, min_responses: int | None = None
+) -> NpsUncertainty:
+    """The published standard error, adjusted-Wald interval (clamped to -100..100) and flag:
+    fewer responses than ``min_responses`` (default: the settings' ``min_responses``)."""
+    minimum = stats.min_responses if min_responses is None else min_responses
     n = counts.responses
     if n == 0:
         return NpsUncertainty(None, None, None, True)
@@ -232,7 +246,7 @@ def nps_uncertainty(counts: NpsCounts, stats: StatsSettings) -> NpsUncertainty:
         round2(nps_standard_error(counts)),
         round2(max(-100.0, adjusted.score - stats.z * se_adj)),
         round2(min(100.0, adjusted.score + stats.z * se_adj)),
-        n < stats.min_responses,
+        n < minimum,
     )
 
 
@@ -385,3 +399,42 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
         running = min(running, min(1.0, p_values[index] * m / rank))
         q_values[index] = running
     return q_values
+
+
+# ------------------------------------------------------------------------- correlation
+
+
+def round4(value: float | None) -> Decimal | None:
+    """``value`` rounded half away from zero to four decimals; None for None."""
+    if value is None:
+        return None
+    units = math.floor(abs(value) * 10000 + 0.5)
+    return (Decimal(units if value >= 0 else -units) / 10000).quantize(Decimal("0.0001"))
+
+
+def pearson_r(pairs: Sequence[tuple[int, int]]) -> float | None:
+    """Pearson's r of integer pairs (x, y): (n sxy - sx sy) / sqrt((n sxx - sx^2) (n syy -
+    sy^2)), the integer sums exact and the two variances converted to doubles and multiplied,
+    clamped to [-1, 1]; None under three pairs or when either side does not vary."""
+    n = len(pairs)
+    sx = sum(x for x, _ in pairs)
+    sy = sum(y for _, y in pairs)
+    covariance = n * sum(x * y for x, y in pairs) - sx * sy
+    variance_x = n * sum(x * x for x, _ in pairs) - sx * sx
+    variance_y = n * sum(y * y for _, y in pairs) - sy * sy
+    if n < 3 or variance_x <= 0 or variance_y <= 0:
+        return None
+    return max(-1.0, min(1.0, float(covariance) / math.sqrt(float(variance_x) * float(variance_y))))
+
+
+def fisher_interval(r: float | None, n: int, z: float) -> tuple[float | None, float | None]:
+    """The Fisher-z interval of a correlation over ``n`` groups: tanh(atanh(r) -/+ z /
+    sqrt(n - 3)), with atanh and tanh written through log and exp as the SQL writes them; None,
+    None under four groups, without r, or when |r| = 1."""
+    if r is None or n < 4 or abs(r) >= 1:
+        return None, None
+    bounds = []
+    for sign in (-1, 1):
+        w = math.log((1 + r) / (1 - r)) / 2 + sign * z / math.sqrt(float(n - 3))
+        bounds.append((math.exp(2 * w) - 1) / (math.exp(2 * w) + 1))
+    return bounds[0], bounds[1]

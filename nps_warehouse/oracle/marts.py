@@ -18,7 +18,7 @@ from datetime import UTC, date, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, PROGRAMME_SOURCES
+from nps_warehouse.contract import CX_DIMENSIONS, MART_COLUMNS, PROGRAMME_SOURCES, SOURCE_AUDITS
 from nps_warehouse.oracle import (
     agents,
     alerts,
@@ -26,10 +26,12 @@ from nps_warehouse.oracle import (
     comment_marts,
     customers,
     drivers,
+    engagement,
     followup,
     health,
     interactions,
     invitations,
+    performance,
     periods,
 )
 from nps_warehouse.oracle.comments import CommentSettings
@@ -151,9 +153,10 @@ def compute_marts(
     With ``config`` (the path of a ``landing.yml``) the files are those of its feeds (of every
     source) and ``raw_spec`` and ``sources`` are ignored. Else the implicit feed ``default``
     reads the responses of ``raw_spec``, and each other source (customers, agents,
-    interactions, invitations) the path ``sources`` gives it; without ``sources``, the files of
-    ``NPS_RAW_<SOURCE>``, or with the demo responses (``NPS_RAW_RESPONSES`` unset and
-    ``raw_spec`` ``data/demo``) the demo's folder of the source. ``stats`` are the settings of
+    interactions, invitations, agent engagement) the path ``sources`` gives it; without
+    ``sources``, the files of ``NPS_RAW_<SOURCE>``, or with the demo responses
+    (``NPS_RAW_RESPONSES`` unset and ``raw_spec`` ``data/demo``) the demo's folder of the
+    source. ``stats`` are the settings of
     the statistics (default :class:`StatsSettings`: the defaults of the dbt vars), ``comments``
     those of the comment marts (default :class:`CommentSettings`), ``followup_settings`` those of
     the follow-up marts (default :class:`followup.FollowupSettings`; its ``as_of`` None is now).
@@ -199,11 +202,20 @@ def compute_marts(
     statuses = [_status(verdict, accepted) for verdict in verdicts]
     responses = sorted(winners.values(), key=lambda response: response.response_id)
     nps_responses = [response for response in responses if response.nps_score is not None]
-    programme_marts, programme, sent, events = _programme(source_files, seeds, seeds_dir)
+    programme_marts, programme, sent, events, answers = _programme(source_files, seeds, seeds_dir)
     values = [
         cx_response_values(response, response_attributes(response, programme)) for response in responses
     ]
     programme_marts["fct_cx_responses"] = fct_cx_responses(values)
+    performance_marts, team_rows = performance.performance_marts(
+        values,
+        {interaction_id: record.wait_seconds for interaction_id, record in programme.interactions.items()},
+        stats,
+    )
+    programme_marts.update(performance_marts)
+    programme_marts["rpt_team_engagement"] = engagement.rpt_team_engagement(
+        answers, programme.agents, team_rows, reporting_tz, stats
+    )
     programme_marts["fct_invitations_daily"] = invitations.fct_invitations_daily(
         sent, responses, reporting_tz
     )
@@ -268,9 +280,15 @@ def compute_marts(
 
 def _programme(
     source_files: dict[str, list[SourceFile]], seeds: Seeds, seeds_dir: str | Path
-) -> tuple[dict[str, list[Row]], Programme, list[invitations.Invitation], list[case_events.CaseEvent]]:
+) -> tuple[
+    dict[str, list[Row]],
+    Programme,
+    list[invitations.Invitation],
+    list[case_events.CaseEvent],
+    list[engagement.Answer],
+]:
     """The audits and dimensions of the other sources, what a response is joined to, and the
-    accepted invitations and case events."""
+    accepted invitations, case events and engagement answers."""
 
     def rows(source: str) -> Iterable[tuple[SourceRow, Feed]]:
         return ((row, landed.feed) for landed in source_files[source] for row in landed.rows)
@@ -296,6 +314,13 @@ def _programme(
         (case_events.check(row, feed.timestamp_formats) for row, feed in rows("case_events")),
         case_events.group,
     )
+    settled_answers = settle(
+        (
+            engagement.check(row, feed.timestamp_formats, feed.decimal_mark)
+            for row, feed in rows("agent_engagement")
+        ),
+        engagement.group,
+    )
     customer_versions = build_versions(settled_customers.accepted)
     agent_versions = build_versions(settled_agents.accepted)
     marts: dict[str, list[Row]] = {
@@ -308,6 +333,7 @@ def _programme(
         "rpt_interaction_audit": settled_interactions.audit,
         "rpt_invitation_audit": settled_invitations.audit,
         "rpt_case_event_audit": settled_events.audit,
+        "rpt_agent_engagement_audit": settled_answers.audit,
     }
     programme = Programme(
         customers=customer_versions,
@@ -315,7 +341,7 @@ def _programme(
         interactions={record.interaction_id: record for record in settled_interactions.accepted},
         bands=load_bands(seeds_dir),
     )
-    return marts, programme, settled_invitations.accepted, settled_events.accepted
+    return marts, programme, settled_invitations.accepted, settled_events.accepted, settled_answers.accepted
 
 
 def _status(verdict: _Verdict, accepted: set[tuple[str, int]]) -> str:
@@ -394,7 +420,7 @@ def _load_history(
             outcomes[verdict.row.source_file][verdict.reason] += 1
     landed_files: list[tuple[str, LandingFile | SourceFile]] = [(SOURCE_NAME, landed) for landed in files]
     for source in PROGRAMME_SOURCES:
-        audit = f"rpt_{source[:-1]}_audit"
+        audit = SOURCE_AUDITS[source]
         status_at, reason_at = MART_COLUMNS[audit].index("status"), MART_COLUMNS[audit].index("reason")
         for landed in source_files[source]:
             outcomes[landed.path] = Counter()

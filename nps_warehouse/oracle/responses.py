@@ -42,6 +42,9 @@ OTHER = "other"  # channel that no alias of the seed matches
 
 #: The scale of each metric, by contract column: (lowest, highest) score.
 METRIC_BOUNDS: dict[str, tuple[int, int]] = {"score": (0, 10), "csat_score": (1, 5), "ces_score": (1, 7)}
+#: The scale of the eNPS answer of an employee engagement survey (the NPS question asked of
+#: employees: the NPS's scale and categories).
+ENPS_BOUNDS: tuple[int, int] = METRIC_BOUNDS["score"]
 #: What metric_issues says of a metric written but invalid.
 METRIC_ISSUES: dict[str, str] = {
     "score": "invalid_score",
@@ -92,7 +95,7 @@ def _score_pattern(decimal_mark: str) -> re.Pattern[str]:
 
 
 def parse_score(raw: str | None, decimal_mark: str = ".", metric: str = "score") -> int | None:
-    """The score of ``metric`` (score 0-10, csat_score 1-5, ces_score 1-7) written in ``raw``
+    """The score of ``metric`` (score 0-10, csat_score 1-5, ces_score 1-7, enps_score 0-10) written in ``raw``
     (``9``, ``09``, ``9.0`` with the decimal mark ``.``, ``9,0`` with ``,``); None when missing
     or invalid."""
     text = trim(raw)
@@ -100,7 +103,7 @@ def parse_score(raw: str | None, decimal_mark: str = ".", metric: str = "score")
     if match is None:
         return None
     score = int(match.group(1))
-    lowest, highest = METRIC_BOUNDS[metric]
+    lowest, highest = ENPS_BOUNDS if metric == "enps_score" else METRIC_BOUNDS[metric]
     return score if lowest <= score <= highest else None
 
 

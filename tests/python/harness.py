@@ -26,7 +26,7 @@ import duckdb
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
-from nps_warehouse.contract import MART_LOAD_COLUMNS, MART_SCHEMAS, PROGRAMME_SOURCES
+from nps_warehouse.contract import MART_LOAD_COLUMNS, MART_SCHEMAS, SOURCE_AUDITS
 from nps_warehouse.oracle import MART_COLUMNS, FollowupSettings, compute_marts
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -83,7 +83,11 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "rpt_unknown_case_events": ("source_file", "source_row_number"),
     "fct_customer_health": ("customer_id",),
     "rpt_campaign_audiences": ("audience", "customer_id"),
-    **{f"rpt_{source[:-1]}_audit": ("source_file", "source_row_number") for source in PROGRAMME_SOURCES},
+    "fct_agent_performance": ("month_start_date", "agent_id", "team", "site"),
+    "fct_team_performance": ("month_start_date", "team"),
+    "fct_site_performance": ("month_start_date", "site"),
+    "rpt_team_engagement": ("quarter_start_date", "team"),
+    **{audit: ("source_file", "source_row_number") for audit in SOURCE_AUDITS.values()},
 }
 
 

@@ -264,6 +264,10 @@ def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path):
                     "intermediate.int_agent_versions",
                     "audit.rpt_customer_audit",
                     "audit.rpt_agent_audit",
+                    "raw.raw_agent_engagement",
+                    "staging.stg_workforce__engagement_answers",
+                    "intermediate.int_engagement_answers_enriched",
+                    "audit.rpt_agent_engagement_audit",
                     "intermediate.int_comment_clauses",
                     "intermediate.int_comment_tokens",
                 ]

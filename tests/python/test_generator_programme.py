@@ -1,5 +1,5 @@
 """Tests of the CX programme as a whole (nps_warehouse.generator.programme) and its command line:
-the five sources of a batch, their files, determinism, later batches, and the helpers the
+the six sources of a batch, their files, determinism, later batches, and the helpers the
 per-source tests (test_generator_<source>.py) share: an independent reading of each source's
 values, as the SQL rules read them."""
 
@@ -37,6 +37,7 @@ SOURCE_COLUMNS = {
         "handle_seconds", "transfers", "is_first_contact_resolution",
     ],
     "invitations": ["invitation_id", "sent_at", "survey_id", "customer_id", "channel", "delivery_status"],
+    "agent_engagement": ["agent_id", "surveyed_at", "enps_score"],
 }  # fmt: skip
 TIERS = ["bronze", "silver", "gold", "platinum"]
 TEAMS = ["team_a", "team_b", "team_c", "team_d", "team_e", "team_f"]
@@ -153,6 +154,10 @@ def test_files_of_each_source(programme: dict[str, list[Path]]) -> None:
     # The snapshot, then August, September and October 2026.
     assert [p.name for p in programme["customers"]] == [f"customers_000{k}.csv" for k in (1, 2, 3, 4)]
     assert [p.name for p in programme["agents"]] == [f"agents_000{k}.csv" for k in (1, 2, 3, 4)]
+    # One pulse survey per month: August, September and October 2026.
+    assert [p.name for p in programme["agent_engagement"]] == [
+        f"agent_engagement_000{k}.csv" for k in (1, 2, 3)
+    ]
     for source, columns in SOURCE_COLUMNS.items():
         for path in programme[source]:
             assert path.parent.name == source
@@ -185,7 +190,7 @@ def test_responses_are_those_generate_writes(tmp_path: Path) -> None:
 def test_csv_gz_sources(tmp_path: Path) -> None:
     plain = write_programme(tmp_path / "plain", rows=1500, files=1, fmt="csv")
     packed = write_programme(tmp_path / "gz", rows=1500, files=1, fmt="csv", source_fmt="csv.gz")
-    for source in ("customers", "agents", "interactions", "invitations"):
+    for source in ("customers", "agents", "interactions", "invitations", "agent_engagement"):
         for a, b in zip(plain[source], packed[source], strict=True):
             assert b.name.endswith(".csv.gz") and gzip.decompress(b.read_bytes()) == a.read_bytes()
 
@@ -217,6 +222,7 @@ def test_clean_mode_has_no_messy_value(tmp_path: Path) -> None:
         "agents": ("agent_id", r"AG\d{4}"),
         "interactions": ("interaction_id", r"IX\d{10}"),
         "invitations": ("invitation_id", r"IV\d{10}"),
+        "agent_engagement": ("agent_id", r"AG\d{4}"),
     }
     for source, (id_column, pattern) in checks.items():
         rows = read_source(files[source])
@@ -362,7 +368,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(args) == 0
     captured = capsys.readouterr()
     written = [Path(p) for p in captured.out.split()]
-    sources = {"out", "customers", "agents", "interactions", "invitations", "case_events"}
+    sources = {"out", "customers", "agents", "interactions", "invitations", "case_events", "agent_engagement"}
     assert {p.parent.name for p in written} == sources
     assert all(p.exists() for p in written) and "wrote" in captured.err
     assert main(args) == 3  # output exists

@@ -118,6 +118,10 @@ def only_reason(tmp_path: Path, **fields: str | None) -> str | None:
 # ---------------------------------------------------------------- shape of the output
 
 
+#: The marts of agents and teams.
+AGENT_MARTS = ("fct_agent_performance", "fct_team_performance", "fct_site_performance", "rpt_team_engagement")
+
+
 def test_every_mart_is_computed_with_its_columns(tmp_path: Path) -> None:
     marts = marts_of(
         tmp_path, [response(), response(channel="fax"), response(score="x"), response(region="xx")]
@@ -127,8 +131,10 @@ def test_every_mart_is_computed_with_its_columns(tmp_path: Path) -> None:
     for name, rows in marts.items():
         # the marts of the other sources are empty without their files; no cell has the minimum
         # of responses a test needs, so no alert fires; the comments ("ok") name no theme and no
-        # keyword, but every response's channel is a driver
-        filled = (*MARTS, "fct_cx_responses", "fct_cx_by_period", "fct_cx_rolling")
+        # keyword, but every response's channel is a driver; the responses name an agent (team
+        # unknown without the workforce's files), so the agents' marts have rows, and the
+        # engagement report the team's customer side
+        filled = (*MARTS, "fct_cx_responses", "fct_cx_by_period", "fct_cx_rolling", *AGENT_MARTS)
         assert bool(rows) == (name in (*filled, "fct_comment_insights", "rpt_cx_drivers")), name
         assert all(len(row) == len(MART_COLUMNS[name]) for row in rows), name
 
@@ -1432,7 +1438,7 @@ def test_load_history(tmp_path: Path) -> None:
         assert row["rows_read"] == row["accepted"] + row["rejected"] + row["superseded"]
         assert row["rejected"] == sum(row[f"rejected_{reason}"] for reason in REJECTION_REASONS)
         assert row["pending"] == 0
-    assert tuple(history[1].values())[7:] == (5, 5, 0, 3, 2, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0)
+    assert tuple(history[1].values())[7:] == (5, 5, 0, 3, 2, 0, 0, 0, 1, 0, 1, 1, *(0,) * 9)
     assert tuple(history[0].values())[7:13] == (1, 1, 1, 0, 0, 0)
     assert tuple(history[2].values())[7:13] == (0, 0, 0, 0, 0, 0)
 

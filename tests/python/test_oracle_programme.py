@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from nps_warehouse import contract
-from nps_warehouse.contract import MART_COLUMNS, PROGRAMME_SOURCES, SOURCE_CONTRACTS
+from nps_warehouse.contract import MART_COLUMNS, PROGRAMME_SOURCES, SOURCE_AUDITS, SOURCE_CONTRACTS
 from nps_warehouse.oracle import compute_marts
 from nps_warehouse.oracle.feeds import implicit_source_paths
 from nps_warehouse.oracle.files import SourceRow
@@ -898,7 +898,7 @@ def test_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
         assert all(len(row) == len(MART_COLUMNS[name]) for row in rows), name
     assert len(marts["fct_cx_responses"]) == len(marts["fct_nps_responses"])
     for source in PROGRAMME_SOURCES:
-        audit = marts[f"rpt_{source[:-1]}_audit"]
+        audit = marts[SOURCE_AUDITS[source]]
         assert {row[3] for row in audit} == {source}
         assert [row[:2] for row in audit] == sorted(row[:2] for row in audit)
     statuses = {row[-3] for row in marts["rpt_customer_audit"]}

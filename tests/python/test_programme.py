@@ -9,13 +9,14 @@ moving team, late invitations - end equal to a full refresh.
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts, read_marts, run_dbt
 
-from nps_warehouse.contract import MART_COLUMNS, MART_SCHEMAS, PROGRAMME_SOURCES
+from nps_warehouse.contract import MART_COLUMNS, MART_SCHEMAS, PROGRAMME_SOURCES, SOURCE_AUDITS
 from nps_warehouse.generator import generate_programme
 from nps_warehouse.oracle import StatsSettings
 
@@ -60,8 +61,8 @@ def test_every_source_and_mart_holds_rows(programme_build):
         assert rows, mart
     statuses = {
         source: {
-            row[MART_COLUMNS[f"rpt_{source[:-1]}_audit"].index("status")]
-            for row in programme_build[f"rpt_{source[:-1]}_audit"]
+            row[MART_COLUMNS[SOURCE_AUDITS[source]].index("status")]
+            for row in programme_build[SOURCE_AUDITS[source]]
         }
         for source in PROGRAMME_SOURCES
     }
@@ -120,6 +121,26 @@ def test_the_analyst_questions_are_answered_from_the_marts(programme_build):
         )
     share = {channel: answered_count / sent for channel, (sent, answered_count) in rates.items()}
     assert share["email"] < share["sms"] < share["whatsapp"]
+
+
+def _rows(marts: dict, mart: str) -> list[dict]:
+    return [dict(zip(MART_COLUMNS[mart], row, strict=True)) for row in marts[mart]]
+
+
+def test_the_agent_marts_exercise_their_cases(programme_build):
+    """The generated data holds what the agents' marts must get right: agents under the minimum,
+    an agent with a row per team in a month (a move), a team of one agent in a month (a team code
+    of the workforce's messy rows), teams ranked, and quarters whose teams correlate."""
+    agents = _rows(programme_build, "fct_agent_performance")
+    teams = _rows(programme_build, "fct_team_performance")
+    engagement = _rows(programme_build, "rpt_team_engagement")
+    assert any(row["is_below_min_responses"] and row["rank_in_team"] is None for row in agents)
+    rows_per_agent_month = Counter((row["month_start_date"], row["agent_id"]) for row in agents)
+    assert any(count > 1 for count in rows_per_agent_month.values())
+    assert any(row["agents"] == 1 for row in teams)
+    assert {row["rank_among_teams"] for row in teams} >= {1, 2, 3, 4, 5, 6}
+    assert any(row["enps_nps_correlation"] is not None and row["correlated_teams"] >= 4 for row in engagement)
+    assert any(row["team"] == "unknown" and not row["is_in_correlation"] for row in engagement)
 
 
 def test_no_personal_data_reaches_a_bi_mart():
@@ -209,6 +230,9 @@ def test_statistics_follow_their_vars(tmp_path, programme_landing):
         "cx_alert_fdr": 0.1,
         "cx_alert_detractor_window_days": 14,
         "cx_alert_high_severity": {"nps": 5},
+        "cx_agent_min_responses": 2,
+        "cx_shrinkage_k": 5,
+        "cx_engagement_min_responses": 3,
     }
     run = run_dbt(
         "build",
@@ -226,6 +250,9 @@ def test_statistics_follow_their_vars(tmp_path, programme_landing):
         alert_fdr=0.1,
         detractor_window_days=14,
         high_severity={"nps": 5},
+        agent_min_responses=2,
+        shrinkage_k=5,
+        engagement_min_responses=3,
     )
     expected = expected_marts(
         str(programme_landing),
@@ -237,6 +264,13 @@ def test_statistics_follow_their_vars(tmp_path, programme_landing):
     assert_marts_equal(actual, expected)
     # the settings changed something: narrower intervals, more alerts than at the defaults
     assert actual["fct_cx_alerts"] != _oracle(programme_landing)["fct_cx_alerts"]
+    # at a minimum of 2 responses agents are ranked, and some share a rank (equal shrunk NPS)
+    agents = _rows(actual, "fct_agent_performance")
+    ranked = Counter(
+        (row["month_start_date"], row["team"], row["rank_in_team"]) for row in agents if row["rank_in_team"]
+    )
+    assert any(rank == 1 for _, _, rank in ranked)
+    assert any(count > 1 for count in ranked.values())
 
 
 @pytest.mark.parametrize(
@@ -256,6 +290,27 @@ def test_a_wrong_statistics_var_stops_the_build_with_what_to_set(tmp_path, setti
         work_dir=tmp_path,
         dbt_vars=settings,
         extra_args=("--select", "fct_cx_alerts"),
+    )
+    assert not run.success
+    assert message in str(run.exception) + " ".join(run.messages.values())
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"cx_agent_min_responses": 0}, "var cx_agent_min_responses is 0"),
+        ({"cx_shrinkage_k": 2.5}, "var cx_shrinkage_k is 2.5"),
+        ({"cx_engagement_min_responses": "five"}, "var cx_engagement_min_responses is five"),
+    ],
+)
+def test_a_wrong_agent_var_stops_the_build_with_what_to_set(tmp_path, settings, message):
+    run = run_dbt(
+        "compile",
+        database=tmp_path / "nps.duckdb",
+        raw=None,
+        work_dir=tmp_path,
+        dbt_vars=settings,
+        extra_args=("--select", "fct_agent_performance", "rpt_team_engagement"),
     )
     assert not run.success
     assert message in str(run.exception) + " ".join(run.messages.values())

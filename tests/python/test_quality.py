@@ -31,9 +31,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import duckdb
@@ -46,20 +47,25 @@ from nps_warehouse.contract import (
     LOAD_HISTORY_REASONS,
     MART_SCHEMAS,
     PROGRAMME_SOURCES,
+    SOURCE_AUDITS,
     SOURCE_KEYS,
 )
-from nps_warehouse.oracle import comment_marts
+from nps_warehouse.oracle import comment_marts, engagement, performance
 from nps_warehouse.oracle.alerts import fct_cx_alerts
 from nps_warehouse.oracle.comments import CommentSettings
 from nps_warehouse.oracle.drivers import rpt_cx_drivers
 from nps_warehouse.oracle.intervals import StatsSettings
 from nps_warehouse.oracle.lexicons import load_lexicons
 from nps_warehouse.oracle.periods import ADDITIVE, cx_block, fct_cx_by_period, fct_cx_rolling
+from nps_warehouse.oracle.programme import Version
 from nps_warehouse.oracle.responses import Response as OracleResponse
 from nps_warehouse.quality import (
     BANDS,
     COMMENT_SEEDS,
+    ENGAGEMENT,
     MART_COLUMNS,
+    PERFORMANCE_COUNTS,
+    PERFORMANCE_RATIOS,
     ExpectationOutcome,
     ValidationReport,
     WarehouseUnavailableError,
@@ -250,6 +256,26 @@ INVITATION_AUDIT = [
     (7, "inv-x3", "2024-03-02T09:00:00Z", "RNPS-2026", "email", "bounced", "accepted", None),
     (8, None, "2024-03-02T09:00:00Z", "RNPS-2026", "email", "delivered", "rejected", "missing_invitation_id"),
     (9, "inv-x4", "tomorrow", "RNPS-2026", "email", "delivered", "rejected", "invalid_sent_at"),
+]
+#: rpt_agent_engagement_audit rows: source_row_number, agent_id, raw_surveyed_at, raw_enps_score,
+#: status, reason, attribute_issues (an answer exported twice, its earlier copy superseded; four
+#: rejected rows); the accepted ones are ENGAGEMENT_ANSWERS.
+ENGAGEMENT_AUDIT = [
+    (2, "a1", "2024-03-04T09:00:00Z", "9", "superseded", None, None),
+    (3, "a1", "2024-03-04T09:00:00Z", "9", "accepted", None, None),
+    (4, "a2", "2024-03-05T09:00:00Z", "03", "accepted", None, None),
+    (5, "a9", "2024-03-05T10:00:00Z", "7", "accepted", None, None),
+    (6, None, "2024-03-05T10:00:00Z", "8", "rejected", "missing_agent_id", None),
+    (7, "a2", "someday", "8", "rejected", "invalid_surveyed_at", None),
+    (8, "a1", "2024-03-06T09:00:00Z", None, "rejected", "missing_enps_score", None),
+    (9, "a1", "2024-03-06T09:00:00Z", "11", "rejected", "invalid_enps_score", None),
+]
+#: The accepted engagement answers: agent_id, surveyed_at, enps_score (a1 in billing then, a2 in
+#: billing, a9 without a version: unknown).
+ENGAGEMENT_ANSWERS = [
+    ("a1", "2024-03-04 09:00:00", 9),
+    ("a2", "2024-03-05 09:00:00", 3),
+    ("a9", "2024-03-05 10:00:00", 7),
 ]
 #: fct_invitations_daily: sent_date, survey_id, channel, invitations, bounced, answered,
 #: response_rate, median_hours_to_answer (r3 answered 18 hours after inv-r3, r4 12 after inv-r4).
@@ -442,7 +468,7 @@ create table marts.fct_invitations_daily (
 """
 
 #: The audit of each programme source, by source.
-SOURCE_AUDIT = {source: f"rpt_{source[:-1]}_audit" for source in PROGRAMME_SOURCES}
+SOURCE_AUDIT = SOURCE_AUDITS
 
 
 def audit_ddl(source: str) -> str:
@@ -671,6 +697,16 @@ def _build_programme(con: duckdb.DuckDBPyConnection) -> None:
         [(row, key, key, *rest) for row, key, *rest in INVITATION_AUDIT],
     )
     con.executemany(
+        """
+        insert into audit.rpt_agent_engagement_audit by name
+        select 'default' as feed_name, 'agent_engagement.csv' as source_file, ?::bigint as source_row_number,
+               ? as agent_id, ? as raw_agent_id, ? as raw_surveyed_at, ? as raw_enps_score, ? as status,
+               ? as reason, ? as attribute_issues, 1::bigint as load_id,
+               timestamp '2024-03-07 06:00:00' as loaded_at
+        """,
+        [(row, key, key, *rest) for row, key, *rest in ENGAGEMENT_AUDIT],
+    )
+    con.executemany(
         "insert into marts.fct_invitations_daily values (?::date, ?, ?, ?, ?, ?, ?, ?)", INVITATIONS_DAILY
     )
     con.execute(
@@ -731,6 +767,91 @@ def publish_statistics(
         if rows:
             marks = ", ".join("?" * len(MART_COLUMNS[mart]))
             con.executemany(f"insert into marts.{mart} values ({marks})", rows)
+
+
+def publish_agents(con: duckdb.DuckDBPyConnection) -> None:
+    """The performance marts of the warehouse's responses (fct_cx_responses, the waits of the
+    accepted interactions) and the engagement report of ENGAGEMENT_ANSWERS, as the independent
+    oracle computes them."""
+    stats = StatsSettings()
+    columns = MART_COLUMNS["fct_cx_responses"]
+    values = [
+        dict(zip(columns, row, strict=True))
+        for row in con.execute(f"select {', '.join(columns)} from marts.fct_cx_responses").fetchall()
+    ]
+    waits = {
+        key: int(raw) if raw.isdigit() else None
+        for _, key, raw, status, *_ in INTERACTION_AUDIT
+        if status == "accepted"
+    }
+    marts, team_rows = performance.performance_marts(values, waits, stats)
+    versions: dict[str, list[Version]] = {}
+    for agent_id, number, team, _site, _manager, _hired, valid_from, valid_to in AGENT_VERSIONS:
+        versions.setdefault(agent_id, []).append(
+            Version(
+                SimpleNamespace(team=team),
+                number,
+                datetime.fromisoformat(valid_from),
+                None if valid_to is None else datetime.fromisoformat(valid_to),
+                valid_to is None,
+            )
+        )
+    answers = [
+        engagement.Answer(agent_id, datetime.fromisoformat(at), score)
+        for agent_id, at, score in ENGAGEMENT_ANSWERS
+    ]
+    marts["rpt_team_engagement"] = engagement.rpt_team_engagement(answers, versions, team_rows, UTC, stats)
+    for mart, rows in marts.items():
+        ddl = ", ".join(f"{column} {AGENT_TYPES.get(column, 'varchar')}" for column in MART_COLUMNS[mart])
+        con.execute(f"create table {MART_SCHEMAS[mart]}.{mart} ({ddl})")
+        if rows:
+            marks = ", ".join("?" * len(MART_COLUMNS[mart]))
+            con.executemany(f"insert into {MART_SCHEMAS[mart]}.{mart} values ({marks})", rows)
+
+
+#: The SQL types of the agents' marts' columns that are not text.
+AGENT_TYPES = {
+    **dict.fromkeys(("month_start_date", "quarter_start_date"), "date"),
+    **dict.fromkeys(
+        (
+            *PERFORMANCE_COUNTS,
+            "agents",
+            "team_ranked_agents",
+            "ranked_teams",
+            "ranked_sites",
+            "enps_responses",
+            "enps_promoters",
+            "enps_passives",
+            "enps_detractors",
+            "correlated_teams",
+        ),
+        "bigint",
+    ),
+    **dict.fromkeys(("rank_in_team", "rank_among_teams", "rank_among_sites"), "integer"),
+    **dict.fromkeys(
+        (
+            "nps",
+            "nps_standard_error",
+            "nps_ci_lower",
+            "nps_ci_upper",
+            "team_nps",
+            "all_agents_nps",
+            "nps_shrunk",
+            *PERFORMANCE_RATIOS,
+            "enps",
+            "enps_standard_error",
+            "enps_ci_lower",
+            "enps_ci_upper",
+        ),
+        "numeric(12, 2)",
+    ),
+    **dict.fromkeys(
+        ("enps_nps_correlation", "correlation_ci_lower", "correlation_ci_upper"), "numeric(5, 4)"
+    ),
+    **dict.fromkeys(
+        ("is_below_min_responses", "is_enps_below_min_responses", "is_in_correlation"), "boolean"
+    ),
+}
 
 
 #: The SQL types of the comment marts' columns that are not text.
@@ -1142,6 +1263,7 @@ def build_warehouse(path: Path) -> None:
         con.execute(CUBE_SCORES.format(measures=measures))
         publish_statistics(con, TARGETS)
         publish_comments(con)
+        publish_agents(con)
         con.executemany("insert into marts.dim_channel values (?, ?, ?)", CHANNEL_ROWS)
         con.execute(
             """
@@ -1498,7 +1620,7 @@ def test_good_warehouse_holds_the_programme_cases(good_warehouse: Path) -> None:
     assert count("select count(*) from audit.rpt_unknown_invitations") == len(UNKNOWN_INVITATIONS)
     for audit in SOURCE_AUDIT.values():
         assert count(f"select count(distinct status) from audit.{audit}") == 3, audit
-    assert count("select count(distinct source_name) from audit.rpt_load_history") == 6
+    assert count("select count(distinct source_name) from audit.rpt_load_history") == 7
     assert count("select count(*) from audit.rpt_unknown_case_events") == 2
     assert count("select count(*) from marts.rpt_followup_queue") == 2
 
@@ -3960,3 +4082,100 @@ def test_health_score_outside_the_unit_interval(warehouse_copy: Path) -> None:
         ("expect_column_values_to_be_in_set", "chk_detractor_risk"),
         ("expect_column_values_to_be_in_set", "chk_promoter_propensity"),
     }
+
+
+# ------------------------------------------------------------------------------------------
+# Agents and teams: performance with fair rankings, engagement beside customer NPS
+# ------------------------------------------------------------------------------------------
+
+
+def test_good_warehouse_holds_the_agent_cases(good_warehouse: Path) -> None:
+    """a1 moved team within the month (a row per team), a9 has no version (team unknown) and a
+    CES answer only (no NPS: no team NPS, no shrunk NPS); engagement answers of a known team and
+    of unknown."""
+
+    def rows(sql: str) -> list[tuple]:
+        return query(good_warehouse, sql)
+
+    assert rows("select agent_id, team from marts.fct_agent_performance order by agent_id, team") == [
+        ("a1", "billing"),
+        ("a1", "retention"),
+        ("a2", "billing"),
+        ("a9", "unknown"),
+    ]
+    assert rows("select nps_shrunk, team_nps from marts.fct_agent_performance where agent_id = 'a9'") == [
+        (None, None)
+    ]
+    assert rows("select team, enps_responses from marts.rpt_team_engagement order by team") == [
+        ("billing", 2),
+        ("retention", 0),
+        ("unknown", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mart", "statement", "check"),
+    [
+        (
+            "fct_agent_performance",
+            "update marts.fct_agent_performance set rank_in_team = 1 where agent_id = 'a2'",
+            "chk_rank_recomputed",
+        ),
+        (
+            "fct_agent_performance",
+            "update marts.fct_agent_performance set nps_shrunk = nps_shrunk + 0.01 where agent_id = 'a2'",
+            "chk_nps_shrunk_recomputed",
+        ),
+        (
+            "fct_agent_performance",
+            "update marts.fct_agent_performance set team_nps = 0 where agent_id = 'a2'",
+            "chk_group_nps_recomputed",
+        ),
+        (
+            "fct_agent_performance",
+            "update marts.fct_agent_performance set responses = responses + 1 where agent_id = 'a2'",
+            "chk_counts_of_the_responses",
+        ),
+        (
+            "fct_agent_performance",
+            "update marts.fct_agent_performance set wait_seconds_sum = 46 where wait_seconds_sum = 45",
+            "chk_counts_of_the_responses",
+        ),
+        (
+            "fct_team_performance",
+            "update marts.fct_team_performance set agents = agents + 1 where team = 'billing'",
+            "chk_sum_of_its_agents",
+        ),
+        (
+            "fct_site_performance",
+            "update marts.fct_site_performance set ranked_sites = 1",
+            "chk_ranked_count_recomputed",
+        ),
+        (
+            "rpt_team_engagement",
+            "update marts.rpt_team_engagement set enps_nps_correlation = 0.5",
+            "chk_correlation_recomputed",
+        ),
+        (
+            "rpt_team_engagement",
+            "update marts.rpt_team_engagement set is_in_correlation = true where team = 'unknown'",
+            "chk_in_correlation_recomputed",
+        ),
+        (
+            "rpt_team_engagement",
+            "update marts.rpt_team_engagement set promoters = promoters + 1, "
+            "nps_responses = nps_responses + 1 where team = 'billing'",
+            "chk_customers_of_the_quarter",
+        ),
+    ],
+)
+def test_agent_marts_corrupted(warehouse_copy: Path, mart: str, statement: str, check: str) -> None:
+    report = corrupt(warehouse_copy, statement, marts=[mart])
+    assert ("expect_column_values_to_be_in_set", check) in failures(report, mart)
+
+
+def test_engagement_answers_lost(warehouse_copy: Path) -> None:
+    report = corrupt(
+        warehouse_copy, "delete from marts.rpt_team_engagement where team = 'unknown'", marts=[ENGAGEMENT]
+    )
+    assert failures(report, ENGAGEMENT) == {("expect_column_sum_to_be_between", "enps_responses")}

@@ -10,11 +10,8 @@ file_loads as (
 
 ),
 
-{#- the audits of every source: responses, then each source of cx_source_rejection_reasons -#}
-{%- set audits = ['rpt_response_audit'] %}
-{%- for source in cx_source_rejection_reasons() %}
-    {%- do audits.append('rpt_' ~ source[:-1] ~ '_audit') %}
-{%- endfor %}
+{#- the audits of every source: responses, then each source of cx_source_audits -#}
+{%- set audits = ['rpt_response_audit'] + (cx_source_audits().values() | list) %}
 
 -- the rows of every source, each with what became of it
 audit as (

@@ -1,0 +1,47 @@
+{#- A view, as rpt_agent_audit: every raw row of the agent engagement source and what became of
+    it. -#}
+{{ config(materialized='view') }}
+
+with
+
+raw_rows as (
+
+    select * from {{ ref('stg_workforce__engagement_answers') }}
+
+),
+
+ranked as (
+
+    select * from {{ ref('int_engagement_answer_rows_ranked') }}
+
+),
+
+statused as (
+
+    select
+        raw_rows.source_file,
+        raw_rows.source_row_number,
+        raw_rows.agent_id,
+        raw_rows.feed_name,
+        raw_rows.raw_agent_id,
+        raw_rows.raw_surveyed_at,
+        raw_rows.raw_enps_score,
+        case
+            when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
+            when ranked.is_latest_row then {{ nps_literal('status', 'accepted') }}
+            else {{ nps_literal('status', 'superseded') }}
+        end as status,
+        raw_rows.rejection_reason as reason,
+        raw_rows.attribute_issues,
+        raw_rows.load_id,
+        raw_rows.loaded_at
+
+    from raw_rows
+    left join ranked
+        on
+            raw_rows.source_file = ranked.source_file
+            and raw_rows.source_row_number = ranked.source_row_number
+
+)
+
+select * from statused

@@ -9,7 +9,7 @@ risk_model as (
 typed as (
 
     select
-        {{ cast_to_text(trim_whitespace('model')) }} as model,
+        {{ cast_to_text(trim_whitespace('model')) }} as model,  -- noqa: RF04
         {{ cast_to_text(trim_whitespace('feature')) }} as feature,
         {{ cast_to_double('feature_mean') }} as feature_mean,
         {{ cast_to_double('feature_scale') }} as feature_scale,

@@ -39,7 +39,7 @@ customers as (
 
 risk_model as (
 
-    select * from {{ ref('stg_nps_reference__risk_model') }}
+    select * from {{ ref('stg_nps_reference__risk_model_terms') }}
 
 ),
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from nps_warehouse.contract import CX_DIMENSIONS
+from nps_warehouse.contract import CX_DIMENSIONS, LOAD_HISTORY_REASONS
 from nps_warehouse.oracle import (
     MART_COLUMNS,
     REJECTION_REASONS,
@@ -133,8 +133,16 @@ def test_every_mart_is_computed_with_its_columns(tmp_path: Path) -> None:
         # of responses a test needs, so no alert fires; the comments ("ok") name no theme and no
         # keyword, but every response's channel is a driver; the responses name an agent (team
         # unknown without the workforce's files), so the agents' marts have rows, and the
-        # engagement report the team's customer side
-        filled = (*MARTS, "fct_cx_responses", "fct_cx_by_period", "fct_cx_rolling", *AGENT_MARTS)
+        # engagement report the team's customer side; the responses name a customer, so customer
+        # health has a row per customer (none a detractor: no case, and no audience this late)
+        filled = (
+            *MARTS,
+            "fct_cx_responses",
+            "fct_cx_by_period",
+            "fct_cx_rolling",
+            *AGENT_MARTS,
+            "fct_customer_health",
+        )
         assert bool(rows) == (name in (*filled, "fct_comment_insights", "rpt_cx_drivers")), name
         assert all(len(row) == len(MART_COLUMNS[name]) for row in rows), name
 
@@ -1438,7 +1446,9 @@ def test_load_history(tmp_path: Path) -> None:
         assert row["rows_read"] == row["accepted"] + row["rejected"] + row["superseded"]
         assert row["rejected"] == sum(row[f"rejected_{reason}"] for reason in REJECTION_REASONS)
         assert row["pending"] == 0
-    assert tuple(history[1].values())[7:] == (5, 5, 0, 3, 2, 0, 0, 0, 1, 0, 1, 1, *(0,) * 9)
+    # then a zero for each reason of the other sources (LOAD_HISTORY_REASONS after the responses')
+    others = len(LOAD_HISTORY_REASONS) - len(REJECTION_REASONS)
+    assert tuple(history[1].values())[7:] == (5, 5, 0, 3, 2, 0, 0, 0, 1, 0, 1, 1, *(0,) * others)
     assert tuple(history[0].values())[7:13] == (1, 1, 1, 0, 0, 0)
     assert tuple(history[2].values())[7:13] == (0, 0, 0, 0, 0, 0)
 

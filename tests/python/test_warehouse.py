@@ -205,7 +205,8 @@ def test_byte_order_mark_and_crlf_line_endings_match_oracle(tmp_path):
     run = run_dbt("build", database=tmp_path / "nps.duckdb", raw=landing, work_dir=tmp_path)
     assert run.success, run.failures()
     marts = read_marts(tmp_path / "nps.duckdb")
-    assert marts == expected_marts(str(landing), SEEDS_DIR)
+    # the predictive scores are doubles: equal within the harness's tolerance
+    assert_marts_equal(marts, expected_marts(str(landing), SEEDS_DIR))
     (response,) = marts["fct_nps_responses"]
     published = dict(zip(MART_COLUMNS["fct_nps_responses"], response, strict=True))
     assert [

@@ -353,6 +353,10 @@ PERFORMANCE_SCORES: tuple[str, ...] = (
     "wait_responses",
     "wait_seconds_sum",
     "wait_seconds_mean",
+    "cases",
+    "cases_sla_due",
+    "cases_sla_met",
+    "sla_met_pct",
 )
 
 #: The NPS block of the performance marts: the counts, the NPS and its uncertainty.

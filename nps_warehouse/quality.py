@@ -329,6 +329,9 @@ PERFORMANCE_COUNTS: tuple[str, ...] = (
     "fcr_resolved",
     "wait_responses",
     "wait_seconds_sum",
+    "cases",
+    "cases_sla_due",
+    "cases_sla_met",
 )
 #: The scores of a performance row: (numerator, denominator, scale).
 PERFORMANCE_RATIOS: dict[str, tuple[str, str, int]] = {
@@ -338,6 +341,7 @@ PERFORMANCE_RATIOS: dict[str, tuple[str, str, int]] = {
     "ces_mean": ("ces_score_sum", "ces_responses", 1),
     "fcr_rate": ("fcr_resolved", "fcr_responses", 100),
     "wait_seconds_mean": ("wait_seconds_sum", "wait_responses", 1),
+    "sla_met_pct": ("cases_sla_met", "cases_sla_due", 100),
 }
 #: The ranges of the agents' marts' columns (lowest, highest; None unbounded).
 _AGENT_RANGES: tuple[tuple[str, float | None, float | None], ...] = (
@@ -354,7 +358,10 @@ _AGENT_RANGES: tuple[tuple[str, float | None, float | None], ...] = (
             "enps_ci_upper",
         )
     ),
-    *((column, 0, 100) for column in ("csat_pct", "ces_easy_pct", "fcr_rate", "nps_standard_error")),
+    *(
+        (column, 0, 100)
+        for column in ("csat_pct", "ces_easy_pct", "fcr_rate", "sla_met_pct", "nps_standard_error")
+    ),
     ("csat_mean", 1, 5),
     ("ces_mean", 1, 7),
     ("wait_seconds_mean", 0, None),
@@ -4684,6 +4691,10 @@ def _derived_performance(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batc
     ):
         within &= (counts[part] <= counts[whole]) & (counts[whole] <= counts["responses"])
     within &= counts["wait_responses"] <= counts["responses"]
+    within &= (counts["cases_sla_met"] <= counts["cases_sla_due"]) & (
+        counts["cases_sla_due"] <= counts["cases"]
+    )
+    within &= counts["cases"] <= counts["responses"]
     frame["chk_counts_within_responses"] = within
     scores = _same_numbers(
         _hundredths(frame["nps"]),
@@ -4743,8 +4754,8 @@ def _derived_performance(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batc
                 ),
                 (
                     "chk_scores_recomputed",
-                    "nps, csat_pct, csat_mean, ces_easy_pct, ces_mean, fcr_rate, wait_seconds_mean "
-                    "recomputed from the counts",
+                    "nps, csat_pct, csat_mean, ces_easy_pct, ces_mean, fcr_rate, wait_seconds_mean, "
+                    "sla_met_pct recomputed from the counts",
                 ),
                 (
                     "chk_uncertainty_recomputed",
@@ -4774,8 +4785,8 @@ def _derived_performance(mart: str, frames: Mapping[str, pd.DataFrame]) -> _Batc
 
 def _agent_rows_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     """fct_agent_performance: every row the responses of fct_cx_responses with an agent, grouped
-    by month, agent, team and site, and the wait of their interactions (the accepted rows of
-    rpt_interaction_audit)."""
+    by month, agent, team and site, the wait of their interactions (the accepted rows of
+    rpt_interaction_audit) and the cases they opened (fct_followup_cases, not cancelled)."""
     gxe = _gxe()
     mart = "fct_agent_performance"
     frame = frames[mart].copy().reset_index(drop=True)
@@ -4790,6 +4801,12 @@ def _agent_rows_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
     csat, ces = _numeric(responses["csat_score"]), _numeric(responses["ces_score"])
     resolution = responses["first_contact_resolution"].astype("object")
     wait = _numeric(responses["interaction_id"].map(lambda key: None if _is_missing(key) else waits.get(key)))
+    cases = frames["fct_followup_cases"]
+    active = cases[(cases["status"] != "cancelled").fillna(False)]
+    sla = dict(zip(active["case_id"], active["is_sla_met"], strict=True))
+    has_case = responses["response_id"].isin(list(sla))
+    sla_met = responses["response_id"].map(lambda key: sla.get(key))
+    sla_due = sla_met.map(lambda value: not _is_missing(value))
     measures = pd.DataFrame(
         {
             "responses": 1,
@@ -4807,6 +4824,9 @@ def _agent_rows_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
             "fcr_resolved": (resolution == "yes").astype(int),
             "wait_responses": wait.notna().astype(int),
             "wait_seconds_sum": wait.fillna(0),
+            "cases": has_case.astype(int),
+            "cases_sla_due": sla_due.astype(int),
+            "cases_sla_met": sla_met.map(lambda value: not _is_missing(value) and bool(value)).astype(int),
         }
     )
     grain = list(MART_GRAIN[mart])
@@ -4832,7 +4852,8 @@ def _agent_rows_recomputed(frames: Mapping[str, pd.DataFrame]) -> _Batch:
                     (
                         "chk_counts_of_the_responses",
                         "every count and sum is that of the responses of fct_cx_responses with the row's "
-                        "month, agent, team and site (the wait: the accepted row of rpt_interaction_audit)",
+                        "month, agent, team and site (the wait: the accepted row of rpt_interaction_audit; "
+                        "the cases: those of fct_followup_cases, not cancelled)",
                     ),
                 )
             ),
@@ -5054,6 +5075,7 @@ def _agent_builders(mart: str) -> list[tuple[str, dict[str, tuple[str, ...]], _B
                     mart: MART_COLUMNS[mart],
                     "fct_cx_responses": MART_COLUMNS["fct_cx_responses"],
                     "rpt_interaction_audit": ("interaction_id", "status", "raw_wait_seconds"),
+                    "fct_followup_cases": ("case_id", "status", "is_sla_met"),
                 },
                 _agent_rows_recomputed,
             )

@@ -1,19 +1,24 @@
 {#- The measures of the performance marts (fct_agent_performance, fct_team_performance,
     fct_site_performance; README, "Agents and teams") beside the NPS: CSAT and CES, first-contact
-    resolution and the wait of the contact the response follows. Each score is recomputed from
+    resolution, the wait of the contact the response follows, and the follow-up cases the
+    responses opened with their SLA attainment. Each score is recomputed from
     additive counts and sums, so a team's row is its agents' rows summed. -#}
 
 {#- The additive measures of a group of responses carrying first_contact_resolution (yes, no,
-    unknown) and the wait_seconds of their interaction (null without one, or without a valid
-    wait): the responses whose contact's resolution is known and those resolved, the responses
-    with a wait and the sum of their waits (bigint). -#}
+    unknown), the wait_seconds of their interaction (null without one, or without a valid
+    wait), is_case (1 for a follow-up case) and its is_sla_met: the responses whose contact's
+    resolution is known and those resolved, the responses with a wait and the sum of their waits,
+    the cases, those whose SLA is decided (is_sla_met not null) and those that met it (bigint). -#}
 {% macro cx_operational_measures() -%}
     cast(sum(case when first_contact_resolution in (
         {{ nps_literal('resolution', 'yes') }}, {{ nps_literal('resolution', 'no') }}
     ) then 1 else 0 end) as bigint) as fcr_responses,
     cast(sum(case when first_contact_resolution = {{ nps_literal('resolution', 'yes') }} then 1 else 0 end) as bigint) as fcr_resolved,
     cast(count(wait_seconds) as bigint) as wait_responses,
-    cast(coalesce(sum(wait_seconds), 0) as bigint) as wait_seconds_sum
+    cast(coalesce(sum(wait_seconds), 0) as bigint) as wait_seconds_sum,
+    cast(sum(is_case) as bigint) as cases,
+    cast(count(is_sla_met) as bigint) as cases_sla_due,
+    cast(sum(case when is_sla_met then 1 else 0 end) as bigint) as cases_sla_met
 {%- endmacro %}
 
 {#- The additive columns of a performance mart, which sum over agents (to a team or a site) and
@@ -24,13 +29,15 @@
         'csat_responses', 'csat_satisfied', 'csat_score_sum',
         'ces_responses', 'ces_easy', 'ces_score_sum',
         'fcr_responses', 'fcr_resolved', 'wait_responses', 'wait_seconds_sum',
+        'cases', 'cases_sla_due', 'cases_sla_met',
     ]) }}
 {%- endmacro %}
 
 {#- The select list of the measures after the NPS block, in the marts' order: CSAT (responses,
     satisfied, sum, csat_pct, csat_mean), CES (responses, easy, sum, ces_easy_pct, ces_mean),
     first-contact resolution (fcr_responses, fcr_resolved, fcr_rate in percent) and the wait
-    (wait_responses, wait_seconds_sum, wait_seconds_mean); each score rounded half away from zero
+    (wait_responses, wait_seconds_sum, wait_seconds_mean) and the follow-up cases (cases,
+    cases_sla_due, cases_sla_met, sla_met_pct); each score rounded half away from zero
     to two decimals from exact integers (cx_rounded_ratio), null without its responses. -#}
 {% macro cx_performance_scores() -%}
     csat_responses,
@@ -48,7 +55,11 @@
     {{ cx_rounded_ratio('fcr_resolved', 'fcr_responses', 100) }} as fcr_rate,
     wait_responses,
     wait_seconds_sum,
-    {{ cx_rounded_ratio('wait_seconds_sum', 'wait_responses', 1, 12) }} as wait_seconds_mean
+    {{ cx_rounded_ratio('wait_seconds_sum', 'wait_responses', 1, 12) }} as wait_seconds_mean,
+    cases,
+    cases_sla_due,
+    cases_sla_met,
+    {{ cx_rounded_ratio('cases_sla_met', 'cases_sla_due', 100) }} as sla_met_pct
 {%- endmacro %}
 
 {#- The columns cx_performance_scores writes, in order. -#}
@@ -58,6 +69,7 @@
         'ces_responses', 'ces_easy', 'ces_score_sum', 'ces_easy_pct', 'ces_mean',
         'fcr_responses', 'fcr_resolved', 'fcr_rate',
         'wait_responses', 'wait_seconds_sum', 'wait_seconds_mean',
+        'cases', 'cases_sla_due', 'cases_sla_met', 'sla_met_pct',
     ]) }}
 {%- endmacro %}
 

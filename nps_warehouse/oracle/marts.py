@@ -207,15 +207,6 @@ def compute_marts(
         cx_response_values(response, response_attributes(response, programme)) for response in responses
     ]
     programme_marts["fct_cx_responses"] = fct_cx_responses(values)
-    performance_marts, team_rows = performance.performance_marts(
-        values,
-        {interaction_id: record.wait_seconds for interaction_id, record in programme.interactions.items()},
-        stats,
-    )
-    programme_marts.update(performance_marts)
-    programme_marts["rpt_team_engagement"] = engagement.rpt_team_engagement(
-        answers, programme.agents, team_rows, reporting_tz, stats
-    )
     programme_marts["fct_invitations_daily"] = invitations.fct_invitations_daily(
         sent, responses, reporting_tz
     )
@@ -265,6 +256,17 @@ def compute_marts(
             reporting_tz,
             followup.FollowupSettings() if followup_settings is None else followup_settings,
         )
+    )
+    # the agents' performance counts the follow-up cases their responses opened
+    performance_marts, team_rows = performance.performance_marts(
+        values,
+        {interaction_id: record.wait_seconds for interaction_id, record in programme.interactions.items()},
+        performance.case_sla(marts["fct_followup_cases"]),
+        stats,
+    )
+    marts.update(performance_marts)
+    marts["rpt_team_engagement"] = engagement.rpt_team_engagement(
+        answers, programme.agents, team_rows, reporting_tz, stats
     )
     marts.update(
         health.compute(

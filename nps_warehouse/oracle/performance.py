@@ -40,7 +40,14 @@ ADDITIVE: tuple[str, ...] = (
     "fcr_resolved",
     "wait_responses",
     "wait_seconds_sum",
+    "cases",
+    "cases_sla_due",
+    "cases_sla_met",
 )
+
+#: A response's follow-up case as the performance marts count it: its is_sla_met (None while
+#: open and not yet due), for the cases that are not cancelled.
+CaseSla = Mapping[str, bool | None]
 
 
 def month_start(day: date) -> date:
@@ -48,9 +55,19 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _measures(response: Mapping[str, Any], wait_seconds: int | None) -> dict[str, int]:
+def case_sla(case_rows: Iterable[Row]) -> dict[str, bool | None]:
+    """The is_sla_met of each case of fct_followup_cases (by case_id, the response's id) that is
+    not cancelled."""
+    columns = MART_COLUMNS["fct_followup_cases"]
+    at_id, at_status, at_met = (columns.index(name) for name in ("case_id", "status", "is_sla_met"))
+    return {row[at_id]: row[at_met] for row in case_rows if row[at_status] != "cancelled"}
+
+
+def _measures(response: Mapping[str, Any], wait_seconds: int | None, cases: CaseSla) -> dict[str, int]:
     """The additive measures of one response (each 0 or 1, or the score and the wait)."""
     category = response["nps_category"]
+    has_case = response["response_id"] in cases
+    sla_met = cases.get(response["response_id"])
     csat, ces = response["csat_score"], response["ces_score"]
     resolution = response["first_contact_resolution"]
     return {
@@ -69,6 +86,9 @@ def _measures(response: Mapping[str, Any], wait_seconds: int | None) -> dict[str
         "fcr_resolved": int(resolution == "yes"),
         "wait_responses": int(wait_seconds is not None),
         "wait_seconds_sum": wait_seconds or 0,
+        "cases": int(has_case),
+        "cases_sla_due": int(sla_met is not None),
+        "cases_sla_met": int(sla_met is True),
     }
 
 
@@ -132,6 +152,7 @@ def _scores(totals: Mapping[str, int]) -> dict[str, Any]:
         "ces_mean": rounded_ratio(totals["ces_score_sum"], totals["ces_responses"], 1),
         "fcr_rate": rounded_ratio(totals["fcr_resolved"], totals["fcr_responses"]),
         "wait_seconds_mean": rounded_ratio(totals["wait_seconds_sum"], totals["wait_responses"], 1),
+        "sla_met_pct": rounded_ratio(totals["cases_sla_met"], totals["cases_sla_due"]),
     }
 
 
@@ -153,10 +174,12 @@ def _as_rows(mart: str, rows: Iterable[dict[str, Any]], width: int) -> list[Row]
 def fct_agent_performance(
     values: Iterable[Mapping[str, Any]],
     wait_seconds: Mapping[str, int | None],
+    cases: CaseSla,
     stats: StatsSettings,
 ) -> list[dict[str, Any]]:
     """The rows of fct_agent_performance, as dicts by column: ``values`` are the responses as
-    fct_cx_responses has them, ``wait_seconds`` the wait of each accepted interaction."""
+    fct_cx_responses has them, ``wait_seconds`` the wait of each accepted interaction, ``cases``
+    the follow-up cases (:func:`case_sla`)."""
     cells: dict[tuple[date, str, str, str], dict[str, int]] = {}
     for response in values:
         agent_id = response["agent_id"]
@@ -165,7 +188,7 @@ def fct_agent_performance(
         interaction_id = response["interaction_id"]
         wait = wait_seconds.get(interaction_id) if interaction_id is not None else None
         key = (month_start(response["response_date"]), agent_id, response["team"], response["site"])
-        _add(cells.setdefault(key, {}), _measures(response, wait))
+        _add(cells.setdefault(key, {}), _measures(response, wait, cases))
     teams = _group_totals(
         ({"month": key[0], "team": key[2], **totals} for key, totals in cells.items()),
         lambda row: (row["month"], row["team"]),
@@ -233,10 +256,13 @@ def _group_performance(
 
 
 def performance_marts(
-    values: Iterable[Mapping[str, Any]], wait_seconds: Mapping[str, int | None], stats: StatsSettings
+    values: Iterable[Mapping[str, Any]],
+    wait_seconds: Mapping[str, int | None],
+    cases: CaseSla,
+    stats: StatsSettings,
 ) -> tuple[dict[str, list[Row]], list[dict[str, Any]]]:
     """The three performance marts, and the team rows (dicts) the engagement report reads."""
-    agent_rows = fct_agent_performance(values, wait_seconds, stats)
+    agent_rows = fct_agent_performance(values, wait_seconds, cases, stats)
     team_rows = _group_performance(agent_rows, "team", "rank_among_teams", "ranked_teams", stats)
     site_rows = _group_performance(agent_rows, "site", "rank_among_sites", "ranked_sites", stats)
     marts = {

@@ -95,6 +95,7 @@ def _values(**overrides: Any) -> dict[str, Any]:
         "csat_score": None,
         "ces_score": None,
         "first_contact_resolution": "unknown",
+        "response_id": None,
     }
     value.update(overrides)
     return value
@@ -104,10 +105,16 @@ def test_agent_rows_by_team_at_the_time_fcr_and_wait() -> None:
     """The case of the dbt unit test test_fct_agent_performance_shrinks_and_ranks_in_team, in
     short: a moved agent has a row per team, FCR and wait count their own responses."""
     values = [
-        _values(interaction_id="ix1", first_contact_resolution="yes", csat_score=5),
-        _values(interaction_id="ix2", first_contact_resolution="no", csat_score=3),
-        _values(nps_category="detractor", interaction_id="ix3", first_contact_resolution="yes", ces_score=2),
-        _values(nps_category=None, csat_score=4),
+        _values(response_id="r1", interaction_id="ix1", first_contact_resolution="yes", csat_score=5),
+        _values(response_id="r2", interaction_id="ix2", first_contact_resolution="no", csat_score=3),
+        _values(
+            response_id="r3",
+            nps_category="detractor",
+            interaction_id="ix3",
+            first_contact_resolution="yes",
+            ces_score=2,
+        ),
+        _values(response_id="r4", nps_category=None, csat_score=4),
         _values(agent_id="a4", nps_category="passive"),
         _values(agent_id="a4", team="team_b", response_date=date(2026, 1, 20)),
         _values(agent_id=None, team="unknown"),
@@ -115,7 +122,10 @@ def test_agent_rows_by_team_at_the_time_fcr_and_wait() -> None:
     stats = StatsSettings(agent_min_responses=3)
     rows = {
         (row["agent_id"], row["team"]): row
-        for row in fct_agent_performance(values, {"ix1": 30, "ix2": 90}, stats)
+        # r2's case was cancelled (absent here); r4's is open and not yet due
+        for row in fct_agent_performance(
+            values, {"ix1": 30, "ix2": 90}, {"r1": True, "r3": False, "r4": None}, stats
+        )
     }
     assert set(rows) == {("a1", "team_a"), ("a4", "team_a"), ("a4", "team_b")}
     a1 = rows[("a1", "team_a")]
@@ -132,6 +142,14 @@ def test_agent_rows_by_team_at_the_time_fcr_and_wait() -> None:
         120,
         Decimal("60.00"),
     )
+    assert (a1["cases"], a1["cases_sla_due"], a1["cases_sla_met"], a1["sla_met_pct"]) == (
+        3,
+        2,
+        1,
+        Decimal("50.00"),
+    )
+    a4 = rows[("a4", "team_a")]
+    assert (a4["cases"], a4["cases_sla_due"], a4["cases_sla_met"], a4["sla_met_pct"]) == (0, 0, 0, None)
     # team_a: 3 + 1 NPS responses, P 2, D 1: 25.00; a1 100 (4 x 1 + 20 x 1) / (4 x 23) = 26.086...
     assert (a1["team_nps"], a1["nps_shrunk"], a1["rank_in_team"], a1["team_ranked_agents"]) == (
         Decimal("25.00"),

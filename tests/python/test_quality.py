@@ -784,7 +784,11 @@ def publish_agents(con: duckdb.DuckDBPyConnection) -> None:
         for _, key, raw, status, *_ in INTERACTION_AUDIT
         if status == "accepted"
     }
-    marts, team_rows = performance.performance_marts(values, waits, stats)
+    case_columns = ", ".join(MART_COLUMNS["fct_followup_cases"])
+    cases = performance.case_sla(
+        con.execute(f"select {case_columns} from marts.fct_followup_cases").fetchall()
+    )
+    marts, team_rows = performance.performance_marts(values, waits, cases, stats)
     versions: dict[str, list[Version]] = {}
     for agent_id, number, team, _site, _manager, _hired, valid_from, valid_to in AGENT_VERSIONS:
         versions.setdefault(agent_id, []).append(
@@ -4140,6 +4144,16 @@ def test_good_warehouse_holds_the_agent_cases(good_warehouse: Path) -> None:
             "fct_agent_performance",
             "update marts.fct_agent_performance set wait_seconds_sum = 46 where wait_seconds_sum = 45",
             "chk_counts_of_the_responses",
+        ),
+        (
+            "fct_agent_performance",
+            "update marts.fct_agent_performance set cases_sla_met = 1, sla_met_pct = 100 where agent_id = 'a2'",
+            "chk_counts_of_the_responses",
+        ),
+        (
+            "fct_agent_performance",
+            "update marts.fct_agent_performance set sla_met_pct = 100 where agent_id = 'a2'",
+            "chk_scores_recomputed",
         ),
         (
             "fct_team_performance",

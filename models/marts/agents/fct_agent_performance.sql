@@ -18,6 +18,12 @@ interaction_rows as (
 
 ),
 
+followup_cases as (
+
+    select * from {{ ref('fct_followup_cases') }}
+
+),
+
 interactions as (
 
     select * from interaction_rows
@@ -33,6 +39,7 @@ agent_responses as (
         agent_id,
         team,
         site,
+        response_id,
         interaction_id,
         nps_category,
         csat_score,
@@ -60,10 +67,28 @@ agent_waits as (
 
 ),
 
--- the responses and their waits as rows of one relation, summed below: a union, not a join, so
--- the counts never pass through a join (DuckDB's statistics propagation misjudges the columns of
--- a left join whose other side is empty, such as a warehouse without interactions, and then
--- folds the sign tests of the NPS)
+-- the follow-up case each of them opened (case_id = response_id; a cancelled case is none) and
+-- whether its first contact met the SLA (null while it is open and not yet due)
+agent_cases as (
+
+    select
+        agent_responses.month_start_date,
+        agent_responses.agent_id,
+        agent_responses.team,
+        agent_responses.site,
+        followup_cases.is_sla_met
+
+    from agent_responses
+    inner join followup_cases
+        on agent_responses.response_id = followup_cases.case_id
+    where followup_cases.status != {{ nps_literal('case_status', 'cancelled') }}
+
+),
+
+-- the responses, their waits and their cases as rows of one relation, summed below: a union,
+-- not a join, so the counts never pass through a join (DuckDB's statistics propagation
+-- misjudges the columns of a left join whose other side is empty, such as a warehouse without
+-- interactions, and then folds the sign tests of the NPS)
 facts as (
 
     select
@@ -73,7 +98,9 @@ facts as (
         csat_score,
         ces_score,
         first_contact_resolution,
-        cast(null as integer) as wait_seconds
+        cast(null as integer) as wait_seconds,
+        0 as is_case,
+        cast(null as boolean) as is_sla_met
 
     from agent_responses
     union all
@@ -84,9 +111,24 @@ facts as (
         cast(null as integer) as csat_score,
         cast(null as integer) as ces_score,
         cast(null as {{ text_type() }}) as first_contact_resolution,
-        wait_seconds
+        wait_seconds,
+        0 as is_case,
+        cast(null as boolean) as is_sla_met
 
     from agent_waits
+    union all
+    select
+        {{ grain | join(', ') }},
+        0 as is_response,
+        cast(null as {{ text_type() }}) as nps_category,
+        cast(null as integer) as csat_score,
+        cast(null as integer) as ces_score,
+        cast(null as {{ text_type() }}) as first_contact_resolution,
+        cast(null as integer) as wait_seconds,
+        1 as is_case,
+        is_sla_met
+
+    from agent_cases
 
 ),
 

@@ -4147,7 +4147,8 @@ def test_good_warehouse_holds_the_agent_cases(good_warehouse: Path) -> None:
         ),
         (
             "fct_agent_performance",
-            "update marts.fct_agent_performance set cases_sla_met = 1, sla_met_pct = 100 where agent_id = 'a2'",
+            "update marts.fct_agent_performance set cases_sla_met = 1, sla_met_pct = 100 "
+            "where agent_id = 'a2'",
             "chk_counts_of_the_responses",
         ),
         (

@@ -1,3 +1,6 @@
+{#- A view, but a table on Spark, whose metastore refuses a view text as long as this one's. -#}
+{{ config(materialized=long_view_materialization()) }}
+
 with
 
 responses as (

@@ -44,13 +44,13 @@ ranked as (
 
     select
         -- overdue first, then high priority, then the earliest due; the case id breaks ties
-        row_number() over (
+        cast(row_number() over (
             order by
                 case when pending.is_overdue then 0 else 1 end,
                 case when pending.priority = {{ nps_literal('case_priority', 'high') }} then 0 else 1 end,
                 pending.sla_due_at,
                 pending.case_id
-        ) as queue_rank,
+        ) as bigint) as queue_rank,
         pending.case_id,
         pending.priority,
         pending.priority_reasons,

@@ -12,6 +12,7 @@ differ from MetricFlow's by at most half a hundredth.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -33,6 +34,9 @@ from nps_warehouse.generator import generate_programme
 from nps_warehouse.oracle import MART_COLUMNS
 
 MF = Path(sys.executable).with_name("mf")
+
+# the module's tests share one build per engine: under pytest-xdist they run in one process
+pytestmark = pytest.mark.xdist_group("semantic")
 
 #: An exact score and MetricFlow's (a double on DuckDB, a numeric on PostgreSQL) agree this closely.
 EXACT = Fraction(1, 10**9)
@@ -503,3 +507,64 @@ def test_nps_response_rate_and_cases_by_survey_brand(semantic: SemanticBuild) ->
         _assert_exact("response_rate", key, row["response_rate"], rates.get(key))
         # a quarter and brand without a case: MetricFlow's outer join leaves the count empty
         _assert_exact("cases_opened", key, row["cases_opened"], opened.get(key))
+
+
+# --------------------------------------------------------------------------------------------
+# The definitions
+# --------------------------------------------------------------------------------------------
+
+#: The metrics the semantic layer promises (README, "Semantic layer (MetricFlow)").
+PROMISED_METRICS = (
+    "responses",
+    "promoters",
+    "passives",
+    "detractors",
+    "nps",
+    "csat_pct",
+    "ces_mean",
+    "response_rate",
+    "cases_opened",
+    "case_sla_met_pct",
+)
+
+
+def test_definitions_are_complete_and_documented(semantic: SemanticBuild) -> None:
+    """The promised metrics exist; every semantic model, dimension, measure and metric has a
+    label and a description; every column of the response fact is a dimension or an entity;
+    no measure averages (scores are derived from counts and sums)."""
+    manifest = json.loads(
+        (semantic.project / "target" / "semantic_manifest.json").read_text(encoding="utf-8")
+    )
+    metrics = {metric["name"]: metric for metric in manifest["metrics"]}
+    assert set(PROMISED_METRICS) <= set(metrics)
+    assert metrics["nps"]["type"] == "derived"
+    problems = [
+        f"metric {name}: no {field}"
+        for name, metric in metrics.items()
+        for field in ("label", "description")
+        if not metric[field]
+    ]
+    models = {model["name"]: model for model in manifest["semantic_models"]}
+    for model in models.values():
+        problems += [
+            f"semantic model {model['name']}: no {field}"
+            for field in ("label", "description")
+            if not model[field]
+        ]
+        for kind in ("dimensions", "measures"):
+            problems += [
+                f"{model['name']}.{element['name']}: no {field}"
+                for element in model[kind]
+                for field in ("label", "description")
+                if not element[field]
+            ]
+        problems += [
+            f"{model['name']}.{measure['name']}: averages"
+            for measure in model["measures"]
+            if measure["agg"] == "average"
+        ]
+    assert not problems, "\n".join(problems)
+    responses = models["responses"]
+    covered = {dimension["expr"] or dimension["name"] for dimension in responses["dimensions"]}
+    covered |= {entity["expr"] or entity["name"] for entity in responses["entities"]}
+    assert set(MART_COLUMNS["fct_cx_responses"]) - covered == set()

@@ -117,17 +117,22 @@ lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target), dbt-bounce
 # what a build of that engine writes there too - and validates the semantic models and metrics
 # on the in-memory lint target, without a warehouse (--skip-dw: a fresh clone passes).
 # semantic-test runs after a build: every dimension, entity, measure and metric is queried
-# on the built warehouse of NPS_TARGET. MetricFlow has no Spark adapter: DuckDB and PostgreSQL.
+# on the built warehouse of NPS_TARGET. The semantic manifest names the relations of one
+# warehouse (the DuckDB file's name, the PostgreSQL database), so semantic-test and metrics parse
+# first, for the NPS_TARGET and NPS_DUCKDB_PATH they run with. MetricFlow has no Spark adapter:
+# DuckDB and PostgreSQL.
 semantic-check: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf validate-configs: the semantic models and metrics (no warehouse needed)
 	$(DBT) --quiet parse
 	NPS_TARGET=lint $(BIN)/mf validate-configs --skip-dw
 
 semantic-test: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf validate-configs with its warehouse checks, on the built warehouse of NPS_TARGET
+	$(DBT) --quiet parse
 	$(BIN)/mf validate-configs
 
 # e.g. make metrics MF_QUERY="--metrics nps,responses --group-by metric_time__month,response__channel"
 MF_QUERY ?= --metrics nps,responses --group-by metric_time__month
 metrics: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf query MF_QUERY on the built warehouse of NPS_TARGET (DuckDB, PostgreSQL)
+	$(DBT) --quiet parse
 	$(BIN)/mf query $(MF_QUERY)
 
 dbt-build: land ## load, then dbt build: seeds, models, data tests and unit tests

@@ -130,7 +130,7 @@ semantic-test: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf validate-configs with 
 	$(BIN)/mf validate-configs
 
 # e.g. make metrics MF_QUERY="--metrics nps,responses --group-by metric_time__month,response__channel"
-MF_QUERY ?= --metrics nps,responses --group-by metric_time__month
+MF_QUERY ?= --metrics nps,responses --group-by metric_time__month --order metric_time__month
 metrics: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf query MF_QUERY on the built warehouse of NPS_TARGET (DuckDB, PostgreSQL)
 	$(DBT) --quiet parse
 	$(BIN)/mf query $(MF_QUERY)

@@ -102,8 +102,9 @@ test-spark: ## the Spark suite (pyspark in-process; about 12 minutes, not in mak
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest
 
 # dbt-bouncer checks the project's structure (dbt-bouncer.yml) on the manifest of a dbt parse on
-# the in-memory lint target, written to target/lint: no warehouse is built, opened or locked, and
-# a build's target/ is left alone. COLUMNS keeps its failure messages readable outside a terminal.
+# the in-memory lint target, written to target/lint: no warehouse is built, opened or locked.
+# semantic-check (below) parses into target/ instead, where MetricFlow reads the semantic
+# manifest. COLUMNS keeps dbt-bouncer's failure messages readable outside a terminal.
 lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target), dbt-bouncer (structure), mf validate-configs and ruff
 	$(BIN)/sqlfluff lint models tests/dbt
 	$(DBT) --quiet parse --target lint --target-path target/lint --log-path target/lint

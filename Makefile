@@ -30,7 +30,7 @@ PIP := $(BIN)/python -m pip install --quiet
 
 .PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land audiences risk-model \
 	land-check build docs test test-duckdb test-postgres test-spark lint dbt-build pytest \
-	validate bench demo-data examples lexicons clean
+	semantic-check semantic-test metrics validate bench demo-data examples lexicons clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -89,11 +89,11 @@ test: lint test-duckdb test-postgres ## everything the project checks (DuckDB an
 # so a warehouse left by an earlier run - built from other demo files - never decides the result.
 test-duckdb: ## the DuckDB suite: dbt build (full refresh), pytest harness, Great Expectations
 	$(MAKE) --no-print-directory NPS_TARGET=duckdb DBT_ARGS=--full-refresh dbt-build
-	$(MAKE) --no-print-directory NPS_TARGET=duckdb pytest validate
+	$(MAKE) --no-print-directory NPS_TARGET=duckdb semantic-test pytest validate
 
 test-postgres: ## the PostgreSQL suite (starts a local server when none answers; full refresh)
 	$(MAKE) --no-print-directory NPS_TARGET=postgres DBT_ARGS=--full-refresh dbt-build
-	$(MAKE) --no-print-directory NPS_TARGET=postgres validate
+	$(MAKE) --no-print-directory NPS_TARGET=postgres semantic-test validate
 	$(MAKE) --no-print-directory NPS_TARGET=postgres PYTEST_ARGS="-m postgres" pytest
 
 test-spark: ## the Spark suite (pyspark in-process; about 12 minutes, not in make test; full refresh)
@@ -102,25 +102,51 @@ test-spark: ## the Spark suite (pyspark in-process; about 12 minutes, not in mak
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest
 
 # dbt-bouncer checks the project's structure (dbt-bouncer.yml) on the manifest of a dbt parse on
-# the in-memory lint target, written to target/lint: no warehouse is built, opened or locked, and
-# a build's target/ is left alone. COLUMNS keeps its failure messages readable outside a terminal.
-lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target), dbt-bouncer (structure) and ruff
+# the in-memory lint target, written to target/lint: no warehouse is built, opened or locked.
+# semantic-check (below) parses into target/ instead, where MetricFlow reads the semantic
+# manifest. COLUMNS keeps dbt-bouncer's failure messages readable outside a terminal.
+lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target), dbt-bouncer (structure), mf validate-configs and ruff
 	$(BIN)/sqlfluff lint models tests/dbt
 	$(DBT) --quiet parse --target lint --target-path target/lint --log-path target/lint
 	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml --show-all-failures
+	$(MAKE) --no-print-directory semantic-check
 	$(BIN)/ruff check nps_warehouse scripts tests/python
 	$(BIN)/ruff format --check nps_warehouse scripts tests/python
+
+# The semantic layer (README, "Semantic layer (MetricFlow)"). MetricFlow reads the semantic
+# manifest from target/ and nowhere else, so semantic-check parses into target/ on NPS_TARGET -
+# what a build of that engine writes there too - and validates the semantic models and metrics
+# on the in-memory lint target, without a warehouse (--skip-dw: a fresh clone passes).
+# semantic-test runs after a build: every dimension, entity, measure and metric is queried
+# on the built warehouse of NPS_TARGET. The semantic manifest names the relations of one
+# warehouse (the DuckDB file's name, the PostgreSQL database), so semantic-test and metrics parse
+# first, for the NPS_TARGET and NPS_DUCKDB_PATH they run with. MetricFlow has no Spark adapter:
+# DuckDB and PostgreSQL.
+semantic-check: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf validate-configs: the semantic models and metrics (no warehouse needed)
+	$(DBT) --quiet parse
+	NPS_TARGET=lint $(BIN)/mf validate-configs --skip-dw
+
+semantic-test: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf validate-configs with its warehouse checks, on the built warehouse of NPS_TARGET
+	$(DBT) --quiet parse
+	$(BIN)/mf validate-configs
+
+# e.g. make metrics MF_QUERY="--metrics nps,responses --group-by metric_time__month,response__channel"
+MF_QUERY ?= --metrics nps,responses --group-by metric_time__month --order metric_time__month
+metrics: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## mf query MF_QUERY on the built warehouse of NPS_TARGET (DuckDB, PostgreSQL)
+	$(DBT) --quiet parse
+	$(BIN)/mf query $(MF_QUERY)
 
 dbt-build: land ## load, then dbt build: seeds, models, data tests and unit tests
 	$(DBT) build $(DBT_ARGS)
 
 # Engine suites are selected by marker; the default runs everything that needs no server.
 # PYTEST_WORKERS processes share the tests (pytest-xdist; `auto`: one per core): a process runs
-# one dbt invocation at a time. The Spark suite stays in one process (one SparkSession each).
+# one dbt invocation at a time; the tests of an xdist_group (a module sharing one build) stay in
+# one process. The Spark suite stays in one process (one SparkSession each).
 PYTEST_ARGS ?= -m "not postgres and not spark"
 PYTEST_WORKERS ?= auto
 pytest: $(INSTALLED_DEV) $(ENGINE_INSTALLED) engine ## validation harness: dbt builds on generated data vs the Python oracle
-	$(BIN)/pytest $(if $(filter spark,$(NPS_TARGET)),,--numprocesses $(PYTEST_WORKERS)) $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter spark,$(NPS_TARGET)),,--numprocesses $(PYTEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
 
 validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over the built marts of NPS_TARGET
 	$(BIN)/python scripts/validate_marts.py

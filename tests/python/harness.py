@@ -176,6 +176,16 @@ def _parsed_project(target: str, dbt_vars: dict[str, Any] | None, work_dir: Path
     return _MANIFESTS[key]
 
 
+def parsed_manifest(
+    target: str, work_dir: Path, environment: dict[str, str], dbt_vars: dict[str, Any] | None = None
+) -> Any:
+    """The manifest :func:`run_dbt` builds ``target`` with in ``environment`` (the warehouse's:
+    the DuckDB file, a PostgreSQL database) and ``dbt_vars``, parsed once per test session."""
+    dbt_vars = {"cx_as_of": HARNESS_AS_OF.isoformat(sep=" "), **(dbt_vars or {})}
+    with _environment(environment):
+        return _parsed_project(target, dbt_vars, work_dir)
+
+
 def _release_duckdb() -> None:
     environment = DuckDBConnectionManager._ENV
     if environment is not None:

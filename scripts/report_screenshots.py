@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("reports/screenshots"), help="folder of the PNG files"
     )
     parser.add_argument("--width", type=int, default=1280, help="browser window width in pixels")
+    parser.add_argument(
+        "--max-height", type=int, default=1400, help="cut a taller section to its first pixels (default 1400)"
+    )
     return parser
 
 
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             if problems:
                 print("report_screenshots: the page failed:\n  " + "\n  ".join(problems), file=sys.stderr)
                 return 1
-            written = section_screenshots(opened, args.out)
+            written = section_screenshots(opened, args.out, max_height=args.max_height)
     except FileNotFoundError as exc:
         print(f"report_screenshots: {exc}", file=sys.stderr)
         return 3

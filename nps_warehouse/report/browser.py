@@ -90,8 +90,11 @@ def open_dashboard(
             browser.close()
 
 
-def section_screenshots(opened: OpenedPage, out_dir: str | os.PathLike[str], prefix: str = "") -> list[Path]:
-    """A PNG of each section of the page, ``<prefix><section>.png`` under ``out_dir``."""
+def section_screenshots(
+    opened: OpenedPage, out_dir: str | os.PathLike[str], prefix: str = "", max_height: int | None = None
+) -> list[Path]:
+    """A PNG of each section of the page, ``<prefix><section>.png`` under ``out_dir``; with
+    ``max_height``, a taller section is cut to its first ``max_height`` pixels."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -100,6 +103,14 @@ def section_screenshots(opened: OpenedPage, out_dir: str | os.PathLike[str], pre
         if element is None:
             continue
         path = out / f"{prefix}{section}.png"
-        element.screenshot(path=str(path), animations="disabled")
+        box = element.evaluate(
+            "e => { const r = e.getBoundingClientRect(); return "
+            "{x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height}; }"
+        )
+        if max_height is not None and box["height"] > max_height:
+            box["height"] = max_height
+            opened.page.screenshot(path=str(path), clip=box, full_page=True, animations="disabled")
+        else:
+            element.screenshot(path=str(path), animations="disabled")
         written.append(path)
     return written

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from nps_warehouse.contract import MART_COLUMNS, MART_LOAD_COLUMNS, MART_SCHEMAS
-from nps_warehouse.engines import query_rows
+from nps_warehouse.engines import EngineUnavailableError, query_rows
 
 Row = dict[str, Any]
 
@@ -70,7 +70,13 @@ class WarehouseReader:
     ) -> list[Row]:
         sql = select_sql(relation, columns, where)
         self.queries.append(sql)
-        return [
-            dict(zip(columns, row, strict=True))
-            for row in query_rows(sql, target=self.target, duckdb_path=self.duckdb_path)
-        ]
+        try:
+            rows = query_rows(sql, target=self.target, duckdb_path=self.duckdb_path)
+        except EngineUnavailableError:
+            raise
+        except Exception as exc:  # the engine's own error: a mart or a column missing
+            raise EngineUnavailableError(
+                f"cannot read {MART_SCHEMAS[relation]}.{relation}: {str(exc).strip().rstrip('.')}. "
+                "Run `make build` to publish the marts."
+            ) from exc
+        return [dict(zip(columns, row, strict=True)) for row in rows]

@@ -9,7 +9,10 @@ queue, drivers, ranks, data quality - equal to the marts' own, read back by the 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import read_marts, run_dbt
+from harness import PROJECT_DIR, read_marts, run_dbt
 
 from nps_warehouse.contract import MART_COLUMNS, PROGRAMME_SOURCES
 from nps_warehouse.generator import generate_programme
@@ -452,3 +455,47 @@ def test_a_dashboard_needs_only_the_readers_rows():
     html = render_dashboard(dashboard, "en")
     assert "No data in the warehouse." in html
     assert re.search(r"<script src=", html) is None
+
+
+def test_the_command_writes_the_weekly_page_and_says_what_is_missing(warehouse: Path, marts, tmp_path: Path):
+    """scripts/build_report.py: the last complete week in English; exit 3 without a warehouse."""
+    out = tmp_path / "weekly.html"
+    command = [
+        sys.executable,
+        str(PROJECT_DIR / "scripts" / "build_report.py"),
+        "--lang",
+        "en",
+        "--grain",
+        "week",
+    ]
+    environment = {**os.environ, "NPS_TARGET": "duckdb"}
+    done = subprocess.run(
+        [*command, "--duckdb-path", str(warehouse), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    week = max(
+        (
+            row
+            for row in marts["fct_cx_by_period"]
+            if row["period_grain"] == "week"
+            and row["dimension_name"] == "overall"
+            and row["is_period_complete"]
+        ),
+        key=lambda row: row["period_start_date"],
+    )
+    shown = dict(re.findall(r'data-metric="(headline\.\w+)" data-value="([^"]*)"', html))
+    assert shown["headline.nps"] == str(week["nps"])
+    assert shown["headline.ces_mean"] == str(week["ces_mean"])
+    assert f'data-value="week:{week["period_start_date"].isoformat()}"' in html
+    assert '<html lang="en">' in html
+    missing = subprocess.run(
+        [*command, "--duckdb-path", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "none.html")],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert missing.returncode == 3 and "make build" in missing.stderr

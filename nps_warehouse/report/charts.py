@@ -93,7 +93,7 @@ def trend_chart(
     """NPS of each period with its interval as a band; hollow points for periods not over."""
     x = [row["period_start_date"].isoformat() for row in rows]
     ticks = [
-        labels.month(row["period_start_date"])
+        labels.month(row["period_start_date"], title=True)
         if grain == "month"
         else labels.short_date(row["period_start_date"])
         for row in rows
@@ -247,7 +247,7 @@ def bar_chart(
 
 def teams_chart(rows: list[Row], labels: Labels, chart_id: str) -> str:
     """Each team's NPS with its interval (dot) and its shrunk NPS (diamond)."""
-    names = [row["team"] for row in rows]
+    names = [labels.value("team", row["team"]) for row in rows]
     colours = [GREY if row["is_below_min_responses"] else BLUE for row in rows]
     height = 60 + 30 * len(rows)
     figure = go.Figure()
@@ -266,7 +266,7 @@ def teams_chart(rows: list[Row], labels: Labels, chart_id: str) -> str:
                 "thickness": 1.5,
                 "width": 4,
             },
-            text=[_nps_hover(row["team"], row, labels) for row in rows],
+            text=[_nps_hover(name, row, labels) for name, row in zip(names, rows, strict=True)],
             hoverinfo="text",
             name="NPS",
         )
@@ -278,8 +278,8 @@ def teams_chart(rows: list[Row], labels: Labels, chart_id: str) -> str:
             mode="markers",
             marker={"size": 11, "symbol": "diamond", "color": "white", "line": {"color": DARK, "width": 2}},
             text=[
-                f"{row['team']}<br>{labels('shrunk_marker')} {labels.number(row['nps_shrunk'])}"
-                for row in rows
+                f"{name}<br>{labels('shrunk_marker')} {labels.number(row['nps_shrunk'])}"
+                for name, row in zip(names, rows, strict=True)
             ],
             hoverinfo="text",
             name=labels("shrunk_marker"),

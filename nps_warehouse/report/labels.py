@@ -502,9 +502,10 @@ class Labels:
         """The day and the abbreviated month: "5 oct." or "5 Oct"."""
         return f"{value.day} {_SHORT_MONTHS[self.language][value.month - 1]}"
 
-    def month(self, value: date) -> str:
+    def month(self, value: date, title: bool = False) -> str:
+        """ "octobre 2026" ("Octobre 2026" as a title), "October 2026"."""
         name = _MONTHS[self.language][value.month - 1]
-        return f"{name.capitalize() if self.language == 'fr' else name} {value.year}"
+        return f"{name.capitalize() if title else name} {value.year}"
 
     def timestamp(self, value: datetime | None) -> str:
         if value is None:

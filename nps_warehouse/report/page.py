@@ -67,7 +67,7 @@ def _period_title(dashboard: Dashboard, labels: Labels) -> str:
     if period is None:
         return labels("no_data")
     if period.grain == "month":
-        title = labels.month(period.start)
+        title = labels.month(period.start, title=True)
     else:
         title = labels("period_week", start=labels.date(period.start), end=labels.date(period.end))
     if not period.is_complete:

@@ -9,6 +9,7 @@ queue, drivers, ranks, data quality - equal to the marts' own, read back by the 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import subprocess
@@ -48,11 +49,7 @@ def _dicts(marts: dict[str, list[tuple[Any, ...]]], mart: str) -> list[dict[str,
     return [dict(zip(MART_COLUMNS[mart], row, strict=True)) for row in marts[mart]]
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The programme's sources built into a DuckDB file (agents ranked from 3 responses, so that
-    the agents' ranks are on the page)."""
-    root = tmp_path_factory.mktemp("dashboard")
+def _build(root: Path) -> Path:
     landing = root / "landing"
     generate_programme(landing, rows=3000, files=2, fmt="mixed", seed=41, days=75, end_date="2026-10-31")
     run = run_dbt(
@@ -65,6 +62,23 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         data_tests=False,
     )
     assert run.success, run.failures() or run.exception
+    return root / "nps.duckdb"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The programme's sources built into a DuckDB file (agents ranked from 3 responses, so that
+    the agents' ranks are on the page). The pytest-xdist workers that run this module's tests
+    share one build (in their session's common folder, under a lock): the others only read it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build(tmp_path_factory.mktemp("dashboard"))
+    root = tmp_path_factory.getbasetemp().parent / "dashboard-warehouse"
+    root.mkdir(exist_ok=True)
+    with open(root / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built").exists():
+            _build(root)
+            (root / "built").touch()
     return root / "nps.duckdb"
 
 
@@ -160,12 +174,13 @@ def test_every_chart_has_drawn_its_marks(page: Page):
         """els => els.map(e => ({name: e.dataset.chart,
             marks: [...e.querySelectorAll('.js-plotly-plot .cartesianlayer .trace path')]
                 .filter(p => (p.getAttribute('d') || '').length > 4).length,
-            width: e.querySelector('.js-plotly-plot').getBoundingClientRect().width}))""",
+            width: e.querySelector('.js-plotly-plot').getBoundingClientRect().width,
+            room: e.getBoundingClientRect().width}))""",
     )
     assert {chart["name"] for chart in drawn} == CHARTS
     for chart in drawn:
         assert chart["marks"] > 0, f"chart {chart['name']} drew nothing"
-        assert chart["width"] > 200, f"chart {chart['name']} is {chart['width']} px wide"
+        assert 200 < chart["width"] <= chart["room"] + 1, f"chart {chart['name']}: {chart}"
 
 
 def test_every_number_shown_is_its_value(page: Page):
@@ -419,7 +434,10 @@ def test_numbers_and_dates_are_written_in_each_language():
     assert en.number(Decimal("-1234.5")) == "\u22121,234.50"
     assert fr.number(Decimal("8.02"), signed=True) == "+8,02"
     assert fr.number(1675) == "1\u202f675" and en.number(1675) == "1,675"
-    assert fr.month(date(2026, 10, 1)) == "Octobre 2026" and en.month(date(2026, 10, 1)) == "October 2026"
+    assert (
+        fr.month(date(2026, 10, 1)) == "octobre 2026"
+        and fr.month(date(2026, 10, 1), title=True) == "Octobre 2026"
+    )
     assert (
         fr.period("quarter", date(2026, 10, 1)) == "T4 2026"
         and en.period("quarter", date(2026, 10, 1)) == "Q4 2026"

@@ -58,10 +58,12 @@ def select_sql(
 @dataclass
 class WarehouseReader:
     """The marts of the warehouse of ``target`` (default ``NPS_TARGET``); on DuckDB, of the file
-    ``duckdb_path`` (default ``NPS_DUCKDB_PATH``, then the profile's), opened read-only."""
+    ``duckdb_path`` (default ``NPS_DUCKDB_PATH``, then the profile's), opened read-only; on
+    PostgreSQL, of the database ``postgres_dbname`` (default the profile's, ``PGDATABASE``)."""
 
     target: str | None = None
     duckdb_path: str | os.PathLike[str] | None = None
+    postgres_dbname: str | None = None
     #: the relations read so far (for the CLI's progress and the tests)
     queries: list[str] = field(default_factory=list)
 
@@ -71,7 +73,9 @@ class WarehouseReader:
         sql = select_sql(relation, columns, where)
         self.queries.append(sql)
         try:
-            rows = query_rows(sql, target=self.target, duckdb_path=self.duckdb_path)
+            rows = query_rows(
+                sql, target=self.target, duckdb_path=self.duckdb_path, postgres_dbname=self.postgres_dbname
+            )
         except EngineUnavailableError:
             raise
         except Exception as exc:  # the engine's own error: a mart or a column missing

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import PROJECT_DIR, read_marts, run_dbt
+from harness import PROJECT_DIR, Warehouse, read_marts, run_dbt
 
 from nps_warehouse.contract import MART_COLUMNS, PROGRAMME_SOURCES
 from nps_warehouse.generator import generate_programme
@@ -49,6 +49,10 @@ def _dicts(marts: dict[str, list[tuple[Any, ...]]], mart: str) -> list[dict[str,
     return [dict(zip(MART_COLUMNS[mart], row, strict=True)) for row in marts[mart]]
 
 
+#: The warehouse's vars: agents ranked from 3 responses, so that their ranks are on the page.
+DBT_VARS = {"cx_agent_min_responses": 3}
+
+
 def _build(root: Path) -> Path:
     landing = root / "landing"
     generate_programme(landing, rows=3000, files=2, fmt="mixed", seed=41, days=75, end_date="2026-10-31")
@@ -58,7 +62,7 @@ def _build(root: Path) -> Path:
         raw=landing,
         work_dir=root,
         sources={source: landing / source for source in PROGRAMME_SOURCES},
-        dbt_vars={"cx_agent_min_responses": 3},
+        dbt_vars=DBT_VARS,
         data_tests=False,
     )
     assert run.success, run.failures() or run.exception
@@ -384,6 +388,36 @@ def test_each_section_has_a_screenshot(page: Page, tmp_path: Path):
     assert [path.stem for path in written] == list(SECTIONS)
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+
+
+def _figures(path: Path) -> list[tuple[str, str]]:
+    """Every figure of a page, (metric, value), and every row's key, in page order."""
+    html = path.read_text(encoding="utf-8")
+    return re.findall(r'data-(?:metric|row|key)="([^"]*)"(?: data-value="([^"]*)")?', html)
+
+
+@pytest.mark.postgres
+def test_the_page_from_postgresql_equals_the_page_from_duckdb(warehouse: Path, reports, tmp_path: Path):
+    """The same sources built on PostgreSQL give the same page, figure for figure (but the time
+    of the last load)."""
+    landing = warehouse.parent / "landing"
+    postgres = Warehouse("postgres", tmp_path)
+    try:
+        run = postgres.build(
+            landing,
+            sources={source: landing / source for source in PROGRAMME_SOURCES},
+            dbt_vars=DBT_VARS,
+            data_tests=False,
+        )
+        assert run.success, run.failures() or run.messages or run.exception
+        reader = WarehouseReader(target="postgres", postgres_dbname=postgres.postgres_dbname)
+        page = build_report(reader, tmp_path / "postgres.html", "fr")
+    finally:
+        postgres.drop()
+    on_postgres = [figure for figure in _figures(page) if figure[0] != "quality.last_load"]
+    on_duckdb = [figure for figure in _figures(reports["fr"]) if figure[0] != "quality.last_load"]
+    assert len(on_postgres) > 500
+    assert on_postgres == on_duckdb
 
 
 # --------------------------------------------------------------------------------------------

@@ -28,9 +28,9 @@ ENGINE_INSTALLED := $(INSTALLED) $(if $(filter postgres,$(NPS_TARGET)),$(INSTALL
 	$(if $(filter spark,$(NPS_TARGET)),$(INSTALLED_SPARK))
 PIP := $(BIN)/python -m pip install --quiet
 
-.PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land audiences risk-model \
-	land-check build docs test test-duckdb test-postgres test-spark lint dbt-build pytest \
-	semantic-check semantic-test metrics validate bench demo-data examples lexicons clean
+.PHONY: help install install-dev install-postgres install-spark install-chromium warehouse-dir engine land \
+	audiences risk-model land-check build docs report report-screenshots test test-duckdb test-postgres test-spark \
+	lint dbt-build pytest semantic-check semantic-test metrics validate bench demo-data examples lexicons clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,6 +58,16 @@ install-dev: $(INSTALLED_DEV) ## add the test, lint and data tools (requirements
 install-postgres: $(INSTALLED_POSTGRES) ## add the PostgreSQL adapter (requirements-postgres.txt)
 install-spark: $(INSTALLED_SPARK) ## add dbt-spark and pyspark (requirements-spark.txt)
 
+# The dashboard's browser test drives Debian's chromium through Playwright (never a browser
+# Playwright downloads): installed from the distribution when missing (as root, else with sudo).
+CHROMIUM ?= /usr/bin/chromium
+install-chromium: ## install Debian's chromium for the dashboard's browser test, when missing
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "Installing Debian's chromium (the dashboard's browser test)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+
 warehouse-dir:
 	@mkdir -p "$(dir $(NPS_DUCKDB_PATH))"
 
@@ -75,13 +85,25 @@ land: $(ENGINE_INSTALLED) engine ## load the new landing files into the raw tabl
 land-check: $(ENGINE_INSTALLED) engine ## check the landing config and the new files without loading them
 	$(BIN)/python scripts/load_landing.py --dry-run
 
-build: land ## load, dbt build on the landing data (demo by default) + offline lineage site
+build: land ## load, dbt build on the landing data (demo by default) + offline lineage site + dashboard
 	$(DBT) build $(DBT_ARGS)
 	$(MAKE) --no-print-directory docs
+	$(MAKE) --no-print-directory report
 
 docs: $(ENGINE_INSTALLED) engine ## write the offline lineage site, target/static_index.html
 	$(DBT) docs generate --static
 	@echo "Lineage site: target/static_index.html (open it in a browser, no server needed)"
+
+# The CX dashboard: one HTML file that opens from disk, no server, no network (REPORT_LANG fr or
+# en, REPORT_GRAIN month or week).
+REPORT_OUT ?= reports/nps_dashboard.html
+REPORT_LANG ?= fr
+REPORT_GRAIN ?= month
+report: $(ENGINE_INSTALLED) engine ## write the CX dashboard reports/nps_dashboard.html from the marts (REPORT_LANG=en)
+	$(BIN)/python scripts/build_report.py --lang $(REPORT_LANG) --grain $(REPORT_GRAIN) --out "$(REPORT_OUT)"
+
+report-screenshots: $(INSTALLED_DEV) install-chromium ## write the README's screenshots of each dashboard section (reports/screenshots)
+	$(BIN)/python scripts/report_screenshots.py --html "$(REPORT_OUT)" --out reports/screenshots
 
 test: lint test-duckdb test-postgres ## everything the project checks (DuckDB and PostgreSQL); non-zero on any failure
 
@@ -145,7 +167,7 @@ dbt-build: land ## load, then dbt build: seeds, models, data tests and unit test
 # one process. The Spark suite stays in one process (one SparkSession each).
 PYTEST_ARGS ?= -m "not postgres and not spark"
 PYTEST_WORKERS ?= auto
-pytest: $(INSTALLED_DEV) $(ENGINE_INSTALLED) engine ## validation harness: dbt builds on generated data vs the Python oracle
+pytest: $(INSTALLED_DEV) $(ENGINE_INSTALLED) install-chromium engine ## validation harness: dbt builds on generated data vs the Python oracle
 	$(BIN)/pytest $(if $(filter spark,$(NPS_TARGET)),,--numprocesses $(PYTEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
 
 validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over the built marts of NPS_TARGET

@@ -35,8 +35,6 @@ from nps_warehouse.oracle import MART_COLUMNS
 
 MF = Path(sys.executable).with_name("mf")
 
-# the module's tests share one build per engine: under pytest-xdist they run in one process
-pytestmark = pytest.mark.xdist_group("semantic")
 
 #: An exact score and MetricFlow's (a double on DuckDB, a numeric on PostgreSQL) agree this closely.
 EXACT = Fraction(1, 10**9)

@@ -29,6 +29,7 @@ ENGINE_INSTALLED := $(INSTALLED) $(if $(filter postgres,$(NPS_TARGET)),$(INSTALL
 PIP := $(BIN)/python -m pip install --quiet
 
 .PHONY: help install install-dev install-postgres install-spark warehouse-dir engine land audiences risk-model \
+	publish notify \
 	land-check build docs test test-duckdb test-postgres test-spark lint dbt-build pytest \
 	validate bench demo-data examples lexicons clean
 
@@ -75,9 +76,19 @@ land: $(ENGINE_INSTALLED) engine ## load the new landing files into the raw tabl
 land-check: $(ENGINE_INSTALLED) engine ## check the landing config and the new files without loading them
 	$(BIN)/python scripts/load_landing.py --dry-run
 
-build: land ## load, dbt build on the landing data (demo by default) + offline lineage site
+# The publication follows only a build that succeeded (make stops at a failed dbt build), on
+# DuckDB; on PostgreSQL BI tools read the schema marts directly.
+build: land ## load, dbt build on the landing data (demo by default), publish the marts for BI + offline lineage site
 	$(DBT) build $(DBT_ARGS)
+	$(if $(filter duckdb,$(NPS_TARGET)),$(MAKE) --no-print-directory publish PUBLISH_RUN_RESULTS=target/run_results.json)
 	$(MAKE) --no-print-directory docs
+
+# The marts (schema marts only) copied for BI tools into published/ beside the warehouse: a
+# DuckDB file and one Parquet file per mart, swapped in atomically (README, "Publication for BI
+# tools"). PUBLISH_RUN_RESULTS (set by make build) refuses a failed build's marts.
+PUBLISH_RUN_RESULTS ?=
+publish: $(INSTALLED) ## publish the built marts for BI tools (published/ beside the DuckDB warehouse)
+	$(BIN)/python scripts/publish_marts.py $(if $(PUBLISH_RUN_RESULTS),--run-results $(PUBLISH_RUN_RESULTS))
 
 docs: $(ENGINE_INSTALLED) engine ## write the offline lineage site, target/static_index.html
 	$(DBT) docs generate --static
@@ -150,4 +161,4 @@ lexicons: $(INSTALLED_DEV) ## regenerate seeds/comments/cx_sentiment_lexicon.csv
 	$(BIN)/python scripts/build_comment_lexicons.py
 
 clean: ## remove the build outputs (not .venv, not PostgreSQL databases)
-	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/spark
+	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/spark warehouse/published

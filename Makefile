@@ -136,6 +136,13 @@ pytest: $(INSTALLED_DEV) $(ENGINE_INSTALLED) engine ## validation harness: dbt b
 validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over the built marts of NPS_TARGET
 	$(BIN)/python scripts/validate_marts.py
 
+# Each new alert of fct_cx_alerts sent once, to NPS_ALERT_WEBHOOK_URL (Slack, or Teams with
+# NPS_ALERT_WEBHOOK_FORMAT=teams) or, with NOTIFY_ARGS="--jsonl FILE", to a file; remembered in the
+# warehouse (notifications.sent_alerts). It writes to the warehouse: after a build, never during one.
+NOTIFY_ARGS ?=
+notify: $(ENGINE_INSTALLED) ## send each new CX alert once (NPS_ALERT_WEBHOOK_URL, or NOTIFY_ARGS="--jsonl FILE")
+	$(BIN)/python scripts/notify_alerts.py $(NOTIFY_ARGS)
+
 BENCH_ARGS ?=
 AUDIENCES_DIR ?= exports/audiences
 audiences: $(ENGINE_INSTALLED) ## export the campaign audiences as one CSV per audience (AUDIENCES_DIR, default exports/audiences)

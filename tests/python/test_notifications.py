@@ -335,3 +335,35 @@ def test_bad_settings_and_a_locked_warehouse_get_clear_errors(warehouse: Path, t
         holder.communicate("", timeout=30)
     assert locked.returncode == 3 and "run it after the build (make build && make notify)" in locked.stderr
     assert not (tmp_path / "a.jsonl").exists()
+
+
+@pytest.mark.postgres
+def test_the_record_lives_in_the_postgres_warehouse_too(tmp_path: Path) -> None:
+    from harness import Warehouse
+
+    from nps_warehouse.engines import postgres_connect, profile_target
+
+    warehouse = Warehouse("postgres", tmp_path)
+    try:
+        settings = {**profile_target("postgres"), "dbname": warehouse.postgres_dbname}
+        connection = postgres_connect(settings)
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "create schema marts; create table marts.fct_cx_alerts (alert_id varchar, rule varchar, "
+                "metric varchar, severity varchar, period_grain varchar, period_start_date date, "
+                "is_period_complete boolean, dimension_name varchar, dimension_value varchar, "
+                "observed numeric(5, 2), baseline numeric(5, 2), p_value double precision, "
+                "q_value double precision, responses bigint, baseline_responses bigint)"
+            )
+            cursor.executemany(f"insert into marts.fct_cx_alerts values ({', '.join(['%s'] * 15)})", ALERTS)
+        connection.close()
+        out = tmp_path / "cx.jsonl"
+        with Ledger.open_postgres(settings) as ledger:
+            first = notify(ledger, "f", JsonLinesWriter(out), kind="jsonl", language="fr")
+            second = notify(ledger, "f", JsonLinesWriter(out), kind="jsonl", language="fr")
+            assert ledger.sent_ids("f") == {"a1", "a2", "a3", "a4"}
+        assert [alert.alert_id for alert in first.sent] == ["a1", "a4", "a2", "a3"] and second.sent == []
+        assert first.sent[0] == Alert.from_row(ALERTS[0])
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 4
+    finally:
+        warehouse.drop()

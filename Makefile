@@ -80,15 +80,16 @@ land-check: $(ENGINE_INSTALLED) engine ## check the landing config and the new f
 # DuckDB; on PostgreSQL BI tools read the schema marts directly.
 build: land ## load, dbt build on the landing data (demo by default), publish the marts for BI + offline lineage site
 	$(DBT) build $(DBT_ARGS)
-	$(if $(filter duckdb,$(NPS_TARGET)),$(MAKE) --no-print-directory publish PUBLISH_RUN_RESULTS=target/run_results.json)
+	$(if $(filter duckdb,$(NPS_TARGET)),$(MAKE) --no-print-directory publish PUBLISH_RUN_RESULTS=target/run_results.json PUBLISH_ARGS=--quiet)
 	$(MAKE) --no-print-directory docs
 
 # The marts (schema marts only) copied for BI tools into published/ beside the warehouse: a
 # DuckDB file and one Parquet file per mart, swapped in atomically (README, "Publication for BI
 # tools"). PUBLISH_RUN_RESULTS (set by make build) refuses a failed build's marts.
 PUBLISH_RUN_RESULTS ?=
+PUBLISH_ARGS ?=
 publish: $(INSTALLED) ## publish the built marts for BI tools (published/ beside the DuckDB warehouse)
-	$(BIN)/python scripts/publish_marts.py $(if $(PUBLISH_RUN_RESULTS),--run-results $(PUBLISH_RUN_RESULTS))
+	$(BIN)/python scripts/publish_marts.py $(if $(PUBLISH_RUN_RESULTS),--run-results $(PUBLISH_RUN_RESULTS)) $(PUBLISH_ARGS)
 
 docs: $(ENGINE_INSTALLED) engine ## write the offline lineage site, target/static_index.html
 	$(DBT) docs generate --static

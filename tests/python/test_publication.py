@@ -4,13 +4,13 @@ files that a build never locks and a reader never sees half-written.
 One warehouse is built from small messy landing files and published; a reader process then
 reads the publication in a loop while a second build (a new landing file, a full refresh) runs on
 the same warehouse and publishes again. The build must succeed, and every read must find a whole
-publication - the first, then the second - never a mix.
+publication - the first, then the second - never a mix. The other tests publish the suite's
+shared messy build (read-only) into folders of their own.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import random
 import shutil
@@ -22,7 +22,6 @@ import duckdb
 import pytest
 from harness import PROJECT_DIR, run_dbt
 from messy_data import messy_rows, write_csv, write_messy_landing
-from publication_reader import read_in_a_loop
 
 from nps_warehouse.contract import MART_SCHEMAS, MARTS_SCHEMA
 from nps_warehouse.notifications.ledger import LEDGER_SCHEMA, LEDGER_TABLE, Ledger
@@ -77,11 +76,18 @@ def test_a_reader_in_a_loop_never_blocks_a_build_nor_sees_a_half_written_publica
     with Ledger.open_duckdb(built.warehouse) as ledger:
         ledger.record("alert-1", "file:alerts.jsonl", {"rule": "detractor_spike"}, "en")
 
-    context = multiprocessing.get_context("spawn")
-    stop, results = context.Event(), context.Queue()
-    reader = context.Process(target=read_in_a_loop, args=(str(paths.directory), paths.stem, stop, results))
-    reader.start()
+    # the reader, a process of its own (as a BI tool is), reads until told to stop
+    stop_file = built.root / "stop-reading"
+    reader = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("publication_reader.py")), str(paths.directory),
+         paths.stem, str(stop_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_DIR,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)},
+    )  # fmt: skip
     try:
+        assert reader.stdout.readline().strip() == "ready"
         # a new export lands; the second build rebuilds everything from the three files
         write_csv(built.landing / "export_09.csv", messy_rows(random.Random(5), 250, []))
         built.build(extra_args=("--full-refresh",))
@@ -89,9 +95,9 @@ def test_a_reader_in_a_loop_never_blocks_a_build_nor_sees_a_half_written_publica
             built.warehouse, built.out, run_results=built.root / "target" / "run_results.json"
         )
     finally:
-        stop.set()
-        outcome = results.get(timeout=60)
-        reader.join(timeout=30)
+        stop_file.touch()
+        output, _ = reader.communicate(timeout=120)
+    outcome = json.loads(output.strip().splitlines()[-1])
 
     assert outcome["errors"] == [], outcome
     assert second.marts["fct_nps_responses"] > first.marts["fct_nps_responses"]
@@ -110,8 +116,8 @@ def test_a_reader_in_a_loop_never_blocks_a_build_nor_sees_a_half_written_publica
         )
 
 
-def test_the_publication_holds_the_marts_only_with_their_manifest(built: Built) -> None:
-    paths, manifest = publish(built.warehouse, built.out)
+def test_the_publication_holds_the_marts_only_with_their_manifest(messy_build, tmp_path: Path) -> None:
+    paths, manifest = publish(messy_build.database, tmp_path / "published")
     connection = duckdb.connect(str(paths.duckdb), read_only=True)
     try:
         tables = connection.execute(
@@ -131,7 +137,7 @@ def test_the_publication_holds_the_marts_only_with_their_manifest(built: Built) 
         assert row[4] is not None
         assert row[5] is None  # published without the build's run_results.json
         # the same rows as the warehouse, column for column
-        warehouse = duckdb.connect(str(built.warehouse), read_only=True)
+        warehouse = duckdb.connect(str(messy_build.database), read_only=True)
         try:
             for mart in ("fct_cx_alerts", "fct_cx_by_period", "dim_date"):
                 query = f"select * from marts.{mart} order by all"
@@ -155,10 +161,10 @@ def test_the_publication_holds_the_marts_only_with_their_manifest(built: Built) 
         parquet.close()
 
 
-def test_old_parquet_versions_are_kept_then_removed(built: Built, tmp_path: Path) -> None:
+def test_old_parquet_versions_are_kept_then_removed(messy_build, tmp_path: Path) -> None:
     out = tmp_path / "published"
-    ids = [publish(built.warehouse, out, keep_versions=1)[1].publication_id for _ in range(4)]
-    paths = publication_paths(built.warehouse, out)
+    ids = [publish(messy_build.database, out, keep_versions=1)[1].publication_id for _ in range(4)]
+    paths = publication_paths(messy_build.database, out)
     remaining = sorted(entry.name for entry in paths.parquet_root.iterdir() if not entry.is_symlink())
     assert remaining == ids[-2:]
     assert os.readlink(paths.parquet_current) == ids[-1]
@@ -170,7 +176,7 @@ def test_old_parquet_versions_are_kept_then_removed(built: Built, tmp_path: Path
 
 
 def test_a_failed_build_a_missing_mart_and_a_locked_warehouse_are_refused(
-    built: Built, tmp_path: Path
+    messy_build, tmp_path: Path
 ) -> None:
     run_results = tmp_path / "run_results.json"
     run_results.write_text(
@@ -182,7 +188,7 @@ def test_a_failed_build_a_missing_mart_and_a_locked_warehouse_are_refused(
         )
     )
     with pytest.raises(PublicationError, match=r"failed \(model\.nps_warehouse\.fct_cx_alerts\)"):
-        publish(built.warehouse, tmp_path / "published", run_results=run_results)
+        publish(messy_build.database, tmp_path / "published", run_results=run_results)
     assert not (tmp_path / "published" / "nps.duckdb").exists()
 
     partial = tmp_path / "partial.duckdb"
@@ -192,7 +198,7 @@ def test_a_failed_build_a_missing_mart_and_a_locked_warehouse_are_refused(
         publish(partial, tmp_path / "published")
 
     copy = tmp_path / "copy.duckdb"
-    shutil.copy(built.warehouse, copy)
+    shutil.copy(messy_build.database, copy)
     writer = subprocess.Popen(
         [
             sys.executable,
@@ -212,12 +218,12 @@ def test_a_failed_build_a_missing_mart_and_a_locked_warehouse_are_refused(
         writer.communicate("", timeout=30)
 
 
-def test_the_script_publishes_checks_and_refuses_other_engines(built: Built, tmp_path: Path) -> None:
+def test_the_script_publishes_checks_and_refuses_other_engines(messy_build, tmp_path: Path) -> None:
     script = [
         sys.executable,
         str(PROJECT_DIR / "scripts" / "publish_marts.py"),
         "--warehouse",
-        str(built.warehouse),
+        str(messy_build.database),
     ]
     out = ["--out", str(tmp_path / "published")]
     environment = {**os.environ, "NPS_TARGET": "duckdb"}
@@ -227,7 +233,7 @@ def test_the_script_publishes_checks_and_refuses_other_engines(built: Built, tmp
     checked = subprocess.run([*script, *out, "--check"], capture_output=True, text=True, env=environment)
     assert checked.returncode == 0 and checked.stdout.count("consistent") == 2, checked
     # a corrupted Parquet file (a reader's disk gone wrong) is reported, not passed over
-    version_dir, _ = read_manifest(publication_paths(built.warehouse, tmp_path / "published"))
+    version_dir, _ = read_manifest(publication_paths(messy_build.database, tmp_path / "published"))
     (version_dir / "dim_date.parquet").write_bytes(b"not parquet")
     corrupted = subprocess.run([*script, *out, "--check"], capture_output=True, text=True, env=environment)
     assert corrupted.returncode == 1 and "dim_date.parquet" in corrupted.stderr, corrupted

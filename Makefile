@@ -140,9 +140,11 @@ validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over 
 # Each new alert of fct_cx_alerts sent once, to NPS_ALERT_WEBHOOK_URL (Slack, or Teams with
 # NPS_ALERT_WEBHOOK_FORMAT=teams) or, with NOTIFY_ARGS="--jsonl FILE", to a file; remembered in the
 # warehouse (notifications.sent_alerts). It writes to the warehouse: after a build, never during one.
+# The messages are in the dashboard's language, REPORT_LANG (fr or en), as for make report.
 NOTIFY_ARGS ?=
+REPORT_LANG ?= fr
 notify: $(ENGINE_INSTALLED) ## send each new CX alert once (NPS_ALERT_WEBHOOK_URL, or NOTIFY_ARGS="--jsonl FILE")
-	$(BIN)/python scripts/notify_alerts.py $(NOTIFY_ARGS)
+	$(BIN)/python scripts/notify_alerts.py --language $(REPORT_LANG) $(NOTIFY_ARGS)
 
 BENCH_ARGS ?=
 AUDIENCES_DIR ?= exports/audiences

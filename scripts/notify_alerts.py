@@ -42,7 +42,7 @@ from nps_warehouse.notifications.alerts import SEVERITIES  # noqa: E402
 
 WEBHOOK_ENV = "NPS_ALERT_WEBHOOK_URL"
 FORMAT_ENV = "NPS_ALERT_WEBHOOK_FORMAT"
-LANGUAGE_ENV = "NPS_DASHBOARD_LANGUAGE"
+LANGUAGE_ENV = "REPORT_LANG"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--language",
         choices=LANGUAGES,
-        help=f"language of the messages (default: ${LANGUAGE_ENV}, the dashboard's, else en)",
+        help=f"language of the messages (default: ${LANGUAGE_ENV}, the dashboard's language, else fr as the "
+        "dashboard's)",
     )
     parser.add_argument(
         "--destination",
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.retries < 0 or args.backoff < 0 or args.timeout <= 0:
         parser.error("--retries and --backoff must be 0 or more, --timeout more than 0")
-    language = args.language or os.environ.get(LANGUAGE_ENV) or "en"
+    language = args.language or os.environ.get(LANGUAGE_ENV) or "fr"
     if language not in LANGUAGES:
         parser.error(f"{LANGUAGE_ENV}={language!r}: expected one of {', '.join(LANGUAGES)}")
     fmt = args.format or os.environ.get(FORMAT_ENV) or "slack"

@@ -129,7 +129,7 @@ def _run(warehouse: Path, *args: str, **environment: str) -> subprocess.Complete
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("NPS_ALERT_WEBHOOK_URL", "NPS_DASHBOARD_LANGUAGE", "NPS_ALERT_WEBHOOK_FORMAT")
+        if key not in ("NPS_ALERT_WEBHOOK_URL", "REPORT_LANG", "NPS_ALERT_WEBHOOK_FORMAT")
     }
     env.update({"NPS_TARGET": "duckdb", "NPS_DUCKDB_PATH": str(warehouse), **environment})
     return subprocess.run(
@@ -279,9 +279,9 @@ def test_a_refused_message_is_not_retried(warehouse: Path, webhook_factory) -> N
 
 def test_json_lines_in_french_sent_once(warehouse: Path, tmp_path: Path) -> None:
     out = tmp_path / "alerts" / "cx.jsonl"
-    first = _run(warehouse, "--jsonl", str(out), NPS_DASHBOARD_LANGUAGE="fr")
+    first = _run(warehouse, "--jsonl", str(out))  # the dashboard's default language, French
     assert first.returncode == 0, first.stderr
-    second = _run(warehouse, "--jsonl", str(out), NPS_DASHBOARD_LANGUAGE="fr")
+    second = _run(warehouse, "--jsonl", str(out), REPORT_LANG="fr")
     assert second.returncode == 0 and ": 0 new alert(s) sent" in second.stdout
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [record["alert_id"] for record in records] == ["a1", "a4", "a2", "a3"]
@@ -313,8 +313,8 @@ def test_bad_settings_and_a_locked_warehouse_get_clear_errors(warehouse: Path, t
     )
     bad_url = _run(warehouse, NPS_ALERT_WEBHOOK_URL="hooks.slack.com/services/x")
     assert bad_url.returncode == 2 and "$NPS_ALERT_WEBHOOK_URL must be the http(s) URL" in bad_url.stderr
-    bad_language = _run(warehouse, "--jsonl", str(tmp_path / "a.jsonl"), NPS_DASHBOARD_LANGUAGE="de")
-    assert bad_language.returncode == 2 and "NPS_DASHBOARD_LANGUAGE='de'" in bad_language.stderr
+    bad_language = _run(warehouse, "--jsonl", str(tmp_path / "a.jsonl"), REPORT_LANG="de")
+    assert bad_language.returncode == 2 and "REPORT_LANG='de'" in bad_language.stderr
     missing = _run(tmp_path / "none.duckdb", "--jsonl", str(tmp_path / "a.jsonl"))
     assert missing.returncode == 3 and "no DuckDB warehouse at" in missing.stderr
     empty = tmp_path / "empty.duckdb"

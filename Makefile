@@ -30,7 +30,7 @@ PIP := $(BIN)/python -m pip install --quiet
 
 .PHONY: help install install-dev install-postgres install-spark install-chromium warehouse-dir engine land \
 	audiences risk-model land-check build docs report report-screenshots test test-duckdb test-postgres test-spark \
-	lint dbt-build pytest semantic-check semantic-test metrics validate bench demo-data examples lexicons clean
+	lint dbt-build pytest publish notify semantic-check semantic-test metrics validate bench demo-data examples lexicons clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -85,10 +85,21 @@ land: $(ENGINE_INSTALLED) engine ## load the new landing files into the raw tabl
 land-check: $(ENGINE_INSTALLED) engine ## check the landing config and the new files without loading them
 	$(BIN)/python scripts/load_landing.py --dry-run
 
-build: land ## load, dbt build on the landing data (demo by default) + offline lineage site + dashboard
+# The publication follows only a build that succeeded (make stops at a failed dbt build), on
+# DuckDB; on PostgreSQL BI tools read the schema marts directly.
+build: land ## load, dbt build on the landing data (demo by default), publish the marts for BI + offline lineage site + dashboard
 	$(DBT) build $(DBT_ARGS)
+	$(if $(filter duckdb,$(NPS_TARGET)),$(MAKE) --no-print-directory publish PUBLISH_RUN_RESULTS=target/run_results.json PUBLISH_ARGS=--quiet)
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory report
+
+# The marts (schema marts only) copied for BI tools into published/ beside the warehouse: a
+# DuckDB file and one Parquet file per mart, swapped in atomically (README, "Publication for BI
+# tools"). PUBLISH_RUN_RESULTS (set by make build) refuses a failed build's marts.
+PUBLISH_RUN_RESULTS ?=
+PUBLISH_ARGS ?=
+publish: $(INSTALLED) ## publish the built marts for BI tools (published/ beside the DuckDB warehouse)
+	$(BIN)/python scripts/publish_marts.py $(if $(PUBLISH_RUN_RESULTS),--run-results $(PUBLISH_RUN_RESULTS)) $(PUBLISH_ARGS)
 
 docs: $(ENGINE_INSTALLED) engine ## write the offline lineage site, target/static_index.html
 	$(DBT) docs generate --static
@@ -174,6 +185,14 @@ pytest: $(INSTALLED_DEV) $(ENGINE_INSTALLED) install-chromium engine ## validati
 validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over the built marts of NPS_TARGET
 	$(BIN)/python scripts/validate_marts.py
 
+# Each new alert of fct_cx_alerts sent once, to NPS_ALERT_WEBHOOK_URL (Slack, or Teams with
+# NPS_ALERT_WEBHOOK_FORMAT=teams) or, with NOTIFY_ARGS="--jsonl FILE", to a file; remembered in the
+# warehouse (notifications.sent_alerts). It writes to the warehouse: after a build, never during one.
+# The messages are in the dashboard's language, REPORT_LANG (fr or en), as for make report.
+NOTIFY_ARGS ?=
+notify: $(ENGINE_INSTALLED) ## send each new CX alert once (NPS_ALERT_WEBHOOK_URL, or NOTIFY_ARGS="--jsonl FILE")
+	$(BIN)/python scripts/notify_alerts.py --language $(REPORT_LANG) $(NOTIFY_ARGS)
+
 BENCH_ARGS ?=
 AUDIENCES_DIR ?= exports/audiences
 audiences: $(ENGINE_INSTALLED) ## export the campaign audiences as one CSV per audience (AUDIENCES_DIR, default exports/audiences)
@@ -199,4 +218,4 @@ lexicons: $(INSTALLED_DEV) ## regenerate seeds/comments/cx_sentiment_lexicon.csv
 	$(BIN)/python scripts/build_comment_lexicons.py
 
 clean: ## remove the build outputs (not .venv, not PostgreSQL databases)
-	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/spark
+	rm -rf target logs warehouse/*.duckdb warehouse/*.wal warehouse/spark warehouse/published

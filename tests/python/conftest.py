@@ -29,13 +29,13 @@ atexit.register(shutil.rmtree, os.environ["NPS_SPARK_WAREHOUSE_DIR"], ignore_err
 class Build:
     """A dbt build of one landing dataset into its own DuckDB file."""
 
-    def __init__(self, root: Path, raw: Path, dbt_vars: dict | None = None) -> None:
+    def __init__(self, root: Path, raw: Path, dbt_vars: dict | None = None, data_tests: bool = False) -> None:
         self.root = root
         self.raw = raw
         self.database = root / "nps.duckdb"
         self.dbt_vars = dbt_vars
         self.result: DbtRun = run_dbt(
-            "build", database=self.database, raw=raw, work_dir=root, dbt_vars=dbt_vars
+            "build", database=self.database, raw=raw, work_dir=root, dbt_vars=dbt_vars, data_tests=data_tests
         )
         assert self.result.success, self.result.failures() or self.result.exception
         self.marts = read_marts(self.database)
@@ -43,8 +43,8 @@ class Build:
 
 @pytest.fixture(scope="session")
 def build_factory(tmp_path_factory: pytest.TempPathFactory):
-    def build(name: str, raw: Path, dbt_vars: dict | None = None) -> Build:
-        return Build(tmp_path_factory.mktemp(name), raw, dbt_vars)
+    def build(name: str, raw: Path, dbt_vars: dict | None = None, data_tests: bool = False) -> Build:
+        return Build(tmp_path_factory.mktemp(name), raw, dbt_vars, data_tests)
 
     return build
 
@@ -57,5 +57,6 @@ def messy_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def messy_build(build_factory, messy_landing) -> Build:
-    """The project built once on ``messy_landing``, shared by the tests that only read it."""
-    return build_factory("messy_build", messy_landing)
+    """The project built once on ``messy_landing``, shared by the tests that only read it; with
+    the data tests, which every rule of the messy data must pass."""
+    return build_factory("messy_build", messy_landing, data_tests=True)

@@ -65,7 +65,7 @@ def _assert_success(run) -> None:
 
 def test_messy_marts_equal_duckdb_and_the_oracle(warehouse_factory, messy_landing, messy_build):
     warehouse = warehouse_factory()
-    _assert_success(warehouse.build(messy_landing))
+    _assert_success(warehouse.build(messy_landing, data_tests=True))
     marts = warehouse.marts(with_keys=True)
     duckdb_warehouse = Warehouse("duckdb", messy_build.root)
     assert_marts_equal(marts, duckdb_warehouse.marts(with_keys=True))

@@ -252,6 +252,7 @@ def test_the_build_equals_the_oracle(tmp_path: Path, landing: tuple[str, dict[st
         work_dir=tmp_path,
         sources=sources,
         dbt_vars={"cx_as_of": "2026-10-10T12:00:00Z"},
+        data_tests=True,
     )
     assert run.success, run.failures() or run.exception
     assert_marts_equal(read_marts(tmp_path / "nps.duckdb"), marts)

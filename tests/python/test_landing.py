@@ -62,7 +62,7 @@ class Warehouse:
         self.config = config
         self.database = root / "nps.duckdb"
 
-    def build(self, *extra: str, dbt_vars: dict | None = None) -> DbtRun:
+    def build(self, *extra: str, dbt_vars: dict | None = None, data_tests: bool = False) -> DbtRun:
         return run_dbt(
             "build",
             database=self.database,
@@ -71,6 +71,7 @@ class Warehouse:
             landing_config=self.config,
             extra_args=extra,
             dbt_vars=dbt_vars,
+            data_tests=data_tests,
         )
 
     def good_build(self) -> dict:
@@ -693,7 +694,7 @@ def test_a_mass_rejection_is_explained_and_its_rows_are_queryable(tmp_path):
         encoding="utf-8",
     )
     warehouse = Warehouse(tmp_path, config=config)
-    run = warehouse.build()
+    run = warehouse.build(data_tests=True)
     text = explain(run, tmp_path)
     assert not run.success
     assert run.statuses["assert_rejected_share_within_limits"] == "fail"

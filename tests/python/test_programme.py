@@ -47,6 +47,7 @@ def programme_build(tmp_path_factory: pytest.TempPathFactory, programme_landing:
         raw=programme_landing,
         work_dir=root,
         sources=_sources(programme_landing),
+        data_tests=True,
     )
     assert run.success, run.failures() or run.exception
     return read_marts(root / "nps.duckdb")
@@ -203,7 +204,7 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
 def test_every_mart_equals_the_oracle_on_postgres(tmp_path, programme_landing):
     warehouse = Warehouse("postgres", tmp_path)
     try:
-        run = warehouse.build(programme_landing, sources=_sources(programme_landing))
+        run = warehouse.build(programme_landing, sources=_sources(programme_landing), data_tests=True)
         assert run.success, run.failures() or run.messages or run.exception
         assert_marts_equal(warehouse.marts(), _oracle(programme_landing))
     finally:
@@ -214,7 +215,7 @@ def test_every_mart_equals_the_oracle_on_postgres(tmp_path, programme_landing):
 def test_every_mart_equals_the_oracle_on_spark(tmp_path, programme_landing):
     warehouse = Warehouse("spark", tmp_path)
     try:
-        run = warehouse.build(programme_landing, sources=_sources(programme_landing))
+        run = warehouse.build(programme_landing, sources=_sources(programme_landing), data_tests=True)
         assert run.success, run.failures() or run.messages or run.exception
         assert_marts_equal(warehouse.marts(), _oracle(programme_landing))
     finally:

@@ -139,7 +139,7 @@ def test_mass_rejection_fails_the_build_and_keeps_the_last_good_marts(build_fact
         for index in range(200):
             row = [f"B{index}", "S", "C", "2026-03-01T10:00:00Z", "sms", "IDF", "smb", "A", "ten", ""]
             writer.writerow(row)
-    run = run_dbt("build", database=build.database, raw=landing, work_dir=build.root)
+    run = run_dbt("build", database=build.database, raw=landing, work_dir=build.root, data_tests=True)
     assert not run.success
     assert run.statuses["assert_rejected_share_within_limits"] == "fail"
     assert set(run.failures()) == {"assert_rejected_share_within_limits"}

@@ -129,7 +129,7 @@ test-postgres: ## the PostgreSQL suite (starts a local server when none answers;
 	$(MAKE) --no-print-directory NPS_TARGET=postgres semantic-test validate
 	$(MAKE) --no-print-directory NPS_TARGET=postgres PYTEST_ARGS="-m postgres" pytest
 
-test-spark: ## the Spark suite (pyspark in-process; about 12 minutes, not in make test; full refresh)
+test-spark: ## the Spark suite (pyspark in-process; about 25 minutes, not in make test; full refresh)
 	$(MAKE) --no-print-directory NPS_TARGET=spark DBT_ARGS=--full-refresh dbt-build
 	$(MAKE) --no-print-directory NPS_TARGET=spark validate
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest

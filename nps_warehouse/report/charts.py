@@ -162,31 +162,37 @@ def trend_chart(
     return _html(figure, chart_id, 280)
 
 
+def _nps_interval_trace(
+    rows: list[Row], names: list[str], colours: list[str], labels: Labels, **options: Any
+) -> go.Scatter:
+    """The NPS of each row (a dot of its colour, a line a name) with its interval as error bars."""
+    return go.Scatter(
+        x=[_float(row["nps"]) for row in rows],
+        y=names,
+        mode="markers",
+        marker={"size": 10, "color": colours},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": [_float(row["nps_ci_upper"] - row["nps"]) for row in rows],
+            "arrayminus": [_float(row["nps"] - row["nps_ci_lower"]) for row in rows],
+            "color": "#8c96a3",
+            "thickness": 1.5,
+            "width": 4,
+        },
+        text=[_nps_hover(name, row, labels) for name, row in zip(names, rows, strict=True)],
+        hoverinfo="text",
+        **options,
+    )
+
+
 def breakdown_chart(
     rows: list[Row], labels: Labels, names: list[str], chart_id: str, overall: Decimal | None
 ) -> str:
     """The NPS of each value of a dimension with its interval, one line a value."""
     height = 60 + 28 * len(rows)
     colours = [direction_colour(row) for row in rows]
-    figure = go.Figure(
-        go.Scatter(
-            x=[_float(row["nps"]) for row in rows],
-            y=names,
-            mode="markers",
-            marker={"size": 10, "color": colours},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": [_float(row["nps_ci_upper"] - row["nps"]) for row in rows],
-                "arrayminus": [_float(row["nps"] - row["nps_ci_lower"]) for row in rows],
-                "color": "#8c96a3",
-                "thickness": 1.5,
-                "width": 4,
-            },
-            text=[_nps_hover(name, row, labels) for name, row in zip(names, rows, strict=True)],
-            hoverinfo="text",
-        )
-    )
+    figure = go.Figure(_nps_interval_trace(rows, names, colours, labels))
     shapes = []
     if overall is not None:
         shapes.append(
@@ -251,26 +257,7 @@ def teams_chart(rows: list[Row], labels: Labels, chart_id: str) -> str:
     colours = [GREY if row["is_below_min_responses"] else BLUE for row in rows]
     height = 60 + 30 * len(rows)
     figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=[_float(row["nps"]) for row in rows],
-            y=names,
-            mode="markers",
-            marker={"size": 10, "color": colours},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": [_float(row["nps_ci_upper"] - row["nps"]) for row in rows],
-                "arrayminus": [_float(row["nps"] - row["nps_ci_lower"]) for row in rows],
-                "color": "#8c96a3",
-                "thickness": 1.5,
-                "width": 4,
-            },
-            text=[_nps_hover(name, row, labels) for name, row in zip(names, rows, strict=True)],
-            hoverinfo="text",
-            name="NPS",
-        )
-    )
+    figure.add_trace(_nps_interval_trace(rows, names, colours, labels, name="NPS"))
     figure.add_trace(
         go.Scatter(
             x=[_float(row["nps_shrunk"]) for row in rows],

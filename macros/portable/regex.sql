@@ -88,47 +88,87 @@
 
 {#- A select of every match of `pattern` in `text` (a column of `relation`), one row per
     match: the columns `keep` of the relation, the match as `match_alias` and its position
-    among the matches (1-based) as `ordinal_alias`. The pattern has no capture group. -#}
-{% macro regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
+    among the matches (1-based) as `ordinal_alias`, and with `following` > 0 the matches after
+    it as `<match_alias>_after_1` .. `_after_<following>` (null past the last): a phrase of
+    several words is then found on one row, without joining the matches to themselves. The
+    pattern has no capture group. -#}
+{% macro regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias, following=0) -%}
     {{ return(adapter.dispatch('regexp_matches_table', 'nps_warehouse')(
-        relation, keep, text, pattern, match_alias, ordinal_alias)) }}
+        relation, keep, text, pattern, match_alias, ordinal_alias, following)) }}
 {%- endmacro %}
 
 {#- PostgreSQL: regexp_matches with the g flag yields one array per match (the whole match
-    when the pattern captures nothing). -#}
-{% macro default__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
+    when the pattern captures nothing); the matches after one are read from the array of all
+    of them. -#}
+{% macro default__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias, following=0) -%}
     select
-        {% for column in keep %}{{ relation }}.{{ column }},
+        {% for column in keep %}with_matches.{{ column }},
         {% endfor -%}
-        found.match_array[1] as {{ match_alias }},
+        found.match_text as {{ match_alias }},
         cast(found.match_ordinal as integer) as {{ ordinal_alias }}
-    from {{ relation }}
-    cross join lateral regexp_matches({{ text }}, '{{ pattern }}', 'g')
-        with ordinality as found (match_array, match_ordinal)
-{%- endmacro %}
-
-{#- DuckDB: the two unnests of one select run side by side. -#}
-{% macro duckdb__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
-    select
-        {% for column in keep %}{{ column }},
-        {% endfor -%}
-        unnest(found) as {{ match_alias }},
-        cast(unnest(range(1, len(found) + 1)) as integer) as {{ ordinal_alias }}
+        {%- for step in range(1, following + 1) %},
+        with_matches.matches[found.match_ordinal + {{ step }}] as {{ match_alias }}_after_{{ step }}
+        {%- endfor %}
     from (
         select
             {% for column in keep %}{{ column }},
             {% endfor -%}
-            regexp_extract_all({{ text }}, '{{ pattern }}') as found
+            array(
+                select each_match.match_array[1]
+                from regexp_matches({{ text }}, '{{ pattern }}', 'g')
+                    with ordinality as each_match (match_array, match_ordinal)
+                order by each_match.match_ordinal
+            ) as matches
         from {{ relation }}
     ) as with_matches
+    cross join lateral unnest(with_matches.matches)
+        with ordinality as found (match_text, match_ordinal)
 {%- endmacro %}
 
-{% macro spark__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias) -%}
+{#- DuckDB: the positions are unnested beside the list of matches, which is then indexed
+    (1-based; null past its end). -#}
+{% macro duckdb__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias, following=0) -%}
     select
-        {% for column in keep %}{{ relation }}.{{ column }},
+        {% for column in keep %}{{ column }},
+        {% endfor -%}
+        found[match_position] as {{ match_alias }},
+        cast(match_position as integer) as {{ ordinal_alias }}
+        {%- for step in range(1, following + 1) %},
+        found[match_position + {{ step }}] as {{ match_alias }}_after_{{ step }}
+        {%- endfor %}
+    from (
+        select
+            {% for column in keep %}{{ column }},
+            {% endfor -%}
+            found,
+            unnest(range(1, len(found) + 1)) as match_position
+        from (
+            select
+                {% for column in keep %}{{ column }},
+                {% endfor -%}
+                regexp_extract_all({{ text }}, '{{ pattern }}') as found
+            from {{ relation }}
+        ) as with_matches
+    ) as positions
+{%- endmacro %}
+
+{#- Spark: posexplode of regexp_extract_all in a lateral view; the matches after one are read
+    from the array (try_element_at: null past its end). -#}
+{% macro spark__regexp_matches_table(relation, keep, text, pattern, match_alias, ordinal_alias, following=0) -%}
+    select
+        {% for column in keep %}with_matches.{{ column }},
         {% endfor -%}
         found.match_text as {{ match_alias }},
         cast(found.match_position + 1 as integer) as {{ ordinal_alias }}
-    from {{ relation }}
-    lateral view posexplode(regexp_extract_all({{ text }}, '{{ pattern }}', 0)) found as match_position, match_text
+        {%- for step in range(1, following + 1) %},
+        try_element_at(with_matches.matches, found.match_position + {{ step + 1 }}) as {{ match_alias }}_after_{{ step }}
+        {%- endfor %}
+    from (
+        select
+            {% for column in keep %}{{ column }},
+            {% endfor -%}
+            regexp_extract_all({{ text }}, '{{ pattern }}', 0) as matches
+        from {{ relation }}
+    ) as with_matches
+    lateral view posexplode(with_matches.matches) found as match_position, match_text
 {%- endmacro %}

@@ -48,6 +48,9 @@ tokens_in_language as (
         tokens.token_number,
         tokens.token,
         tokens.is_word,
+        tokens.token_after_1,
+        tokens.token_after_2,
+        tokens.token_after_3,
         languages.comment_language
 
     from tokens
@@ -74,85 +77,42 @@ phrase_shapes as (
 
 ),
 
-first_words as (
-
-    select distinct token_1
-    from phrase_shapes
-
-),
-
--- the two first words of a possible phrase, side by side: a word that begins some phrase and
--- the word after it (never every occurrence of a common word joined to every phrase holding it)
-word_pairs as (
-
-    select
-        pair_starts.response_id,
-        pair_starts.clause_number,
-        pair_starts.token_number,
-        pair_starts.comment_language,
-        pair_starts.token as token_1,
-        next_words.token as token_2
-
-    from tokens_in_language as pair_starts
-    inner join first_words
-        on pair_starts.token = first_words.token_1
-    inner join tokens_in_language as next_words
-        on
-            pair_starts.response_id = next_words.response_id
-            and pair_starts.clause_number = next_words.clause_number
-            and pair_starts.token_number + 1 = next_words.token_number
-
-),
-
 -- the phrases of the comment's language (a comment in another language reads the French and
--- English ones) those pairs begin
-phrase_candidates as (
-
-    select
-        word_pairs.response_id,
-        word_pairs.clause_number,
-        word_pairs.token_number as first_token_number,
-        phrase_shapes.phrase_length,
-        phrase_shapes.valence,
-        phrase_shapes.token_3,
-        phrase_shapes.token_4
-
-    from word_pairs
-    inner join phrase_shapes
-        on
-            word_pairs.token_1 = phrase_shapes.token_1
-            and word_pairs.token_2 = phrase_shapes.token_2
-            and (
-                word_pairs.comment_language = phrase_shapes.language
-                or word_pairs.comment_language = '{{ settings.other_language }}'
-            )
-
-),
-
--- the phrases found: their third and fourth words follow too
+-- English ones) found where their first word is: its next words are on the same row
 phrases_found as (
 
     select
-        phrase_candidates.response_id,
-        phrase_candidates.clause_number,
-        phrase_candidates.first_token_number,
-        phrase_candidates.phrase_length,
-        phrase_candidates.valence
+        tokens_in_language.response_id,
+        tokens_in_language.clause_number,
+        tokens_in_language.token_number as first_token_number,
+        phrase_shapes.phrase_length,
+        phrase_shapes.valence
 
-    from phrase_candidates
-    left join tokens_in_language as third
+    from tokens_in_language
+    inner join phrase_shapes
         on
-            phrase_candidates.response_id = third.response_id
-            and phrase_candidates.clause_number = third.clause_number
-            and phrase_candidates.first_token_number + 2 = third.token_number
-    left join tokens_in_language as fourth
-        on
-            phrase_candidates.response_id = fourth.response_id
-            and phrase_candidates.clause_number = fourth.clause_number
-            and phrase_candidates.first_token_number + 3 = fourth.token_number
+            tokens_in_language.token = phrase_shapes.token_1
+            and tokens_in_language.token_after_1 = phrase_shapes.token_2
+            and (
+                tokens_in_language.comment_language = phrase_shapes.language
+                or tokens_in_language.comment_language = '{{ settings.other_language }}'
+            )
     where
-        (phrase_candidates.phrase_length < 3 or third.token = phrase_candidates.token_3)
-        and (phrase_candidates.phrase_length < 4 or fourth.token = phrase_candidates.token_4)
+        (phrase_shapes.phrase_length < 3 or tokens_in_language.token_after_2 = phrase_shapes.token_3)
+        and (phrase_shapes.phrase_length < 4 or tokens_in_language.token_after_3 = phrase_shapes.token_4)
+
+),
+
+-- a phrase's places after its first word (at most four words)
+phrase_offsets as (
+
+    select 0 as token_offset
+    union all
+    select 1 as token_offset
+    union all
+    select 2 as token_offset
+    union all
+    select 3 as token_offset
 
 ),
 
@@ -160,17 +120,13 @@ phrases_found as (
 covered_tokens as (
 
     select distinct
-        tokens_in_language.response_id,
-        tokens_in_language.clause_number,
-        tokens_in_language.token_number
+        phrases_found.response_id,
+        phrases_found.clause_number,
+        phrases_found.first_token_number + phrase_offsets.token_offset as token_number
 
-    from tokens_in_language
-    inner join phrases_found
-        on
-            tokens_in_language.response_id = phrases_found.response_id
-            and tokens_in_language.clause_number = phrases_found.clause_number
-            and tokens_in_language.token_number >= phrases_found.first_token_number
-            and tokens_in_language.token_number < phrases_found.first_token_number + phrases_found.phrase_length
+    from phrases_found
+    inner join phrase_offsets
+        on phrases_found.phrase_length > phrase_offsets.token_offset
 
 ),
 

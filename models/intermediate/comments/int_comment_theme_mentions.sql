@@ -1,9 +1,10 @@
 {#- Where each comment mentions a theme: the taxonomy's patterns found on consecutive tokens of
     one clause. The tokens are matched on the comments' vocabulary first (every distinct token,
     far fewer than the tokens), so that the prefix patterns compare each word once; a pattern of
-    several words is then looked for where its first word is, its next words at the positions
-    after it - never by joining every occurrence of a common word ("a", "de") to every pattern
-    that holds it, which at ten million comments fills the disk. -#}
+    several words is then looked for where its first word is, its next words being the tokens
+    after it on the same row (int_comment_tokens) - never by joining the tokens to themselves,
+    nor every occurrence of a common word ("a", "de") to every pattern that holds it, which at
+    ten million comments fills the disk. -#}
 {{ config(materialized='table') }}
 
 with
@@ -102,6 +103,8 @@ pattern_starts as (
         tokens.clause_number,
         tokens.token_number,
         tokens.token,
+        tokens.token_after_1,
+        tokens.token_after_2,
         word_matches.theme,
         word_matches.language,  -- noqa: RF04
         word_matches.pattern,
@@ -128,22 +131,17 @@ longer_starts as (
 
 ),
 
--- patterns of two or three words whose second word follows
+-- patterns of two or three words whose second word follows (the next token, on the same row)
 second_words as (
 
     select
         longer_starts.*,
-        tokens.token as second_token
+        longer_starts.token_after_1 as second_token
 
     from longer_starts
-    inner join tokens
-        on
-            longer_starts.response_id = tokens.response_id
-            and longer_starts.clause_number = tokens.clause_number
-            and longer_starts.token_number + 1 = tokens.token_number
     inner join word_matches
         on
-            tokens.token = word_matches.token
+            longer_starts.token_after_1 = word_matches.token
             and longer_starts.theme = word_matches.theme
             and longer_starts.language = word_matches.language
             and longer_starts.pattern = word_matches.pattern
@@ -156,17 +154,12 @@ third_words as (
 
     select
         second_words.*,
-        tokens.token as third_token
+        second_words.token_after_2 as third_token
 
     from second_words
-    inner join tokens
-        on
-            second_words.response_id = tokens.response_id
-            and second_words.clause_number = tokens.clause_number
-            and second_words.token_number + 2 = tokens.token_number
     inner join word_matches
         on
-            tokens.token = word_matches.token
+            second_words.token_after_2 = word_matches.token
             and second_words.theme = word_matches.theme
             and second_words.language = word_matches.language
             and second_words.pattern = word_matches.pattern

@@ -1,27 +1,52 @@
 {#- The sentiment of each clause: the sum of the valences of its sentiment words and phrases,
     each one strengthened or softened by the boosters and dampeners just before it and turned
     by a negation just before it, by the weights of the seed cx_sentiment_modifiers (README, "What
-    customers say"). Exact decimals, so that every
-    engine sums to the same value. -#}
-{{ config(materialized='table') }}
+    customers say"). Exact decimals, so that every engine sums to the same value. Incremental:
+    the clauses of the responses published since the last run, or all of them when the
+    lexicon or the phrases changed (cx_comment_incremental.sql). -#}
+-- depends_on: {{ ref('fct_nps_responses') }}
+{{ config(
+    materialized=cx_comment_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ cx_forget_comments_to_read('sentiment') }}",
+) }}
+
+{%- set watermark = cx_comment_watermark('sentiment') %}
 
 with
 
 clauses as (
 
     select * from {{ ref('int_comment_clauses') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
 tokens as (
 
     select * from {{ ref('int_comment_tokens') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
 languages as (
 
     select * from {{ ref('int_comment_languages') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+fingerprints as (
+
+    select * from {{ ref('int_comment_reference_fingerprints') }}
+    where reference = 'sentiment'
 
 ),
 
@@ -262,9 +287,12 @@ final as (
         clauses.clause_number,
         clauses.clause_weight,
         cast(coalesce(clause_sums.valence_sum, 0) as {{ exact }}) as valence_sum,
-        coalesce(clause_sums.sentiment_words, 0) as sentiment_words
+        coalesce(clause_sums.sentiment_words, 0) as sentiment_words,
+        clauses.loaded_at,
+        fingerprints.fingerprint as reference_fingerprint
 
     from clauses
+    cross join fingerprints
     left join clause_sums
         on
             clauses.response_id = clause_sums.response_id

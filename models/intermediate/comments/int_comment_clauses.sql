@@ -1,6 +1,12 @@
 {#- The comments cut into clauses. Reads the published responses (their masked comment, one per
-    accepted response): every superseded submission would otherwise be read too. -#}
-{{ config(materialized='table') }}
+    accepted response): every superseded submission would otherwise be read too. Incremental:
+    a run reads the responses published since its last one (cx_comment_incremental.sql). -#}
+{{ config(
+    materialized=cx_comment_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ cx_forget_comments_to_read() }}",
+) }}
 
 with
 
@@ -14,17 +20,21 @@ commented as (
 
     select
         response_id,
+        loaded_at,
         {{ cx_mark_contrasts(cx_fold_comment('comment')) }} as marked_text
 
     from responses
     where {{ trim_whitespace('comment') }} <> ''
+    {%- if is_incremental() %}
+        and loaded_at > {{ cx_comment_watermark() }}
+    {%- endif %}
 
 ),
 
 clauses as (
 
     {{ regexp_matches_table(
-        'commented', ['response_id'], 'marked_text', cx_clause_pattern(), 'marked_clause', 'clause_number'
+        'commented', ['response_id', 'loaded_at'], 'marked_text', cx_clause_pattern(), 'marked_clause', 'clause_number'
     ) }}
 
 ),
@@ -42,7 +52,8 @@ final as (
             when marked_clause like '}%' then {{ settings.after_contrast }}
             else 1
         end as numeric(2, 1)) as clause_weight,
-        translate(marked_clause, '{}', '') as clause_text
+        translate(marked_clause, '{}', '') as clause_text,
+        loaded_at
 
     from clauses
 

@@ -1,14 +1,24 @@
 {#- The language of each comment, told by its stop words: the language of the seed
     cx_stop_words whose words it uses most, when that is French or English and no other
     language ties with it; `other` otherwise (another language, or no stop word at all, as in
-    most comments of a word or two). -#}
-{{ config(materialized='table') }}
+    most comments of a word or two). Incremental: the comments of the responses published since
+    the last run, or all of them when the stop words changed (cx_comment_incremental.sql). -#}
+-- depends_on: {{ ref('fct_nps_responses') }}
+{{ config(
+    materialized=cx_comment_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ cx_forget_comments_to_read('stop_words') }}",
+) }}
 
 with
 
 tokens as (
 
     select * from {{ ref('int_comment_tokens') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ cx_comment_watermark('stop_words') }}
+    {%- endif %}
 
 ),
 
@@ -18,11 +28,19 @@ stop_words as (
 
 ),
 
+fingerprints as (
+
+    select * from {{ ref('int_comment_reference_fingerprints') }}
+    where reference = 'stop_words'
+
+),
+
 word_counts as (
 
     select
         response_id,
-        cast(sum(case when is_word then 1 else 0 end) as integer) as word_count
+        cast(sum(case when is_word then 1 else 0 end) as integer) as word_count,
+        max(loaded_at) as loaded_at
 
     from tokens
     group by response_id
@@ -77,9 +95,12 @@ final as (
         {{ cast_to_text(
             "case when winners.language in (" ~ nps_literal_list(settings.languages)
             ~ ") then winners.language else '" ~ settings.other_language ~ "' end"
-        ) }} as comment_language
+        ) }} as comment_language,
+        word_counts.loaded_at,
+        fingerprints.fingerprint as reference_fingerprint
 
     from word_counts
+    cross join fingerprints
     left join winners
         on word_counts.response_id = winners.response_id
 

@@ -4,20 +4,42 @@
     several words is then looked for where its first word is, its next words being the tokens
     after it on the same row (int_comment_tokens) - never by joining the tokens to themselves,
     nor every occurrence of a common word ("a", "de") to every pattern that holds it, which at
-    ten million comments fills the disk. -#}
-{{ config(materialized='table') }}
+    ten million comments fills the disk. Incremental: the comments of the responses published
+    since the last run, or all of them when the taxonomy changed (cx_comment_incremental.sql). -#}
+-- depends_on: {{ ref('fct_nps_responses') }}
+{{ config(
+    materialized=cx_comment_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ cx_forget_comments_to_read('themes') }}",
+) }}
+
+{%- set watermark = cx_comment_watermark('themes') %}
 
 with
 
 tokens as (
 
     select * from {{ ref('int_comment_tokens') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
 languages as (
 
     select * from {{ ref('int_comment_languages') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+fingerprints as (
+
+    select * from {{ ref('int_comment_reference_fingerprints') }}
+    where reference = 'themes'
 
 ),
 
@@ -105,6 +127,7 @@ pattern_starts as (
         tokens.token,
         tokens.token_after_1,
         tokens.token_after_2,
+        tokens.loaded_at,
         word_matches.theme,
         word_matches.language,  -- noqa: RF04
         word_matches.pattern,
@@ -176,7 +199,8 @@ pattern_matches as (
         clause_number,
         token_number as first_token_number,
         theme,
-        token as matched_text
+        token as matched_text,
+        loaded_at
     from pattern_starts
     where pattern_length = 1
 
@@ -187,7 +211,8 @@ pattern_matches as (
         clause_number,
         token_number as first_token_number,
         theme,
-        token || ' ' || second_token as matched_text
+        token || ' ' || second_token as matched_text,
+        loaded_at
     from second_words
     where pattern_length = 2
 
@@ -198,7 +223,8 @@ pattern_matches as (
         clause_number,
         token_number as first_token_number,
         theme,
-        token || ' ' || second_token || ' ' || third_token as matched_text
+        token || ' ' || second_token || ' ' || third_token as matched_text,
+        loaded_at
     from third_words
 
 ),
@@ -206,13 +232,16 @@ pattern_matches as (
 final as (
 
     select distinct
-        response_id,
-        theme,
-        clause_number,
-        first_token_number,
-        matched_text
+        pattern_matches.response_id,
+        pattern_matches.theme,
+        pattern_matches.clause_number,
+        pattern_matches.first_token_number,
+        pattern_matches.matched_text,
+        pattern_matches.loaded_at,
+        fingerprints.fingerprint as reference_fingerprint
 
     from pattern_matches
+    cross join fingerprints
 
 )
 

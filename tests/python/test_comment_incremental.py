@@ -1,0 +1,197 @@
+"""The comment models read each comment once: incremental runs end equal to a full refresh.
+
+A first build reads every comment; an arrival resubmits commented responses (one with a new
+comment, one with an empty one, one with a comment where there was none) and adds new ones. The
+incremental run must leave the five comment models and the comment marts equal to a full
+refresh of the same files, cell by cell, and read only the new responses' comments. When a
+reference seed changes (a CX team removes a theme's patterns from the taxonomy), the next run
+reads every comment again and the marts equal the oracle over the edited seeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+from harness import SEEDS_DIR, assert_marts_equal, expected_marts, read_marts, run_dbt
+from messy_data import COLUMNS
+
+from nps_warehouse.generator import generate
+
+#: The incremental comment models and the columns identifying their rows.
+COMMENT_MODELS = {
+    "int_comment_clauses": ("response_id", "clause_number"),
+    "int_comment_tokens": ("response_id", "clause_number", "token_number"),
+    "int_comment_languages": ("response_id",),
+    "int_comment_clause_sentiment": ("response_id", "clause_number"),
+    "int_comment_theme_mentions": ("response_id", "theme", "clause_number", "first_token_number", "matched_text"),
+}
+#: Columns that say when or with what a row was read, not what it holds.
+BOOKKEEPING = ("loaded_at", "reference_fingerprint")
+
+
+def _rows(database: Path, model: str) -> list[tuple]:
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        columns = [
+            name
+            for (name,) in connection.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'intermediate' and table_name = ? order by ordinal_position",
+                [model],
+            ).fetchall()
+            if name not in BOOKKEEPING
+        ]
+        return sorted(
+            connection.execute(f"select {', '.join(columns)} from intermediate.{model}").fetchall(),
+            key=repr,
+        )
+    finally:
+        connection.close()
+
+
+def _loaded_at_counts(database: Path, model: str) -> dict[str, int]:
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return {
+            str(loaded_at): count
+            for loaded_at, count in connection.execute(
+                f"select loaded_at, count(*) from intermediate.{model} group by loaded_at"
+            ).fetchall()
+        }
+    finally:
+        connection.close()
+
+
+def _write_responses(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in COLUMNS})
+
+
+def _commented_ids(database: Path) -> tuple[list[str], list[str]]:
+    """Two published responses with a comment and one without (to resubmit)."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        with_comment = [
+            row[0]
+            for row in connection.execute(
+                "select response_id from marts.fct_comment_insights order by response_id limit 2"
+            ).fetchall()
+        ]
+        without = [
+            row[0]
+            for row in connection.execute(
+                "select response_id from marts.fct_nps_responses where coalesce(trim(comment), '') = '' "
+                "order by response_id limit 1"
+            ).fetchall()
+        ]
+        return with_comment, without
+    finally:
+        connection.close()
+
+
+def _resubmission(response_id: str, comment: str) -> dict[str, str]:
+    return {
+        "response_id": response_id,
+        "survey_id": "S1",
+        "customer_id": "C1",
+        "submitted_at": "2026-07-20T09:00:00Z",
+        "channel": "email",
+        "region": "IDF",
+        "segment": "smb",
+        "agent_id": "A1",
+        "score": "3",
+        "comment": comment,
+    }
+
+
+def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    database = tmp_path / "nps.duckdb"
+    generate(landing, rows=1200, seed=7, fmt="csv", files=1, start_date="2026-06-01", days=30, prefix="c1")
+    first = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
+    assert first.success, first.failures() or first.exception
+    read_first = _loaded_at_counts(database, "int_comment_clauses")
+
+    (changed, emptied), (uncommented,) = _commented_ids(database)
+    generate(
+        landing,
+        rows=200,
+        seed=8,
+        fmt="csv",
+        files=1,
+        start_date="2026-07-10",
+        days=2,
+        first_response=5001,
+        resubmit_rate=0.2,
+        resubmit_from_range=(1, 1200),
+        prefix="c2",
+    )
+    _write_responses(
+        landing / "c3_resubmissions.csv",
+        [
+            _resubmission(changed, "Attente interminable mais conseiller très aimable"),
+            _resubmission(emptied, ""),
+            _resubmission(uncommented, "The app keeps logging me out, so frustrating"),
+        ],
+    )
+    second = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
+    assert second.success, second.failures() or second.exception
+    incremental = {model: _rows(database, model) for model in COMMENT_MODELS}
+    incremental_marts = read_marts(database)
+    assert_marts_equal(incremental_marts, expected_marts(str(landing), SEEDS_DIR))
+
+    # the run read only the new comments: the first build's rows kept their loaded_at, less the
+    # responses the arrival replaced
+    read_second = _loaded_at_counts(database, "int_comment_clauses")
+    kept = {loaded_at: count for loaded_at, count in read_second.items() if loaded_at in read_first}
+    assert kept and all(kept[loaded_at] <= read_first[loaded_at] for loaded_at in kept)
+    assert sum(read_second.values()) - sum(kept.values()) < sum(read_first.values()) / 2
+    # the emptied comment left no row; the new and the changed ones were read
+    clauses = {row[0]: row for row in incremental["int_comment_clauses"]}
+    assert emptied not in clauses and changed in clauses and uncommented in clauses
+    themes = {(row[0], row[1]) for row in incremental["int_comment_theme_mentions"]}
+    assert (changed, "wait_time") in themes and (uncommented, "digital_experience") in themes
+
+    full_root = tmp_path / "full"
+    full_root.mkdir()
+    full = run_dbt("build", database=full_root / "nps.duckdb", raw=landing, work_dir=full_root)
+    assert full.success, full.failures() or full.exception
+    for model, _ in COMMENT_MODELS.items():
+        assert incremental[model] == _rows(full_root / "nps.duckdb", model), model
+    assert_marts_equal(incremental_marts, read_marts(full_root / "nps.duckdb"))
+
+    # A CX team removes the `price` theme's patterns: the next run reads every comment again.
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    themes_csv = seeds / "comments" / "cx_comment_themes.csv"
+    with themes_csv.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, kept_rows = reader.fieldnames, [row for row in reader if row["theme"] != "price"]
+    with themes_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(kept_rows)
+    assert ("price",) in {row[1:2] for row in incremental["int_comment_theme_mentions"]}
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute("delete from seeds.cx_comment_themes where theme = 'price'")
+    finally:
+        connection.close()
+    third = run_dbt(
+        "build",
+        database=database,
+        raw=landing,
+        work_dir=tmp_path,
+        extra_args=("--exclude-resource-type", "seed"),
+    )
+    assert third.success, third.failures() or third.exception
+    after_edit = read_marts(database)
+    assert "price" not in {row[1] for row in _rows(database, "int_comment_theme_mentions")}
+    assert_marts_equal(after_edit, expected_marts(str(landing), seeds))

@@ -2,7 +2,7 @@
 
 A first build reads every comment; an arrival resubmits commented responses (one with a new
 comment, one with an empty one, one with a comment where there was none) and adds new ones. The
-incremental run must leave the five comment models and the comment marts equal to a full
+incremental run must leave the six comment models and the comment marts equal to a full
 refresh of the same files, cell by cell, and read only the new responses' comments. When a
 reference seed changes (a CX team removes a theme's patterns from the taxonomy), the next run
 reads every comment again and the marts equal the oracle over the edited seeds.
@@ -27,6 +27,7 @@ COMMENT_MODELS = {
     "int_comment_languages": ("response_id",),
     "int_comment_clause_sentiment": ("response_id", "clause_number"),
     "int_comment_theme_mentions": ("response_id", "theme", "clause_number", "first_token_number", "matched_text"),
+    "int_comment_terms": ("response_id", "clause_number", "token_number", "term_type"),
 }
 #: Columns that say when or with what a row was read, not what it holds.
 BOOKKEEPING = ("loaded_at", "reference_fingerprint")

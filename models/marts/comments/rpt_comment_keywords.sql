@@ -11,84 +11,14 @@ insights as (
 
 ),
 
-tokens as (
+terms as (
 
-    select * from {{ ref('int_comment_tokens') }}
-
-),
-
-stop_words as (
-
-    select * from {{ ref('stg_comment_reference__stop_words') }}
+    select * from {{ ref('int_comment_terms') }}
 
 ),
 
 {%- set settings = cx_comment_settings() %}
 {%- set keywords = cx_keyword_settings() %}
-
--- the words of French and English comments that carry a topic: letters, two or more, and no
--- stop word of French or English
-kept_words as (
-
-    select
-        tokens.response_id,
-        tokens.clause_number,
-        tokens.token_number,
-        tokens.token
-
-    from tokens
-    left join stop_words
-        on
-            tokens.token = stop_words.term
-            and stop_words.language in ({{ nps_literal_list(settings.languages) }})
-    where
-        tokens.is_word
-        and stop_words.term is null
-        and length(tokens.token) >= 2
-        and not {{ regexp_full_match('tokens.token', '[0-9]+') }}
-
-),
-
--- two kept words in a row of one clause (the stop words between them left out)
-kept_pairs as (
-
-    select
-        response_id,
-        token,
-        lead(token) over (partition by response_id, clause_number order by token_number) as next_token
-
-    from kept_words
-
-),
-
-phrases as (
-
-    select
-        response_id,
-        token || ' ' || next_token as term
-
-    from kept_pairs
-    where next_token is not null
-
-),
-
-terms as (
-
-    select
-        response_id,
-        {{ cast_to_text("'word'") }} as term_type,
-        token as term
-    from kept_words
-
-    union all
-
-    select
-        response_id,
-        {{ cast_to_text("'phrase'") }} as term_type,
-        term
-    from phrases
-
-),
 
 -- the terms of the French and English comments with an NPS category, under their month
 comment_terms as (

@@ -46,37 +46,28 @@ first_dates as (
 
 ),
 
--- each response under its month and under the whole period
-response_periods as (
+-- each response under its month: the whole period is summed from the months (a response is
+-- in one month), so the responses are never joined to two periods
+monthly as (
 
     select
         response_id,
         nps_category,
-        {{ cast_to_text("'month'") }} as period_grain,
-        cast({{ dbt.date_trunc('month', 'response_date') }} as date) as period_start_date
-    from scored
+        cast({{ dbt.date_trunc('month', 'response_date') }} as date) as month_start_date,
+        {{ drivers.factors | join(',\n        ') }}
 
-    union all
-
-    select
-        scored.response_id,
-        scored.nps_category,
-        {{ cast_to_text("'all'") }} as period_grain,
-        first_dates.first_date as period_start_date
     from scored
-    cross join first_dates
 
 ),
 
-period_bounds as (
+month_bounds as (
 
     select
-        period_grain,
-        period_start_date,
+        month_start_date,
         {{ nps_counts('nps_category') }}
 
-    from response_periods
-    group by period_grain, period_start_date
+    from monthly
+    group by month_start_date
 
 ),
 
@@ -86,19 +77,21 @@ factor_names as (
 
 ),
 
--- each response's value of each factor
+-- each response's value of each factor, under its month
 factor_values as (
 
     select
-        scored.response_id,
+        monthly.response_id,
+        monthly.month_start_date,
+        monthly.nps_category,
         factor_names.driver_group,
         {{ cast_to_text(
             'case factor_names.driver_group'
-            ~ cx_factor_cases(drivers.factors, 'scored.')
+            ~ cx_factor_cases(drivers.factors, 'monthly.')
             ~ ' end'
         ) }} as driver
 
-    from scored
+    from monthly
     cross join factor_names
 
 ),
@@ -107,39 +100,100 @@ factor_values as (
 response_drivers as (
 
     select
-        response_id,
+        themes.response_id,
+        monthly.month_start_date,
+        monthly.nps_category,
         {{ cast_to_text("'theme'") }} as driver_group,
-        theme as driver
+        themes.theme as driver
+
     from themes
+    inner join monthly
+        on themes.response_id = monthly.response_id
 
     union all
 
     select
         response_id,
+        month_start_date,
+        nps_category,
         driver_group,
         driver
+
     from factor_values
     where driver <> {{ nps_literal('placeholder', 'unknown') }}
+
+),
+
+month_counts as (
+
+    select
+        month_start_date,
+        driver_group,
+        driver,
+        {{ nps_counts('nps_category') }}
+
+    from response_drivers
+    group by month_start_date, driver_group, driver
+
+),
+
+period_bounds as (
+
+    select
+        {{ cast_to_text("'month'") }} as period_grain,
+        month_start_date as period_start_date,
+        responses,
+        promoters,
+        passives,
+        detractors
+
+    from month_bounds
+
+    union all
+
+    select
+        {{ cast_to_text("'all'") }} as period_grain,
+        first_dates.first_date as period_start_date,
+        cast(sum(month_bounds.responses) as bigint) as responses,
+        cast(sum(month_bounds.promoters) as bigint) as promoters,
+        cast(sum(month_bounds.passives) as bigint) as passives,
+        cast(sum(month_bounds.detractors) as bigint) as detractors
+
+    from month_bounds
+    cross join first_dates
+    group by first_dates.first_date
 
 ),
 
 with_counts as (
 
     select
-        response_periods.period_grain,
-        response_periods.period_start_date,
-        response_drivers.driver_group,
-        response_drivers.driver,
-        {{ nps_counts('response_periods.nps_category') }}
+        {{ cast_to_text("'month'") }} as period_grain,
+        month_start_date as period_start_date,
+        driver_group,
+        driver,
+        responses,
+        promoters,
+        passives,
+        detractors
 
-    from response_drivers
-    inner join response_periods
-        on response_drivers.response_id = response_periods.response_id
-    group by
-        response_periods.period_grain,
-        response_periods.period_start_date,
-        response_drivers.driver_group,
-        response_drivers.driver
+    from month_counts
+
+    union all
+
+    select
+        {{ cast_to_text("'all'") }} as period_grain,
+        first_dates.first_date as period_start_date,
+        month_counts.driver_group,
+        month_counts.driver,
+        cast(sum(month_counts.responses) as bigint) as responses,
+        cast(sum(month_counts.promoters) as bigint) as promoters,
+        cast(sum(month_counts.passives) as bigint) as passives,
+        cast(sum(month_counts.detractors) as bigint) as detractors
+
+    from month_counts
+    cross join first_dates
+    group by first_dates.first_date, month_counts.driver_group, month_counts.driver
 
 ),
 
@@ -255,49 +309,63 @@ tested as (
 
 ),
 
--- the theme mentions' sentiment, per period and theme
-theme_sentiment as (
+-- the theme mentions' sentiment, per month and theme, and over the whole period
+month_theme_sentiment as (
 
     select
-        response_periods.period_grain,
-        response_periods.period_start_date,
+        monthly.month_start_date,
         themes.theme as driver,
         cast(count(*) as bigint) as mentions,
         cast(sum(case when themes.theme_sentiment = 'negative' then 1 else 0 end) as bigint) as negative_mentions
 
     from themes
-    inner join response_periods
-        on themes.response_id = response_periods.response_id
-    group by response_periods.period_grain, response_periods.period_start_date, themes.theme
+    inner join monthly
+        on themes.response_id = monthly.response_id
+    group by monthly.month_start_date, themes.theme
+
+),
+
+theme_sentiment as (
+
+    select
+        {{ cast_to_text("'month'") }} as period_grain,
+        month_start_date as period_start_date,
+        driver,
+        mentions,
+        negative_mentions
+
+    from month_theme_sentiment
+
+    union all
+
+    select
+        {{ cast_to_text("'all'") }} as period_grain,
+        first_dates.first_date as period_start_date,
+        month_theme_sentiment.driver,
+        cast(sum(month_theme_sentiment.mentions) as bigint) as mentions,
+        cast(sum(month_theme_sentiment.negative_mentions) as bigint) as negative_mentions
+
+    from month_theme_sentiment
+    cross join first_dates
+    group by first_dates.first_date, month_theme_sentiment.driver
 
 ),
 
 -- the comment that says it: of the responses with the driver and a comment, a detractor's
 -- first, the most negative (its theme's sentiment for a theme, the comment's otherwise)
-examples as (
+example_candidates as (
 
     select
-        response_periods.period_grain,
-        response_periods.period_start_date,
+        response_drivers.month_start_date,
         response_drivers.driver_group,
         response_drivers.driver,
         insights.response_id,
         insights.comment_masked,
-        row_number() over (
-            partition by
-                response_periods.period_grain,
-                response_periods.period_start_date,
-                response_drivers.driver_group,
-                response_drivers.driver
-            order by
-                case when insights.nps_category = {{ nps_literal('category', 'detractor') }} then 0 else 1 end,
-                coalesce(themes.theme_sentiment_score, insights.sentiment_score),
-                insights.response_id
-        ) as example_number
+        case when insights.nps_category = {{ nps_literal('category', 'detractor') }} then 0 else 1 end
+            as detractor_order,
+        coalesce(themes.theme_sentiment_score, insights.sentiment_score) as sentiment_order
 
     from response_drivers
-    inner join response_periods
-        on response_drivers.response_id = response_periods.response_id
     inner join insights
         on response_drivers.response_id = insights.response_id
     left join themes
@@ -305,6 +373,68 @@ examples as (
             response_drivers.driver_group = 'theme'
             and response_drivers.response_id = themes.response_id
             and response_drivers.driver = themes.theme
+
+),
+
+month_examples_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by month_start_date, driver_group, driver
+            order by detractor_order, sentiment_order, response_id
+        ) as example_number
+
+    from example_candidates
+
+),
+
+month_examples as (
+
+    select * from month_examples_ranked
+    where example_number = 1
+
+),
+
+-- the whole period's example is the first of the months' examples, in the same order
+all_examples_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by driver_group, driver
+            order by detractor_order, sentiment_order, response_id
+        ) as all_example_number
+
+    from month_examples
+
+),
+
+examples as (
+
+    select
+        {{ cast_to_text("'month'") }} as period_grain,
+        month_start_date as period_start_date,
+        driver_group,
+        driver,
+        response_id,
+        comment_masked
+
+    from month_examples
+
+    union all
+
+    select
+        {{ cast_to_text("'all'") }} as period_grain,
+        first_dates.first_date as period_start_date,
+        all_examples_ranked.driver_group,
+        all_examples_ranked.driver,
+        all_examples_ranked.response_id,
+        all_examples_ranked.comment_masked
+
+    from all_examples_ranked
+    cross join first_dates
+    where all_examples_ranked.all_example_number = 1
 
 ),
 
@@ -340,7 +470,6 @@ ranked as (
             and tested.period_start_date = examples.period_start_date
             and tested.driver_group = examples.driver_group
             and tested.driver = examples.driver
-            and examples.example_number = 1
 
 ),
 

@@ -1,0 +1,120 @@
+{#- The terms of each comment the keywords count: its words that carry a topic (letters, two or
+    more, no stop word of French or English) and each two of them in a row in a clause (the
+    stop words between them left out). Incremental: the comments of the responses published
+    since the last run, or all of them when the stop words changed (cx_comment_incremental.sql);
+    the keywords then count terms instead of reading every token again. -#}
+-- depends_on: {{ ref('fct_nps_responses') }}
+{{ config(
+    materialized=cx_comment_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ cx_forget_comments_to_read('stop_words') }}",
+) }}
+
+with
+
+tokens as (
+
+    select * from {{ ref('int_comment_tokens') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ cx_comment_watermark('stop_words') }}
+    {%- endif %}
+
+),
+
+stop_words as (
+
+    select * from {{ ref('stg_comment_reference__stop_words') }}
+
+),
+
+fingerprints as (
+
+    select * from {{ ref('int_comment_reference_fingerprints') }}
+    where reference = 'stop_words'
+
+),
+
+{%- set settings = cx_comment_settings() %}
+
+kept_words as (
+
+    select
+        tokens.response_id,
+        tokens.clause_number,
+        tokens.token_number,
+        tokens.token,
+        tokens.loaded_at
+
+    from tokens
+    left join stop_words
+        on
+            tokens.token = stop_words.term
+            and stop_words.language in ({{ nps_literal_list(settings.languages) }})
+    where
+        tokens.is_word
+        and stop_words.term is null
+        and length(tokens.token) >= 2
+        and not {{ regexp_full_match('tokens.token', '[0-9]+') }}
+
+),
+
+-- two kept words in a row of one clause (the stop words between them left out)
+kept_pairs as (
+
+    select
+        response_id,
+        clause_number,
+        token_number,
+        token,
+        loaded_at,
+        lead(token) over (partition by response_id, clause_number order by token_number) as next_token
+
+    from kept_words
+
+),
+
+terms as (
+
+    select
+        response_id,
+        clause_number,
+        token_number,
+        {{ cast_to_text("'word'") }} as term_type,
+        token as term,
+        loaded_at
+
+    from kept_pairs
+
+    union all
+
+    select
+        response_id,
+        clause_number,
+        token_number,
+        {{ cast_to_text("'phrase'") }} as term_type,
+        token || ' ' || next_token as term,
+        loaded_at
+
+    from kept_pairs
+    where next_token is not null
+
+),
+
+final as (
+
+    select
+        terms.response_id,
+        terms.clause_number,
+        terms.token_number,
+        terms.term_type,
+        terms.term,
+        terms.loaded_at,
+        fingerprints.fingerprint as reference_fingerprint
+
+    from terms
+    cross join fingerprints
+
+)
+
+select * from final

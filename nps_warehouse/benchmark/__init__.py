@@ -1,0 +1,54 @@
+"""Benchmark of the warehouse against the engine floor and pandas.
+
+For each history size the benchmark generates landing data with the project's generator (365 days
+ending 2026-10-31, CSV files of about 500,000 rows) plus one more day (about 1/365 of the history,
+5 % of it resubmitting old responses), then measures, on the same files:
+
+* ``full_build``: ``dbt build --full-refresh`` (models, seeds, unit and data tests) into a new
+  warehouse, and ``dbt run --full-refresh`` (models only) into another;
+* ``incremental_build``: ``dbt build`` after the new day's file lands next to the history;
+* ``floor``: one hand-written DuckDB statement doing the irreducible work - read every file,
+  validate, de-duplicate, classify and aggregate the daily cube - with the same rules;
+* ``pandas``: the same daily cube computed with pandas.
+
+With ``--engines`` it also builds the demo data and histories (default 1M) on each engine
+(DuckDB, PostgreSQL, Spark): the loader's time (PostgreSQL, Spark), ``dbt build --full-refresh``,
+and an incremental ``dbt build`` after one more day, each engine's ``fct_nps_daily`` compared with
+DuckDB's. Peak memory there is the client's process tree: PostgreSQL's server processes are not
+in it; Spark's JVM is.
+
+Each step runs in its own process; wall time is measured around it and peak memory is the highest
+resident set size of the process tree (sampled every 50 ms, and the kernel's own maximum RSS of
+the process). The floor's and pandas' cubes are compared with the warehouse's ``fct_nps_daily``,
+so every number in the report comes from a run that produced the right answer.
+"""
+
+from .baselines import floor_sql, normalise_cube, read_cube_file, run_floor, run_pandas
+from .common import format_size, parse_size
+from .data import ensure_history, ensure_new_day, landing_files, link_landing
+from .engines import benchmark_engines
+from .measuring import Measurement, _tree_rss_bytes, measure
+from .report import render_markdown
+from .steps import benchmark_scaling, benchmark_size, machine_info
+
+__all__ = [
+    "Measurement",
+    "_tree_rss_bytes",
+    "benchmark_engines",
+    "benchmark_scaling",
+    "benchmark_size",
+    "ensure_history",
+    "ensure_new_day",
+    "floor_sql",
+    "format_size",
+    "landing_files",
+    "link_landing",
+    "machine_info",
+    "measure",
+    "normalise_cube",
+    "parse_size",
+    "read_cube_file",
+    "render_markdown",
+    "run_floor",
+    "run_pandas",
+]

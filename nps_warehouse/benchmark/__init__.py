@@ -25,7 +25,14 @@ so every number in the report comes from a run that produced the right answer.
 
 from .baselines import floor_sql, normalise_cube, read_cube_file, run_floor, run_pandas
 from .common import format_size, parse_size
-from .data import ensure_history, ensure_new_day, landing_files, link_landing
+from .data import (
+    ensure_history,
+    ensure_new_day,
+    ensure_parquet,
+    landing_files,
+    link_landing,
+    link_responses_only,
+)
 from .engines import benchmark_engines
 from .measuring import Measurement, _tree_rss_bytes, measure
 from .report import render_markdown
@@ -39,10 +46,12 @@ __all__ = [
     "benchmark_size",
     "ensure_history",
     "ensure_new_day",
+    "ensure_parquet",
     "floor_sql",
     "format_size",
     "landing_files",
     "link_landing",
+    "link_responses_only",
     "machine_info",
     "measure",
     "normalise_cube",

@@ -11,10 +11,27 @@ from typing import Any
 from .common import FLOOR_COLUMNS, PROJECT_DIR, sql_string
 
 
-def _csv_header(path: Path) -> set[str]:
-    """The column names of a CSV file's header (an export may lack the optional metrics)."""
+def file_columns(path: Path) -> set[str]:
+    """The column names of a landing file - a CSV file's header, a Parquet file's schema (an
+    export may lack the optional metrics)."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return set(pq.read_schema(path).names)
     with open(path, encoding="utf-8-sig") as handle:
         return {name.strip() for name in handle.readline().rstrip("\r\n").split(",")}
+
+
+def _scan(path: Path) -> tuple[str, str]:
+    """The row number and the scan of one file, numbered as the loader numbers its rows
+    (source_row_number): a CSV file's data rows from 1, a Parquet file's rows in file order
+    from 1."""
+    if path.suffix == ".parquet":
+        return "file_row_number + 1", f"read_parquet({sql_string(str(path))}, file_row_number = true)"
+    return "ordinality", (
+        f"read_csv({sql_string(str(path))}, header = true, all_varchar = true, delim = ',',\n"
+        "                      quote = '\"', escape = '\"') with ordinality"
+    )
 
 
 def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
@@ -24,20 +41,22 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
     each file once with its row numbers, as the warehouse does.
     """
     whitespace = "' ' || chr(9) || chr(13) || chr(10)"
-    reads = "\n        union all\n".join(
-        f"""select {sql_string(str(path))} as source_file, ordinality as source_row_number,
-            {
-            ", ".join(
-                f"trim({column}, {whitespace}) as {column}"
-                if column in _csv_header(path)
-                else f"cast(null as varchar) as {column}"
-                for column in FLOOR_COLUMNS
-            )
-        }
-        from read_csv({sql_string(str(path))}, header = true, all_varchar = true, delim = ',',
-                      quote = '"', escape = '"') with ordinality"""
-        for path in files
-    )
+    reads = []
+    for path in files:
+        row_number, scan = _scan(path)
+        present = file_columns(path)
+        values = ", ".join(
+            f"trim(cast({column} as varchar), {whitespace}) as {column}"
+            if column in present
+            else f"cast(null as varchar) as {column}"
+            for column in FLOOR_COLUMNS
+        )
+        reads.append(
+            f"""select {sql_string(str(path))} as source_file, {row_number} as source_row_number,
+            {values}
+        from {scan}"""
+        )
+    union = "\n        union all\n        ".join(reads)
     timestamp = (
         "[12][0-9]{3}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?"
         "( ?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?))?"
@@ -53,7 +72,7 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
     return f"""
     with
     raw as (
-        {reads}
+        {union}
     ),
     parsed as (
         select
@@ -130,24 +149,35 @@ def run_floor(files: Sequence[Path], output: Path, memory_limit: str, threads: s
 
 
 def run_pandas(files: Sequence[Path], output: Path) -> None:
-    """The daily cube with pandas: the same rules, vectorised."""
+    """The daily cube with pandas: the same rules, vectorised; CSV files through pyarrow's CSV
+    reader, Parquet files through pyarrow's Parquet reader, each row numbered as the loader
+    numbers it (from 1, in file order)."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
     frames = []
     for path in files:
-        # pyarrow's multithreaded reader (pandas' engine="pyarrow" cannot read quoted newlines)
-        table = pacsv.read_csv(
-            path,
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(FLOOR_COLUMNS, pa.string()),
-                include_columns=list(FLOOR_COLUMNS),
-                strings_can_be_null=False,
-                include_missing_columns=True,
-            ),
-        )
+        if path.suffix == ".parquet":
+            # pyarrow's multithreaded Parquet reader, only the columns the rules need
+            present = file_columns(path)
+            table = pq.read_table(path, columns=[column for column in FLOOR_COLUMNS if column in present])
+            for column in FLOOR_COLUMNS:
+                if column not in present:
+                    table = table.append_column(column, pa.nulls(len(table), pa.string()))
+        else:
+            # pyarrow's multithreaded reader (pandas' engine="pyarrow" cannot read quoted newlines)
+            table = pacsv.read_csv(
+                path,
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(FLOOR_COLUMNS, pa.string()),
+                    include_columns=list(FLOOR_COLUMNS),
+                    strings_can_be_null=False,
+                    include_missing_columns=True,
+                ),
+            )
         frame = table.to_pandas()
         frame["source_file"] = str(path)
         frame["source_row_number"] = range(1, len(frame) + 1)

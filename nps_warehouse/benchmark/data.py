@@ -19,7 +19,11 @@ from .common import (
     NEW_DAY_RESUBMIT_RATE,
     ROWS_PER_FILE,
     format_size,
+    sql_string,
 )
+
+#: The name of the one Parquet file holding a history's responses.
+PARQUET_NAME = "responses.parquet"
 
 
 def _stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
@@ -85,3 +89,65 @@ def link_landing(landing: Path, batch: Path) -> None:
         if (batch / source).is_dir():
             for path in sorted((batch / source).iterdir()):
                 (landing / source / path.name).symlink_to(path)
+
+
+def write_responses_parquet(files: list[Path], target: Path, memory_limit: str = "3GB") -> None:
+    """The responses of ``files`` (CSV) as one Parquet file, every column text, written by DuckDB.
+
+    The rows keep the files' order and each file's row order (insertion order preserved), so the
+    file's row number orders the rows as (source file, row number) ordered them across the CSV
+    files: the de-duplication of a response submitted twice at the same instant keeps the same
+    row. Empty fields become nulls, which the loader reads as it reads an empty CSV field.
+    """
+    import duckdb
+
+    listing = ", ".join(sql_string(str(path)) for path in files)
+    partial = target.with_name(target.name + ".partial")
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"set memory_limit = {sql_string(memory_limit)}")
+        connection.execute("set preserve_insertion_order = true")
+        connection.execute(
+            f"""copy (
+                select * from read_csv([{listing}], header = true, all_varchar = true, delim = ',',
+                                       quote = '"', escape = '"', union_by_name = true)
+            ) to {sql_string(str(partial))} (format parquet)"""
+        )
+    finally:
+        connection.close()
+    partial.replace(target)
+
+
+def ensure_parquet(
+    directory: Path, history: Path, progress: Callable[[str], None], memory_limit: str = "3GB"
+) -> Path:
+    """The history's responses as one Parquet file in ``directory`` (written once, then reused
+    while the CSV files it came from are the same); returns the file."""
+    files = landing_files(history)
+    stamp = {
+        "from": [[path.name, path.stat().st_size] for path in files],
+        "history": json.loads((history / "_stamp.json").read_text(encoding="utf-8"))
+        if (history / "_stamp.json").exists()
+        else None,
+        "v": 1,
+    }
+    target = directory / PARQUET_NAME
+    if not (_stamp_matches(directory, stamp) and target.exists()):
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        progress(f"writing the {len(files)} response files of {history.name} as one Parquet file")
+        write_responses_parquet(files, target, memory_limit)
+        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+    return target
+
+
+def link_responses_only(landing: Path, files: list[Path]) -> None:
+    """A landing folder holding only response files (linked), each other source's folder empty:
+    the loader loads the responses and nothing else (the core path's input)."""
+    shutil.rmtree(landing, ignore_errors=True)
+    landing.mkdir(parents=True)
+    for path in files:
+        (landing / path.name).symlink_to(path)
+    for source in PROGRAMME_SOURCES:
+        (landing / source).mkdir()

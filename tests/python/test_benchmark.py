@@ -7,14 +7,18 @@ produce the oracle's daily cube on messy generated data.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from harness import SEEDS_DIR
 
 from nps_warehouse.benchmark import (
     _tree_rss_bytes,
+    ensure_parquet,
     format_size,
     landing_files,
     measure,
@@ -60,6 +64,59 @@ def test_pandas_pipeline_computes_the_oracle_cube(landing, oracle_cube, tmp_path
     output = tmp_path / "pandas.json"
     run_pandas(landing_files(landing), output)
     assert read_cube_file(output) == oracle_cube
+
+
+@pytest.fixture(scope="module")
+def parquet_file(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ensure_parquet(tmp_path_factory.mktemp("bench_parquet"), landing, lambda _: None, "1GB")
+
+
+def test_parquet_file_holds_the_csv_rows_in_their_order_as_text(landing, parquet_file):
+    files = landing_files(landing)
+    table = pq.read_table(parquet_file)
+    assert all(pa.types.is_string(field.type) for field in table.schema)
+    expected = []
+    for path in files:
+        with open(path, encoding="utf-8", newline="") as handle:
+            expected += [(row["response_id"] or None, row["score"] or None) for row in csv.DictReader(handle)]
+    assert list(zip(table["response_id"].to_pylist(), table["score"].to_pylist(), strict=True)) == expected
+    # an optional column the offsets file lacks is null on its rows, present on the others
+    assert "csat_score" in table.column_names
+
+
+def test_parquet_file_is_reused_while_its_csv_files_are_the_same(landing, parquet_file):
+    modified = parquet_file.stat().st_mtime_ns
+    assert ensure_parquet(parquet_file.parent, landing, lambda _: None) == parquet_file
+    assert parquet_file.stat().st_mtime_ns == modified
+
+
+def test_floor_and_pandas_on_the_parquet_file_compute_the_oracle_cube(parquet_file, oracle_cube, tmp_path):
+    run_floor([parquet_file], tmp_path / "floor.json", memory_limit="1GB", threads="")
+    assert read_cube_file(tmp_path / "floor.json") == oracle_cube
+    run_pandas([parquet_file], tmp_path / "pandas.json")
+    assert read_cube_file(tmp_path / "pandas.json") == oracle_cube
+
+
+def test_the_warehouse_reads_the_parquet_file_with_the_floors_row_numbers(parquet_file):
+    """The loader numbers a Parquet file's rows from 1 in file order (source_row_number); the
+    floor's scan of the file must number them the same way, or ties would de-duplicate apart."""
+    import duckdb
+
+    from nps_warehouse.landing.config import Feed
+    from nps_warehouse.landing.files import LandingFile
+    from nps_warehouse.landing.reader import parquet_headers, plan_file, select_sql
+
+    connection = duckdb.connect()
+    feed = Feed(name="default", source="responses", path=str(parquet_file), spec=str(parquet_file))
+    file = LandingFile(str(parquet_file), parquet_file.stat().st_size, 0)
+    plan = plan_file(feed, file, parquet_headers(connection, file), None)
+    loader_rows = connection.sql(
+        f"select source_row_number, response_id from ({select_sql(plan, 1)})"
+    ).fetchall()
+    floor_rows = connection.sql(
+        f"select file_row_number + 1, response_id from read_parquet('{parquet_file}', file_row_number = true)"
+    ).fetchall()
+    assert sorted(loader_rows) == sorted(floor_rows)
 
 
 @pytest.mark.parametrize(

@@ -34,9 +34,12 @@ from .data import (
     link_responses_only,
 )
 from .engines import benchmark_engines
+from .make_build import measure_make_build
 from .measuring import Measurement, _tree_rss_bytes, measure
 from .report import render_markdown
+from .run_results import node_shares
 from .steps import benchmark_scaling, benchmark_size, machine_info
+from .targets import evaluate_targets
 
 __all__ = [
     "Measurement",
@@ -47,6 +50,7 @@ __all__ = [
     "ensure_history",
     "ensure_new_day",
     "ensure_parquet",
+    "evaluate_targets",
     "floor_sql",
     "format_size",
     "landing_files",
@@ -54,6 +58,8 @@ __all__ = [
     "link_responses_only",
     "machine_info",
     "measure",
+    "measure_make_build",
+    "node_shares",
     "normalise_cube",
     "parse_size",
     "read_cube_file",

@@ -11,11 +11,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from . import spark_partitions
 from .baselines import read_cube_file
 from .common import CUBE_COLUMNS, HISTORY_DAYS, PROJECT_DIR, format_size
 from .data import ensure_history, ensure_new_day, link_landing
-from .measuring import Measurement, measure
-from .steps import dbt_command, dbt_env, load_command, remove_database
+from .measuring import Measurement, chained, measure
+from .steps import dbt_command, dbt_env, load_command, ratio, remove_database
 
 ENGINE_DEMO = "demo"
 
@@ -95,6 +96,11 @@ def benchmark_engines(
             steps["full_build"] = measure(
                 dbt_command("build", engine_dir, "--full-refresh"), env=env, log=engine_dir / "full_build.log"
             )
+            partitions_before = (
+                spark_partitions.snapshot(engine_dir / "spark")
+                if engine == "spark" and steps["full_build"].ok
+                else None
+            )
             link_landing(landing, new_day)
             steps["incremental_load"] = measure(loader, env=env, log=engine_dir / "incremental_load.log")
             progress(f"{engine} {name}: dbt build after one more day")
@@ -119,7 +125,16 @@ def benchmark_engines(
             results.setdefault(name, {})[engine] = {
                 "steps": {step: asdict(measurement) for step, measurement in steps.items()},
                 "cube_matches_duckdb": cube is not None and cube == reference,
+                "incremental_over_full": ratio(steps["incremental_build"], steps["full_build"]),
+                "incremental_over_full_with_loads": ratio(
+                    chained(steps["incremental_load"], steps["incremental_build"]),
+                    chained(steps["load"], steps["full_build"]),
+                ),
             }
+            if partitions_before is not None and steps["incremental_build"].ok:
+                results[name][engine]["partitions"] = spark_partitions.compare(
+                    partitions_before, spark_partitions.snapshot(engine_dir / "spark")
+                )
         if "duckdb" not in engines:
             results[name].pop("duckdb", None)
     return results

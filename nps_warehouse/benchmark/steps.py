@@ -18,8 +18,16 @@ from nps_warehouse.contract import PROGRAMME_SOURCES
 
 from .baselines import normalise_cube, read_cube_file
 from .common import COMMENT_SELECTION, CUBE_COLUMNS, HISTORY_DAYS, PROJECT_DIR, format_size
-from .data import ensure_history, ensure_new_day, landing_files, link_landing
+from .data import (
+    ensure_history,
+    ensure_new_day,
+    ensure_parquet,
+    landing_files,
+    link_landing,
+    link_responses_only,
+)
 from .measuring import Measurement, chained, measure, measure_chain
+from .run_results import keep_run_results, read_node_shares
 
 
 def dbt_env(database: Path, landing: Path, settings: dict[str, str]) -> dict[str, str]:
@@ -73,6 +81,8 @@ class SizeResult:
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)
     ratios: dict[str, float | None] = field(default_factory=dict)
     checks: dict[str, bool | None] = field(default_factory=dict)
+    #: per dbt invocation (full build, incremental build, core path per format): where its time went
+    node_shares: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
 
 def machine_info(settings: dict[str, str]) -> dict[str, Any]:
@@ -101,7 +111,7 @@ def machine_info(settings: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _ratio(numerator: Measurement | None, denominator: Measurement | None) -> float | None:
+def ratio(numerator: Measurement | None, denominator: Measurement | None) -> float | None:
     if not numerator or not denominator or not numerator.ok or not denominator.ok or not denominator.seconds:
         return None
     return round(numerator.seconds / denominator.seconds, 2)
@@ -119,6 +129,46 @@ def _python_step(function: str, files: Sequence[Path], output: Path, settings: d
     return [sys.executable, "-m", "nps_warehouse.benchmark", function, arguments]
 
 
+#: The core path of the issue: the daily NPS cube and everything it is built from, with tests.
+CORE_SELECTION = "+fct_nps_daily"
+#: The tests of the core path: those whose every parent it builds. dbt's default (eager) would add
+#: the tests that also read models outside it (relationships to the dimensions, the audit's
+#: reconciliations), which fail on a warehouse where those models were never built.
+CORE_TESTS = ("--indirect-selection", "cautious")
+FORMATS = ("csv", "parquet")
+
+
+def _core_path(
+    fmt: str, files: Sequence[Path], size_dir: Path, settings: dict[str, str], progress: Callable[[str], None]
+) -> tuple[dict[str, Measurement], list[list[Any]] | None, Path | None]:
+    """A fresh warehouse, the loader's ``--full-refresh`` on a landing holding only the response
+    files, then ``dbt build --full-refresh --select +fct_nps_daily`` (models and their tests)."""
+    core_dir = size_dir / f"core_{fmt}"
+    core_dir.mkdir(parents=True, exist_ok=True)
+    landing = core_dir / "landing"
+    link_responses_only(landing, list(files))
+    database = core_dir / "warehouse.duckdb"
+    remove_database(database)
+    env = dbt_env(database, landing, settings)
+    progress(f"{size_dir.name}: core path on {fmt}: load + dbt build --select {CORE_SELECTION}")
+    load = measure(load_command("--full-refresh"), env=env, log=core_dir / "load.log")
+    build = measure(
+        dbt_command("build", core_dir, "--full-refresh", "--select", CORE_SELECTION, *CORE_TESTS),
+        env=env,
+        log=core_dir / "build.log",
+    )
+    run_results = keep_run_results(core_dir / "target", size_dir / "run_results" / f"core_{fmt}.json")
+    steps = {f"core_{fmt}": chained(load, build), f"core_{fmt}_load": load, f"core_{fmt}_dbt": build}
+    cube = normalise_cube(read_cube(database)) if load.ok and build.ok else None
+    return steps, cube, run_results
+
+
+def _same_cube(step: Measurement | None, output: Path, cube: list[list[Any]] | None) -> bool | None:
+    if step is None:
+        return None
+    return step.ok and cube is not None and read_cube_file(output) == cube
+
+
 def benchmark_size(
     rows: int,
     work: Path,
@@ -132,15 +182,27 @@ def benchmark_size(
     history = ensure_history(work / "data" / f"history_{format_size(rows)}", rows, progress)
     new_day_rows = max(1, rows // HISTORY_DAYS)
     new_day = ensure_new_day(work / "data" / f"new_day_{format_size(rows)}", new_day_rows, rows, progress)
-    files = landing_files(history)
-    result = SizeResult(rows=rows, files=len(files), new_day_rows=new_day_rows)
+    inputs = {
+        "csv": landing_files(history),
+        "parquet": [
+            ensure_parquet(
+                work / "data" / f"parquet_{format_size(rows)}",
+                history,
+                progress,
+                settings.get("NPS_DUCKDB_MEMORY_LIMIT", "3GB"),
+            )
+        ],
+    }
+    result = SizeResult(rows=rows, files=len(inputs["csv"]), new_day_rows=new_day_rows)
     size_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(size_dir / "run_results", ignore_errors=True)
     landing = size_dir / "landing"
     shutil.rmtree(landing, ignore_errors=True)
     landing.mkdir()
     link_landing(landing, history)
 
     steps: dict[str, Measurement] = {}
+    run_results: dict[str, Path | None] = {}
     database = size_dir / "warehouse.duckdb"
 
     progress(f"{format_size(rows)}: dbt run --full-refresh (models only; seeds loaded first, not timed)")
@@ -171,6 +233,9 @@ def benchmark_size(
         env=dbt_env(database, landing, settings),
         log=size_dir / "full_build.log",
     )
+    run_results["full_build"] = keep_run_results(
+        size_dir / "target", size_dir / "run_results" / "full_build.json"
+    )
     steps["full_build"] = chained(steps["full_load"], dbt_build)
     cube = normalise_cube(read_cube(database)) if steps["full_build"].ok else None
 
@@ -191,39 +256,64 @@ def benchmark_size(
         env=dbt_env(database, landing, settings),
         log=size_dir / "incremental.log",
     )
+    run_results["incremental_build"] = keep_run_results(
+        size_dir / "target", size_dir / "run_results" / "incremental_build.json"
+    )
     steps["incremental_build"] = chained(steps["incremental_load"], dbt_build)
 
-    progress(f"{format_size(rows)}: engine floor (one DuckDB statement)")
-    floor_output = size_dir / "floor_cube.json"
-    steps["floor"] = measure(
-        _python_step("floor", files, floor_output, settings), log=size_dir / "floor.log", env=dict(os.environ)
-    )
-    result.checks["floor_matches_marts"] = (
-        steps["floor"].ok and cube is not None and read_cube_file(floor_output) == cube
-    )
+    core_cubes: dict[str, list[list[Any]] | None] = {}
+    for fmt in FORMATS:
+        core_steps, core_cubes[fmt], run_results[f"core_{fmt}"] = _core_path(
+            fmt, inputs[fmt], size_dir, settings, progress
+        )
+        steps.update(core_steps)
+        result.checks[f"core_{fmt}_matches_marts"] = (
+            core_cubes[fmt] is not None and cube is not None and core_cubes[fmt] == cube
+        )
+        # the baselines read the core path's files: its cube is their reference (else the full build's)
+        if core_cubes[fmt] is None:
+            core_cubes[fmt] = cube
 
-    if rows <= pandas_max_rows:
-        progress(f"{format_size(rows)}: pandas")
-        pandas_output = size_dir / "pandas_cube.json"
-        steps["pandas"] = measure(
-            _python_step("pandas", files, pandas_output, settings),
-            log=size_dir / "pandas.log",
+    for fmt in FORMATS:
+        suffix = "" if fmt == "csv" else f"_{fmt}"
+        progress(f"{format_size(rows)}: engine floor on {fmt} (one DuckDB statement)")
+        floor_output = size_dir / f"floor{suffix}_cube.json"
+        steps[f"floor{suffix}"] = measure(
+            _python_step("floor", inputs[fmt], floor_output, settings),
+            log=size_dir / f"floor{suffix}.log",
             env=dict(os.environ),
         )
-        result.checks["pandas_matches_marts"] = (
-            steps["pandas"].ok and cube is not None and read_cube_file(pandas_output) == cube
+        result.checks[f"floor{suffix}_matches_marts"] = _same_cube(
+            steps[f"floor{suffix}"], floor_output, core_cubes[fmt]
         )
-    else:
-        result.checks["pandas_matches_marts"] = None
+        if rows <= pandas_max_rows:
+            progress(f"{format_size(rows)}: pandas on {fmt}")
+            pandas_output = size_dir / f"pandas{suffix}_cube.json"
+            steps[f"pandas{suffix}"] = measure(
+                _python_step("pandas", inputs[fmt], pandas_output, settings),
+                log=size_dir / f"pandas{suffix}.log",
+                env=dict(os.environ),
+            )
+            result.checks[f"pandas{suffix}_matches_marts"] = _same_cube(
+                steps[f"pandas{suffix}"], pandas_output, core_cubes[fmt]
+            )
+        else:
+            result.checks[f"pandas{suffix}_matches_marts"] = None
 
     result.steps = {name: asdict(measurement) for name, measurement in steps.items()}
     result.ratios = {
-        "full_over_floor": _ratio(steps["full_build"], steps["floor"]),
-        "incremental_over_full": _ratio(steps["incremental_build"], steps["full_build"]),
-        "pandas_over_full": _ratio(steps.get("pandas"), steps["full_build"]),
-        "pandas_over_incremental": _ratio(steps.get("pandas"), steps["incremental_build"]),
-        "comment_models_over_full": _ratio(steps["comment_models"], steps["full_build"]),
+        "full_over_floor": ratio(steps["full_build"], steps["floor"]),
+        "core_csv_over_floor": ratio(steps["core_csv"], steps["floor"]),
+        "core_parquet_over_floor_parquet": ratio(steps["core_parquet"], steps["floor_parquet"]),
+        "full_over_core_csv": ratio(steps["full_build"], steps["core_csv"]),
+        "pandas_over_core_csv": ratio(steps.get("pandas"), steps["core_csv"]),
+        "pandas_parquet_over_core_parquet": ratio(steps.get("pandas_parquet"), steps["core_parquet"]),
+        "incremental_over_full": ratio(steps["incremental_build"], steps["full_build"]),
+        "pandas_over_full": ratio(steps.get("pandas"), steps["full_build"]),
+        "pandas_over_incremental": ratio(steps.get("pandas"), steps["incremental_build"]),
+        "comment_models_over_full": ratio(steps["comment_models"], steps["full_build"]),
     }
+    result.node_shares = {name: read_node_shares(path) for name, path in run_results.items()}
     return result
 
 

@@ -7,15 +7,23 @@ ending 2026-10-31, CSV files of about 500,000 rows) plus one more day (about 1/3
 * ``full_build``: ``dbt build --full-refresh`` (models, seeds, unit and data tests) into a new
   warehouse, and ``dbt run --full-refresh`` (models only) into another;
 * ``incremental_build``: ``dbt build`` after the new day's file lands next to the history;
-* ``floor``: one hand-written DuckDB statement doing the irreducible work - read every file,
-  validate, de-duplicate, classify and aggregate the daily cube - with the same rules;
-* ``pandas``: the same daily cube computed with pandas.
+* ``core_csv`` / ``core_parquet``: the core path - a new warehouse, the responses alone loaded,
+  ``dbt build --select +fct_nps_daily`` (models and their tests) - on the CSV files and on the
+  same responses as one Parquet file (data.py);
+* ``floor`` / ``floor_parquet``: one hand-written DuckDB statement doing the irreducible work -
+  read every file, validate, de-duplicate, classify and aggregate the daily cube - with the same
+  rules, on each format;
+* ``pandas`` / ``pandas_parquet``: the same daily cube computed with pandas, on each format.
+
+Each dbt invocation's ``run_results.json`` is kept and summarised (run_results.py); the report
+(report.py) ends with the issue's targets (targets.py).
 
 With ``--engines`` it also builds the demo data and histories (default 1M) on each engine
 (DuckDB, PostgreSQL, Spark): the loader's time (PostgreSQL, Spark), ``dbt build --full-refresh``,
 and an incremental ``dbt build`` after one more day, each engine's ``fct_nps_daily`` compared with
-DuckDB's. Peak memory there is the client's process tree: PostgreSQL's server processes are not
-in it; Spark's JVM is.
+DuckDB's; on Spark, which partitions of each partitioned table the new day rewrote
+(spark_partitions.py). Peak memory there is the client's process tree: PostgreSQL's server
+processes are not in it; Spark's JVM is.
 
 Each step runs in its own process; wall time is measured around it and peak memory is the highest
 resident set size of the process tree (sampled every 50 ms, and the kernel's own maximum RSS of

@@ -202,6 +202,18 @@ def _engines(engines: dict[str, Any]) -> list[str]:
                 f"| {entry['rows_changed']} | {entry['rewritten_unchanged']} "
                 f"| {entry['changed_not_rewritten']} |"
             )
+        unchanged = {
+            table: entry["examples_rewritten_unchanged"]
+            for table, entry in tables.items()
+            if entry.get("examples_rewritten_unchanged")
+        }
+        if unchanged:
+            lines += [
+                "",
+                "Rewritten although their rows did not change (up to five each): "
+                + "; ".join(f"`{table}` {', '.join(names)}" for table, names in unchanged.items())
+                + ".",
+            ]
     return lines
 
 

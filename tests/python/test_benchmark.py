@@ -410,4 +410,5 @@ def test_markdown_report_shows_the_scaling_and_the_spark_partitions():
     markdown = render_markdown(report)
     assert "| 50M | 1.0 | 1,000.0 | 10.0 | 1,000.0 | 0.10x |" in markdown
     assert "| `marts.db/fct_nps_daily` | 91 | 4 | 4.4% | 4 | 0 | 0 |" in markdown
+    assert "Rewritten although their rows did not change" not in markdown
     assert "| 6 | Spark: incremental day rewrites only partitions whose rows changed |" in markdown

@@ -201,7 +201,7 @@ audiences: $(ENGINE_INSTALLED) ## export the campaign audiences as one CSV per a
 risk-model: $(INSTALLED_DEV) ## refit the customers' risk and propensity models (seeds/cx_risk_model.csv) and print their report
 	$(BIN)/python scripts/fit_risk_model.py
 
-bench: $(INSTALLED_DEV) ## benchmark vs the engine floor and pandas (BENCH_ARGS="--sizes 1M,10M --scaling")
+bench: $(INSTALLED_DEV) ## benchmark: whole build, core path on CSV and Parquet, floor, pandas, targets (BENCH_ARGS="--sizes 1M,10M --scaling")
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
 demo-data: $(INSTALLED_DEV) ## regenerate the committed demo data of the six sources in data/demo

@@ -1,0 +1,153 @@
+"""The landing data of the benchmark: generated once per size, reused while its stamp matches."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nps_warehouse.contract import PROGRAMME_SOURCES
+from nps_warehouse.generator import generate_programme
+
+from .common import (
+    HISTORY_DAYS,
+    HISTORY_END,
+    NEW_DAY,
+    NEW_DAY_FIRST_RESPONSE,
+    NEW_DAY_RESUBMIT_RATE,
+    ROWS_PER_FILE,
+    format_size,
+    sql_string,
+)
+
+#: The name of the one Parquet file holding a history's responses.
+PARQUET_NAME = "responses.parquet"
+
+
+def _stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
+    path = directory / "_stamp.json"
+    return path.exists() and json.loads(path.read_text(encoding="utf-8")) == stamp
+
+
+def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) -> Path:
+    """The landing files of a history of ``rows`` responses and of the customers, agents,
+    interactions and invitations they refer to (generated once, then reused)."""
+    stamp = {"rows": rows, "days": HISTORY_DAYS, "end": HISTORY_END, "per_file": ROWS_PER_FILE, "v": 2}
+    if not _stamp_matches(directory, stamp):
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        progress(f"generating {format_size(rows)} responses and their programme into {directory}")
+        generate_programme(
+            directory,
+            rows=rows,
+            files=max(1, -(-rows // ROWS_PER_FILE)),
+            end_date=HISTORY_END,
+            days=HISTORY_DAYS,
+        )
+        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+    return directory
+
+
+def ensure_new_day(directory: Path, rows: int, resubmit_high: int, progress: Callable[[str], None]) -> Path:
+    """One more day of ``rows`` responses, 5 % resubmitting responses 1..resubmit_high."""
+    stamp = {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 3}
+    if not _stamp_matches(directory, stamp):
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        progress(f"generating the new day ({rows} responses) into {directory}")
+        generate_programme(
+            directory,
+            rows=rows,
+            start_date=NEW_DAY,
+            days=1,
+            first_response=NEW_DAY_FIRST_RESPONSE,
+            resubmit_rate=NEW_DAY_RESUBMIT_RATE,
+            resubmit_from_range=(1, resubmit_high),
+            label=f"day_{NEW_DAY}",
+        )
+        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+    return directory
+
+
+def landing_files(directory: Path) -> list[Path]:
+    """The response files of a generated batch (the other sources are in its sub-folders)."""
+    return sorted(path for path in directory.iterdir() if path.suffix in (".csv", ".parquet"))
+
+
+def link_landing(landing: Path, batch: Path) -> None:
+    """Links a generated batch's files into ``landing``: the responses directly in it, each other
+    source's files in its sub-folder (``landing/customers/``, ...), where the loader finds them
+    through NPS_RAW_<SOURCE> (dbt_env)."""
+    for path in landing_files(batch):
+        (landing / path.name).symlink_to(path)
+    for source in PROGRAMME_SOURCES:
+        (landing / source).mkdir(exist_ok=True)
+        if (batch / source).is_dir():
+            for path in sorted((batch / source).iterdir()):
+                (landing / source / path.name).symlink_to(path)
+
+
+def write_responses_parquet(files: list[Path], target: Path, memory_limit: str = "3GB") -> None:
+    """The responses of ``files`` (CSV) as one Parquet file, every column text, written by DuckDB.
+
+    The rows keep the files' order and each file's row order (insertion order preserved), so the
+    file's row number orders the rows as (source file, row number) ordered them across the CSV
+    files: the de-duplication of a response submitted twice at the same instant keeps the same
+    row. Empty fields become nulls, which the loader reads as it reads an empty CSV field.
+    """
+    import duckdb
+
+    listing = ", ".join(sql_string(str(path)) for path in files)
+    partial = target.with_name(target.name + ".partial")
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"set memory_limit = {sql_string(memory_limit)}")
+        connection.execute("set preserve_insertion_order = true")
+        connection.execute(
+            f"""copy (
+                select * from read_csv([{listing}], header = true, all_varchar = true, delim = ',',
+                                       quote = '"', escape = '"', union_by_name = true)
+            ) to {sql_string(str(partial))} (format parquet)"""
+        )
+    finally:
+        connection.close()
+    partial.replace(target)
+
+
+def ensure_parquet(
+    directory: Path, history: Path, progress: Callable[[str], None], memory_limit: str = "3GB"
+) -> Path:
+    """The history's responses as one Parquet file in ``directory`` (written once, then reused
+    while the CSV files it came from are the same); returns the file."""
+    files = landing_files(history)
+    stamp = {
+        "from": [[path.name, path.stat().st_size] for path in files],
+        "history": json.loads((history / "_stamp.json").read_text(encoding="utf-8"))
+        if (history / "_stamp.json").exists()
+        else None,
+        "v": 1,
+    }
+    target = directory / PARQUET_NAME
+    if not (_stamp_matches(directory, stamp) and target.exists()):
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        progress(f"writing the {len(files)} response files of {history.name} as one Parquet file")
+        write_responses_parquet(files, target, memory_limit)
+        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+    return target
+
+
+def link_responses_only(landing: Path, files: list[Path]) -> None:
+    """A landing folder holding only response files (linked), each other source's folder empty:
+    the loader loads the responses and nothing else (the core path's input)."""
+    shutil.rmtree(landing, ignore_errors=True)
+    landing.mkdir(parents=True)
+    for path in files:
+        (landing / path.name).symlink_to(path)
+    for source in PROGRAMME_SOURCES:
+        (landing / source).mkdir()

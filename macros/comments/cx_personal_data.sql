@@ -49,6 +49,14 @@
     }) }}
 {%- endmacro %}
 
+{#- SQL condition: the text may hold personal data - it has a digit or an @, which every pattern
+    of cx_personal_data_patterns needs (an address its @, an IBAN its check digits, a card or a
+    phone number its digits). Masking any other text changes nothing, so most comments skip
+    the masking's regular expressions. -#}
+{% macro cx_may_hold_personal_data(expr) -%}
+    {{ regexp_contains(expr, '[0-9@]') }}
+{%- endmacro %}
+
 {#- `expr` with every e-mail address and IBAN masked. -#}
 {% macro cx_mask_emails_and_ibans(expr) -%}
     {%- set kinds = cx_personal_data_patterns() -%}
@@ -77,7 +85,12 @@
             {%- do terms.append('(' ~ digit ~ ' * 2 - case when ' ~ digit ~ ' > 4 then 9 else 0 end)') -%}
         {%- endif -%}
     {%- endfor -%}
-    coalesce({{ reversed_digits }} <> '' and ({{ terms | join('\n        + ') }}) % 10 = 0, false)
+    {#- a case, not coalesce(... and ...): the nineteen digit terms are computed only for the rare
+        rows with a candidate (an engine evaluates a case's branch for the rows it selects) -#}
+    (case
+        when {{ reversed_digits }} is null or {{ reversed_digits }} = '' then false
+        else ({{ terms | join('\n        + ') }}) % 10 = 0
+    end)
 {%- endmacro %}
 
 {#- `expr` with `found` (the card number found, or null) masked: without one, the mask itself is
@@ -134,9 +147,9 @@
         {%- set last_group = 'card_last_group_' ~ k -%}
         {%- do columns.append(cx_passes_luhn(digits) ~ ' as is_card_' ~ k) -%}
         {%- do columns.append(
-            'coalesce(length(' ~ digits ~ ') - length(' ~ last_group ~ ') >= ' ~ card.min_digits
-            ~ ', false) and ' ~ cx_passes_luhn('substr(' ~ digits ~ ', length(' ~ last_group ~ ') + 1)')
-            ~ ' as is_trimmed_card_' ~ k
+            '(case when coalesce(length(' ~ digits ~ ') - length(' ~ last_group ~ ') >= ' ~ card.min_digits
+            ~ ', false) then ' ~ cx_passes_luhn('substr(' ~ digits ~ ', length(' ~ last_group ~ ') + 1)')
+            ~ ' else false end) as is_trimmed_card_' ~ k
         ) -%}
     {%- endfor -%}
     {{ columns | join(',\n        ') }}

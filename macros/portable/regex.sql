@@ -21,6 +21,23 @@
     regexp_like({{ expr }}, '^(?:{{ pattern }})(?!(?s:.))')
 {%- endmacro %}
 
+{#- true when `pattern` matches somewhere in `expr` (unanchored); null for a null text. -#}
+{% macro regexp_contains(expr, pattern) -%}
+    {{ return(adapter.dispatch('regexp_contains', 'nps_warehouse')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_contains(expr, pattern) -%}
+    ({{ expr }} ~ '{{ pattern }}')
+{%- endmacro %}
+
+{% macro duckdb__regexp_contains(expr, pattern) -%}
+    regexp_matches({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__regexp_contains(expr, pattern) -%}
+    regexp_like({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
 {#- The text captured by group `group` of the first match, or null when nothing matches. -#}
 {% macro regexp_extract_group(expr, pattern, group) -%}
     {{ return(adapter.dispatch('regexp_extract_group', 'nps_warehouse')(expr, pattern, group)) }}

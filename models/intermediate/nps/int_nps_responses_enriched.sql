@@ -61,8 +61,14 @@ enriched as (
         valid.csat_category,
         valid.ces_score,
         valid.ces_category,
-        -- masked below: personal data never leaves staging and the audit
-        {{ cx_mask_emails_and_ibans('valid.raw_comment') }} as comment_without_contacts,
+        -- masked below: personal data never leaves staging and the audit. Only a comment with a
+        -- digit or an @ can hold any; the others (most) are published as written, without
+        -- running the masking's regular expressions on them (null here)
+        valid.raw_comment as comment_as_written,
+        case
+            when {{ cx_may_hold_personal_data('valid.raw_comment') }}
+                then {{ cx_mask_emails_and_ibans('valid.raw_comment') }}
+        end as comment_without_contacts,
         {{ utc_to_local_date('valid.submitted_at', var('nps_reporting_timezone')) }} as response_date,
         valid.submitted_at,
         valid.feed_name,
@@ -125,7 +131,10 @@ masked as (
         *,
         -- the published column name is the keyword comment; cast, as PostgreSQL's regexp_replace
         -- returns text and the incremental fct_nps_responses was created as varchar
-        {{ cast_to_text(cx_mask_phones('comment_without_cards')) }} as comment  -- noqa: RF04
+        {{ cast_to_text(
+            'case when comment_without_contacts is null then comment_as_written else '
+            ~ cx_mask_phones('comment_without_cards') ~ ' end'
+        ) }} as comment  -- noqa: RF04
 
     from cards_masked
 

@@ -176,8 +176,10 @@ def benchmark_size(
     settings: dict[str, str],
     pandas_max_rows: int,
     progress: Callable[[str], None],
+    skip: Sequence[str] = (),
 ) -> SizeResult:
-    """Every step on a history of ``rows`` responses and one more day."""
+    """Every step on a history of ``rows`` responses and one more day, but those named in
+    ``skip`` (``dbt_run``, ``comment_models``: the two steps no target reads)."""
     size_dir = work / format_size(rows)
     history = ensure_history(work / "data" / f"history_{format_size(rows)}", rows, progress)
     new_day_rows = max(1, rows // HISTORY_DAYS)
@@ -205,22 +207,23 @@ def benchmark_size(
     run_results: dict[str, Path | None] = {}
     database = size_dir / "warehouse.duckdb"
 
-    progress(f"{format_size(rows)}: dbt run --full-refresh (models only; seeds loaded first, not timed)")
-    remove_database(database)
-    seeded = measure_chain(
-        [
-            (load_command(), size_dir / "dbt_seed_load.log"),
-            (dbt_command("seed", size_dir), size_dir / "dbt_seed.log"),
-        ],
-        env=dbt_env(database, landing, settings),
-    )
-    if not seeded.ok:
-        raise RuntimeError(f"loading or dbt seed failed: {seeded.detail}")
-    steps["dbt_run"] = measure(
-        dbt_command("run", size_dir, "--full-refresh"),
-        env=dbt_env(database, landing, settings),
-        log=size_dir / "dbt_run.log",
-    )
+    if "dbt_run" not in skip:
+        progress(f"{format_size(rows)}: dbt run --full-refresh (models only; seeds loaded first, not timed)")
+        remove_database(database)
+        seeded = measure_chain(
+            [
+                (load_command(), size_dir / "dbt_seed_load.log"),
+                (dbt_command("seed", size_dir), size_dir / "dbt_seed.log"),
+            ],
+            env=dbt_env(database, landing, settings),
+        )
+        if not seeded.ok:
+            raise RuntimeError(f"loading or dbt seed failed: {seeded.detail}")
+        steps["dbt_run"] = measure(
+            dbt_command("run", size_dir, "--full-refresh"),
+            env=dbt_env(database, landing, settings),
+            log=size_dir / "dbt_run.log",
+        )
     progress(f"{format_size(rows)}: load + dbt build --full-refresh (models and tests)")
     remove_database(database)
     steps["full_load"] = measure(
@@ -239,12 +242,13 @@ def benchmark_size(
     steps["full_build"] = chained(steps["full_load"], dbt_build)
     cube = normalise_cube(read_cube(database)) if steps["full_build"].ok else None
 
-    progress(f"{format_size(rows)}: the comment models and their tests again, on the built warehouse")
-    steps["comment_models"] = measure(
-        dbt_command("build", size_dir, "--full-refresh", "--select", *COMMENT_SELECTION),
-        env=dbt_env(database, landing, settings),
-        log=size_dir / "comment_models.log",
-    )
+    if "comment_models" not in skip:
+        progress(f"{format_size(rows)}: the comment models and their tests again, on the built warehouse")
+        steps["comment_models"] = measure(
+            dbt_command("build", size_dir, "--full-refresh", "--select", *COMMENT_SELECTION),
+            env=dbt_env(database, landing, settings),
+            log=size_dir / "comment_models.log",
+        )
 
     progress(f"{format_size(rows)}: load + dbt build after one more day ({new_day_rows} responses)")
     link_landing(landing, new_day)
@@ -311,7 +315,7 @@ def benchmark_size(
         "incremental_over_full": ratio(steps["incremental_build"], steps["full_build"]),
         "pandas_over_full": ratio(steps.get("pandas"), steps["full_build"]),
         "pandas_over_incremental": ratio(steps.get("pandas"), steps["incremental_build"]),
-        "comment_models_over_full": ratio(steps["comment_models"], steps["full_build"]),
+        "comment_models_over_full": ratio(steps.get("comment_models"), steps["full_build"]),
     }
     result.node_shares = {name: read_node_shares(path) for name, path in run_results.items()}
     return result

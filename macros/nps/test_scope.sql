@@ -13,15 +13,12 @@
         {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
             {{ return(relation) }}
         {%- endif -%}
-        {%- if relation.identifier in nps_programme_staged_relations() -%}
-            {#- the other sources load on their own rhythm: their latest load is their own -#}
-            {%- set filtered -%}
-                (select * from {{ relation }} where loaded_at = (select max(loaded_at) from {{ relation }})) dbt_subquery
-            {%- endset -%}
-            {{ return(filtered) }}
-        {%- endif -%}
+        {%- set programme = nps_programme_staged_relations() -%}
+        {#- the other sources load on their own rhythm: their latest load is their own, read from
+            their staging table (never by evaluating an audit view twice) -#}
+        {%- set staging = programme.get(relation.identifier, 'stg_nps_survey__responses') -%}
         {%- set filtered -%}
-            (select * from {{ relation }} where loaded_at = {{ nps_latest_load() }}) dbt_subquery
+            (select * from {{ relation }} where loaded_at = {{ nps_latest_load(staging) }}) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}
     {%- endif -%}
@@ -37,19 +34,20 @@
     {{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
 {%- endmacro %}
 
-{#- The latest load, max(loaded_at) of the staging table, as a timestamp literal read when the
-    test runs: a constant lets DuckDB skip row groups of older loads and size joins from the
-    filtered side. A subquery when staging is empty or not built; a null placeholder while dbt parses. -#}
-{% macro nps_latest_load() -%}
+{#- The latest load, max(loaded_at) of a staging table (`staging`, the responses' by default), as
+    a timestamp literal read when the test runs: a constant lets DuckDB skip row groups of older
+    loads and size joins from the filtered side. A subquery when staging is empty or not built;
+    a null placeholder while dbt parses. -#}
+{% macro nps_latest_load(staging='stg_nps_survey__responses') -%}
     {%- if not execute -%}
         {{ return('cast(null as timestamp)') }}
     {%- endif -%}
-    {%- set subquery = '(select max(loaded_at) from ' ~ nps_staging_relation() ~ ')' -%}
-    {%- if nps_staging_relation(must_exist=true) is none -%}
+    {%- set subquery = '(select max(loaded_at) from ' ~ nps_model_relation(staging) ~ ')' -%}
+    {%- if nps_model_relation(staging, must_exist=true) is none -%}
         {{ return(subquery) }}
     {%- endif -%}
     {%- set latest = run_query(
-        'select cast(max(loaded_at) as ' ~ text_type() ~ ') from ' ~ nps_staging_relation()
+        'select cast(max(loaded_at) as ' ~ text_type() ~ ') from ' ~ nps_model_relation(staging)
     ).columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{ return(subquery) }}
@@ -70,10 +68,19 @@
 {%- endmacro %}
 
 {#- The relations of the programme's other sources (their staging tables and audits) that tests
-    scope to their own latest load. -#}
+    scope to their own latest load, each with the staging table that load is read from. -#}
 {% macro nps_programme_staged_relations() -%}
-    {{ return([
-        'stg_crm__customers', 'stg_workforce__agents', 'stg_contact_centre__interactions',
-        'stg_nps_survey__invitations', 'stg_workforce__engagement_answers', 'stg_crm__case_events',
-    ] + cx_source_audits().values() | list) }}
+    {%- set staging = {
+        'customers': 'stg_crm__customers',
+        'agents': 'stg_workforce__agents',
+        'interactions': 'stg_contact_centre__interactions',
+        'invitations': 'stg_nps_survey__invitations',
+        'case_events': 'stg_crm__case_events',
+        'agent_engagement': 'stg_workforce__engagement_answers',
+    } -%}
+    {%- set relations = {} -%}
+    {%- for source, audit in cx_source_audits().items() -%}
+        {%- do relations.update({staging[source]: staging[source], audit: staging[source]}) -%}
+    {%- endfor -%}
+    {{ return(relations) }}
 {%- endmacro %}

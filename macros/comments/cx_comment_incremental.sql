@@ -3,9 +3,9 @@
     (fct_nps_responses), and only a new winning submission changes it, which gives the
     response a later loaded_at. Each incremental comment model (int_comment_clauses,
     int_comment_tokens, int_comment_languages, int_comment_clause_sentiment,
-    int_comment_theme_mentions, int_comment_terms) keeps the loaded_at of the response each row comes from, and a
-    run re-reads only the responses published after the latest loaded_at it holds (its
-    watermark): a pre-hook deletes their rows (a new comment may be empty, or have fewer
+    int_comment_theme_mentions, int_comment_terms) keeps the loaded_at of the response each
+    row comes from, and a run re-reads only the responses published after the latest
+    loaded_at it holds (its watermark): a pre-hook deletes their rows (a new comment may be empty, or have fewer
     clauses), the model's select recomputes them. Both read the watermark once, before the
     table changes, as a literal.
 

@@ -4,8 +4,9 @@ A first build reads every comment; an arrival resubmits commented responses (one
 comment, one with an empty one, one with a comment where there was none) and adds new ones. The
 incremental run must leave the six comment models and the comment marts equal to a full
 refresh of the same files, cell by cell, and read only the new responses' comments. When a
-reference seed changes (a CX team removes a theme's patterns from the taxonomy), the next run
-reads every comment again and the marts equal the oracle over the edited seeds.
+reference seed changes (a CX team removes a theme's patterns from the taxonomy, then the English
+stop words, which decide the languages the sentiment and the themes read), the next run reads
+every comment again and the marts equal the oracle over the edited seeds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from harness import SEEDS_DIR, assert_marts_equal, expected_marts, read_marts, r
 from messy_data import COLUMNS
 
 from nps_warehouse.generator import generate
+from nps_warehouse.oracle import MART_COLUMNS
 
 #: The incremental comment models (their rows are compared whole, sorted).
 COMMENT_MODELS = (
@@ -171,14 +173,7 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
     # A CX team removes the `price` theme's patterns: the next run reads every comment again.
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
-    themes_csv = seeds / "comments" / "cx_comment_themes.csv"
-    with themes_csv.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields, kept_rows = reader.fieldnames, [row for row in reader if row["theme"] != "price"]
-    with themes_csv.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(kept_rows)
+    _drop_seed_rows(seeds / "comments" / "cx_comment_themes.csv", "theme", "price")
     assert ("price",) in {row[1:2] for row in incremental["int_comment_theme_mentions"]}
     connection = duckdb.connect(str(database))
     try:
@@ -196,3 +191,33 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
     after_edit = read_marts(database)
     assert "price" not in {row[1] for row in _rows(database, "int_comment_theme_mentions")}
     assert_marts_equal(after_edit, expected_marts(str(landing), seeds))
+
+    # The English stop words go: English comments become `other`, which reads both languages'
+    # lexicons and taxonomies, so the sentiment and the themes are read again too.
+    _drop_seed_rows(seeds / "comments" / "cx_stop_words.csv", "language", "en")
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute("delete from seeds.cx_stop_words where language = 'en'")
+    finally:
+        connection.close()
+    fourth = run_dbt(
+        "build",
+        database=database,
+        raw=landing,
+        work_dir=tmp_path,
+        extra_args=("--exclude-resource-type", "seed"),
+    )
+    assert fourth.success, fourth.failures() or fourth.exception
+    language = MART_COLUMNS["fct_comment_insights"].index("comment_language")
+    assert "en" not in {row[language] for row in read_marts(database)["fct_comment_insights"]}
+    assert_marts_equal(read_marts(database), expected_marts(str(landing), seeds))
+
+
+def _drop_seed_rows(path: Path, column: str, value: str) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, kept = reader.fieldnames, [row for row in reader if row[column] != value]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(kept)

@@ -39,18 +39,24 @@ final as (
 
     union all
 
+    -- the sentiment and the themes read the comment's language too, which the stop words decide
+
     select
         {{ cast_to_text("'sentiment'") }} as reference,
-        {{ cast_to_text("md5(lexicon.relation_md5 || '/' || phrases.relation_md5)") }} as fingerprint
-    from lexicon
+        {{ cast_to_text(
+            "md5(stop_words.relation_md5 || '/' || lexicon.relation_md5 || '/' || phrases.relation_md5)"
+        ) }} as fingerprint
+    from stop_words
+    cross join lexicon
     cross join phrases
 
     union all
 
     select
         {{ cast_to_text("'themes'") }} as reference,
-        {{ cast_to_text('relation_md5') }} as fingerprint
-    from theme_patterns
+        {{ cast_to_text("md5(stop_words.relation_md5 || '/' || theme_patterns.relation_md5)") }} as fingerprint
+    from stop_words
+    cross join theme_patterns
 
 )
 

@@ -173,47 +173,26 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
     # A CX team removes the `price` theme's patterns: the next run reads every comment again.
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
-    _drop_seed_rows(seeds / "comments" / "cx_comment_themes.csv", "theme", "price")
     assert ("price",) in {row[1:2] for row in incremental["int_comment_theme_mentions"]}
-    connection = duckdb.connect(str(database))
-    try:
-        connection.execute("delete from seeds.cx_comment_themes where theme = 'price'")
-    finally:
-        connection.close()
-    third = run_dbt(
-        "build",
-        database=database,
-        raw=landing,
-        work_dir=tmp_path,
-        extra_args=("--exclude-resource-type", "seed"),
-    )
-    assert third.success, third.failures() or third.exception
+    _drop_seed_rows_and_build(seeds, database, landing, tmp_path, "cx_comment_themes", "theme", "price")
     after_edit = read_marts(database)
     assert "price" not in {row[1] for row in _rows(database, "int_comment_theme_mentions")}
     assert_marts_equal(after_edit, expected_marts(str(landing), seeds))
 
     # The English stop words go: English comments become `other`, which reads both languages'
     # lexicons and taxonomies, so the sentiment and the themes are read again too.
-    _drop_seed_rows(seeds / "comments" / "cx_stop_words.csv", "language", "en")
-    connection = duckdb.connect(str(database))
-    try:
-        connection.execute("delete from seeds.cx_stop_words where language = 'en'")
-    finally:
-        connection.close()
-    fourth = run_dbt(
-        "build",
-        database=database,
-        raw=landing,
-        work_dir=tmp_path,
-        extra_args=("--exclude-resource-type", "seed"),
-    )
-    assert fourth.success, fourth.failures() or fourth.exception
+    _drop_seed_rows_and_build(seeds, database, landing, tmp_path, "cx_stop_words", "language", "en")
     language = MART_COLUMNS["fct_comment_insights"].index("comment_language")
     assert "en" not in {row[language] for row in read_marts(database)["fct_comment_insights"]}
     assert_marts_equal(read_marts(database), expected_marts(str(landing), seeds))
 
 
-def _drop_seed_rows(path: Path, column: str, value: str) -> None:
+def _drop_seed_rows_and_build(
+    seeds: Path, database: Path, landing: Path, work_dir: Path, seed: str, column: str, value: str
+) -> None:
+    """A CX team's edit of a comment seed: the rows whose ``column`` is ``value`` leave the seed's
+    CSV (the oracle's copy) and its warehouse table, then a build that loads no seed runs."""
+    path = seeds / "comments" / f"{seed}.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         fields, kept = reader.fieldnames, [row for row in reader if row[column] != value]
@@ -221,3 +200,16 @@ def _drop_seed_rows(path: Path, column: str, value: str) -> None:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(kept)
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute(f"delete from seeds.{seed} where {column} = ?", [value])
+    finally:
+        connection.close()
+    run = run_dbt(
+        "build",
+        database=database,
+        raw=landing,
+        work_dir=work_dir,
+        extra_args=("--exclude-resource-type", "seed"),
+    )
+    assert run.success, run.failures() or run.exception

@@ -86,7 +86,7 @@ def test_preset_exports_equal_duckdb_and_the_oracle(warehouse_factory, tmp_path)
     _assert_success(duckdb_warehouse.build(None, landing_config=config))
     assert_marts_equal(warehouse.marts(with_keys=True), duckdb_warehouse.marts(with_keys=True))
     staged = warehouse.query(
-        "select source_file, source_row_number, extra_columns from staging.stg_nps_survey__responses"
+        "select source_file, source_row_number, extra_columns from staging.stg_nps_survey__raw_responses"
     )
     assert {(file, row): json.loads(extra) for file, row, extra in staged} == compute_extra_columns(
         None, config=config
@@ -253,6 +253,7 @@ def test_the_bi_role_reads_the_marts_and_nothing_else(tmp_path):
                     "audit.rpt_load_history",
                     "audit.rpt_rejected_rows",
                     "staging.stg_nps_survey__responses",
+                    "staging.stg_nps_survey__raw_responses",
                     "intermediate.int_nps_responses_enriched",
                     "audit.rpt_response_audit",
                     "audit.rpt_unmapped_channels",

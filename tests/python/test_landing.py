@@ -487,8 +487,10 @@ def test_columns_constants_and_extra_columns_reach_staging(tmp_path):
     warehouse = Warehouse(tmp_path, config=config)
     warehouse.good_build()
     staged = warehouse.query(
-        "select response_id, survey_id, region, channel_raw_trimmed, extra_columns, feed_name "
-        "from staging.stg_nps_survey__responses order by source_row_number"
+        "select staged.response_id, staged.survey_id, staged.region, staged.channel_raw_trimmed, "
+        "raw_values.extra_columns, staged.feed_name from staging.stg_nps_survey__responses as staged "
+        "join staging.stg_nps_survey__raw_responses as raw_values "
+        "using (load_id, source_file, source_row_number) order by source_row_number"
     )
     assert [row[:4] for row in staged] == [("X1", "SRV-1", "IDF", None), ("X2", "SRV-1", "IDF", None)]
     assert json.loads(staged[0][4]) == {"CSAT": "5", "Âge": "41", "CSAT#2": "4"}
@@ -615,7 +617,7 @@ def test_preset_exports_match_the_oracle(preset_build):
 def test_preset_exports_keep_every_other_column(preset_build):
     expected = compute_extra_columns(None, config=preset_build.config)
     staged = preset_build.query(
-        "select source_file, source_row_number, extra_columns from staging.stg_nps_survey__responses"
+        "select source_file, source_row_number, extra_columns from staging.stg_nps_survey__raw_responses"
     )
     assert {(file, row): json.loads(extra) for file, row, extra in staged} == expected
     qualtrics = [json.loads(extra) for file, _, extra in staged if "qualtrics" in file]
@@ -626,6 +628,7 @@ def test_daylight_saving_edges_follow_the_rule(preset_build):
     rows = dict(
         preset_build.query(
             "select raw_submitted_at, cast(submitted_at as varchar) from staging.stg_nps_survey__responses "
+            "join staging.stg_nps_survey__raw_responses using (load_id, source_file, source_row_number) "
             "where raw_submitted_at in ('2026-03-29 02:30:15', '2026-10-25 02:30:45', '29/03/2026 02:30', "
             "'25/10/2026 02:30', '29/03/2026 02:30:15', '25/10/2026 02:30:45')"
         )

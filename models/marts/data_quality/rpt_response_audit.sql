@@ -1,5 +1,6 @@
-{#- A view: the raw values live once, in staging; the status comes from fct_nps_responses, so
-    the audit is complete and current after every build, full or incremental, without a copy. -#}
+{#- A view: the raw values live once, in the raw table (stg_nps_survey__raw_responses); what the
+    rules made of each row in staging; the status comes from fct_nps_responses. So the audit is
+    complete and current after every build, full or incremental, without a copy. -#}
 {{ config(materialized='view') }}
 
 with
@@ -7,6 +8,12 @@ with
 raw_rows as (
 
     select * from {{ ref('stg_nps_survey__responses') }}
+
+),
+
+raw_values as (
+
+    select * from {{ ref('stg_nps_survey__raw_responses') }}
 
 ),
 
@@ -23,26 +30,26 @@ statused as (
         raw_rows.source_row_number,
         raw_rows.response_id,
         raw_rows.feed_name,
-        raw_rows.raw_response_id,
-        raw_rows.raw_survey_id,
-        raw_rows.raw_customer_id,
-        raw_rows.raw_submitted_at,
-        raw_rows.raw_channel,
-        raw_rows.raw_region,
-        raw_rows.raw_segment,
-        raw_rows.raw_agent_id,
-        raw_rows.raw_score,
-        raw_rows.raw_comment,
-        raw_rows.raw_language,
-        raw_rows.raw_response_type,
-        raw_rows.raw_finished,
-        raw_rows.raw_touchpoint,
-        raw_rows.raw_brand,
-        raw_rows.raw_business_unit,
-        raw_rows.raw_interaction_id,
-        raw_rows.raw_invitation_id,
-        raw_rows.raw_csat_score,
-        raw_rows.raw_ces_score,
+        raw_values.raw_response_id,
+        raw_values.raw_survey_id,
+        raw_values.raw_customer_id,
+        raw_values.raw_submitted_at,
+        raw_values.raw_channel,
+        raw_values.raw_region,
+        raw_values.raw_segment,
+        raw_values.raw_agent_id,
+        raw_values.raw_score,
+        raw_values.raw_comment,
+        raw_values.raw_language,
+        raw_values.raw_response_type,
+        raw_values.raw_finished,
+        raw_values.raw_touchpoint,
+        raw_values.raw_brand,
+        raw_values.raw_business_unit,
+        raw_values.raw_interaction_id,
+        raw_values.raw_invitation_id,
+        raw_values.raw_csat_score,
+        raw_values.raw_ces_score,
         case
             when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
             when
@@ -59,6 +66,12 @@ statused as (
         raw_rows.loaded_at
 
     from raw_rows
+    -- with the load id in the key, a test of the latest load skips the raw table's older loads
+    left join raw_values
+        on
+            raw_rows.load_id = raw_values.load_id
+            and raw_rows.source_file = raw_values.source_file
+            and raw_rows.source_row_number = raw_values.source_row_number
     left join accepted
         on raw_rows.response_key = accepted.response_key
 

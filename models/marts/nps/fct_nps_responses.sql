@@ -1,9 +1,10 @@
 {#- Incremental: a run re-derives only the responses with a submission loaded since the last run
     (plus those of the last var nps_reprocess_days days), from every valid submission staging
     holds for them, and replaces them by response_key. The result is the same as a full
-    rebuild: a response's winner depends only on its own submissions. Each CTE reads its
+    rebuild: a response's winner depends only on its own submissions. Each import CTE reads its
     relation once: DuckDB materialises a CTE read twice, which here would copy every staged
-    submission on every incremental build. On Spark, which cannot delete rows from a Parquet
+    submission on every incremental build (candidates, read three times, is materialised on
+    purpose: the masking runs once). On Spark, which cannot delete rows from a Parquet
     table, the table is partitioned by response_date and a run rewrites whole the dates it
     touches (see nps_incremental_strategy and nps_responses_to_write). -#}
 {{ config(
@@ -63,16 +64,43 @@ candidates as (
 
 ),
 
+-- most responses are submitted once: only those submitted more than once are ranked, so the
+-- window sorts a few rows instead of every submission (a fifth of the model's time on 10M)
+repeated_responses as (
+
+    select response_key
+    from candidates
+    group by response_key
+    having count(*) > 1
+
+),
+
 latest as (
 
     select
-        *,
+        candidates.*,
+        1 as recency_rank
+
+    from candidates
+    left join repeated_responses
+        on candidates.response_key = repeated_responses.response_key
+    where repeated_responses.response_key is null
+
+    union all
+
+    select
+        candidates.*,
         row_number() over (
-            partition by response_key
-            order by submitted_at desc, source_file desc, source_row_number desc
+            partition by candidates.response_key
+            order by
+                candidates.submitted_at desc,
+                candidates.source_file desc,
+                candidates.source_row_number desc
         ) as recency_rank
 
     from candidates
+    inner join repeated_responses
+        on candidates.response_key = repeated_responses.response_key
 
 ),
 

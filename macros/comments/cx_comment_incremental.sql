@@ -15,21 +15,9 @@
     the fingerprint differs and the run re-reads every comment, so an extended taxonomy
     applies to the whole history as it did when these models were tables.
 
-    Spark, which cannot delete rows from a Parquet table, builds them as tables.
+    Spark, which cannot delete rows from a Parquet table, builds them as tables
+    (nps_delete_insert_materialization).
 ------------------------------------------------------------------------------------------- -#}
-
-{#- The materialization of the comment models: incremental, a table on Spark. -#}
-{% macro cx_comment_materialization() -%}
-    {{ return(adapter.dispatch('cx_comment_materialization', 'nps_warehouse')()) }}
-{%- endmacro %}
-
-{% macro default__cx_comment_materialization() -%}
-    {{ return('incremental') }}
-{%- endmacro %}
-
-{% macro spark__cx_comment_materialization() -%}
-    {{ return('table') }}
-{%- endmacro %}
 
 {#- SQL select of one row: the MD5 of the rows of `relation` (each row's columns as text; the
     count and the sorted distinct rows), computed by the engine. Reads the relation's columns,

@@ -376,3 +376,18 @@ where
 {% macro nps_date_literals(dates) -%}
     {%- for date in dates %}cast('{{ date }}' as date){{ ', ' if not loop.last }}{% endfor -%}
 {%- endmacro %}
+
+{#- The materialization of a model kept by deleting and inserting rows (the comment models, the
+    ranked rows of the programme's sources): incremental, a table on Spark, which cannot delete
+    rows from a Parquet table. -#}
+{% macro nps_delete_insert_materialization() -%}
+    {{ return(adapter.dispatch('nps_delete_insert_materialization', 'nps_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__nps_delete_insert_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__nps_delete_insert_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

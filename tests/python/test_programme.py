@@ -13,6 +13,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts, read_marts, run_dbt
 
@@ -193,11 +194,71 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
     )
     assert full.success
     assert_marts_equal(incremental, read_marts(full_root / "nps.duckdb"))
+    # the incremental ranked rows of every source are those of the full refresh
+    for model in RANKED_ROWS:
+        assert _table_rows(database, model) == _table_rows(full_root / "nps.duckdb", model), model
     # the later extracts changed what September's responses had at their time
     history = MART_COLUMNS["dim_customer_history"]
     assert len(incremental["dim_customer_history"]) > len(before["dim_customer_history"])
     assert incremental["dim_agent_history"] != before["dim_agent_history"]
     assert history  # columns in use
+
+    # e-mail's aliases leave nps_channel_aliases (its invitations now map to `other`): the next
+    # incremental build ranks those invitations again, as a full refresh with the edited seed does
+    for root_dir, full_refresh in ((root, ()), (full_root, ("--full-refresh",))):
+        _drop_aliases_and_build(root_dir / "nps.duckdb", landing, root_dir, "email", full_refresh)
+    channel = MART_COLUMNS["fct_invitations_daily"].index("channel")
+    after_edit = read_marts(database)
+    assert "other" in {row[channel] for row in after_edit["fct_invitations_daily"]}
+    assert "email" not in {row[channel] for row in after_edit["fct_invitations_daily"]}
+    assert _table_rows(database, "int_invitation_rows_ranked") == _table_rows(
+        full_root / "nps.duckdb", "int_invitation_rows_ranked"
+    )
+    full_after_edit = read_marts(full_root / "nps.duckdb")
+    assert after_edit["fct_invitations_daily"] == full_after_edit["fct_invitations_daily"]
+
+
+#: The incremental tables of every source's valid rows, ranked within their key.
+RANKED_ROWS = (
+    "int_customer_rows_ranked",
+    "int_agent_rows_ranked",
+    "int_engagement_answer_rows_ranked",
+    "int_interaction_rows_ranked",
+    "int_case_event_rows_ranked",
+    "int_invitation_rows_ranked",
+)
+
+
+def _table_rows(database: Path, model: str) -> list[tuple]:
+    """The rows of an intermediate table, without the load ids and times (each warehouse's own)."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        query = f"select * exclude (load_id, loaded_at) from intermediate.{model}"
+        return sorted(connection.execute(query).fetchall(), key=repr)
+    finally:
+        connection.close()
+
+
+def _drop_aliases_and_build(
+    database: Path, landing: Path, work_dir: Path, channel: str, extra: tuple[str, ...]
+) -> None:
+    """A CX team's edit of the channel aliases: the aliases of ``channel`` leave the seed's
+    warehouse table, then a build that loads no seed runs (incremental, or ``--full-refresh``)."""
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute("delete from seeds.nps_channel_aliases where channel = ?", [channel])
+    finally:
+        connection.close()
+    run = run_dbt(
+        "build",
+        database=database,
+        raw=landing,
+        work_dir=work_dir,
+        sources=_sources(landing),
+        dbt_vars={"nps_reprocess_days": 0},
+        extra_args=("--exclude-resource-type", "seed", *extra),
+    )
+    assert run.success, run.failures() or run.exception
 
 
 @pytest.mark.postgres

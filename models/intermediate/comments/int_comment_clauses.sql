@@ -2,7 +2,7 @@
     accepted response): every superseded submission would otherwise be read too. Incremental:
     a run reads the responses published since its last one (cx_comment_incremental.sql). -#}
 {{ config(
-    materialized=cx_comment_materialization(),
+    materialized=nps_delete_insert_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ cx_forget_comments_to_read() }}",

@@ -8,7 +8,7 @@
     since the last run, or all of them when the taxonomy changed (cx_comment_incremental.sql). -#}
 -- depends_on: {{ ref('fct_nps_responses') }}
 {{ config(
-    materialized=cx_comment_materialization(),
+    materialized=nps_delete_insert_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ cx_forget_comments_to_read('themes') }}",

@@ -1,6 +1,14 @@
 {#- A table of the columns the history (or the latest record), the audit and the marts read, so
-    the window runs once per build and the raw values are not copied. -#}
-{{ config(materialized='table') }}
+    the window runs once per build and the raw values are not copied. Incremental: a run ranks
+    again every row of each interaction_id with a row staged since its last run (the latest
+    loaded_at it holds), and replaces that interaction_id's rows; the others keep theirs, as a
+    new row changes only the ranking of its own interaction_id. The same rows as a full rebuild. -#}
+{{ config(
+    materialized=nps_delete_insert_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='interaction_id',
+    on_schema_change='fail',
+) }}
 
 with
 
@@ -10,10 +18,34 @@ staged as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the interaction_ids with a row staged since the last run (read apart from `staged`: DuckDB copies
+-- whole a CTE read twice)
+new_rows as (
+
+    select interaction_id from {{ ref('stg_contact_centre__interactions') }}
+    where loaded_at > {{ nps_processed_watermark(this) }}
+
+),
+
+changed_keys as (
+
+    select distinct interaction_id from new_rows
+
+),
+
+{% endif %}
+
 valid as (
 
-    select * from staged
-    where rejection_reason is null
+    select staged.*
+    from staged
+    {% if is_incremental() -%}
+    inner join changed_keys
+        on staged.interaction_id = changed_keys.interaction_id
+    {% endif -%}
+    where staged.rejection_reason is null
 
 ),
 

@@ -23,3 +23,28 @@
         else 0
     end
 {%- endmacro %}
+
+{#- The CTEs of an incremental ranked-rows model that name the keys to rank again: `new_rows`,
+    the `key` of every row of `staging` staged since the latest loaded_at of this table (read
+    apart from the model's import CTE: DuckDB copies whole a CTE read twice), and
+    `changed_keys`, those keys with, when given, the keys `also` selects. -#}
+{% macro cx_changed_keys(staging, key, also=none) -%}
+new_rows as (
+
+    select {{ key }} from {{ ref(staging) }}
+    where loaded_at > {{ nps_processed_watermark(this) }}
+
+),
+
+changed_keys as (
+
+    {% if also -%}
+    select {{ key }} from new_rows
+    union
+    {{ also }}
+    {%- else -%}
+    select distinct {{ key }} from new_rows
+    {%- endif %}
+
+)
+{%- endmacro %}

@@ -20,20 +20,7 @@ staged as (
 
 {% if is_incremental() %}
 
--- the response_ids with a row staged since the last run (read apart from `staged`: DuckDB copies
--- whole a CTE read twice)
-new_rows as (
-
-    select response_id from {{ ref('stg_crm__case_events') }}
-    where loaded_at > {{ nps_processed_watermark(this) }}
-
-),
-
-changed_keys as (
-
-    select distinct response_id from new_rows
-
-),
+{{ cx_changed_keys('stg_crm__case_events', 'response_id') }},
 
 {% endif %}
 

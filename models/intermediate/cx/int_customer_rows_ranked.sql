@@ -20,20 +20,7 @@ staged as (
 
 {% if is_incremental() %}
 
--- the customer_ids with a row staged since the last run (read apart from `staged`: DuckDB copies
--- whole a CTE read twice)
-new_rows as (
-
-    select customer_id from {{ ref('stg_crm__customers') }}
-    where loaded_at > {{ nps_processed_watermark(this) }}
-
-),
-
-changed_keys as (
-
-    select distinct customer_id from new_rows
-
-),
+{{ cx_changed_keys('stg_crm__customers', 'customer_id') }},
 
 {% endif %}
 

@@ -20,20 +20,7 @@ staged as (
 
 {% if is_incremental() %}
 
--- the agent_ids with a row staged since the last run (read apart from `staged`: DuckDB copies
--- whole a CTE read twice)
-new_rows as (
-
-    select agent_id from {{ ref('stg_workforce__engagement_answers') }}
-    where loaded_at > {{ nps_processed_watermark(this) }}
-
-),
-
-changed_keys as (
-
-    select distinct agent_id from new_rows
-
-),
+{{ cx_changed_keys('stg_workforce__engagement_answers', 'agent_id') }},
 
 {% endif %}
 

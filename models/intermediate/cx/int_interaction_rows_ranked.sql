@@ -20,20 +20,7 @@ staged as (
 
 {% if is_incremental() %}
 
--- the interaction_ids with a row staged since the last run (read apart from `staged`: DuckDB copies
--- whole a CTE read twice)
-new_rows as (
-
-    select interaction_id from {{ ref('stg_contact_centre__interactions') }}
-    where loaded_at > {{ nps_processed_watermark(this) }}
-
-),
-
-changed_keys as (
-
-    select distinct interaction_id from new_rows
-
-),
+{{ cx_changed_keys('stg_contact_centre__interactions', 'interaction_id') }},
 
 {% endif %}
 

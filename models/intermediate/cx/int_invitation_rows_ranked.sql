@@ -33,16 +33,7 @@ channel_aliases as (
     ) }}
 {%- endif %}
 
--- the invitation_ids with a row staged since the last run (read apart from `staged`: DuckDB copies
--- whole a CTE read twice)
-new_rows as (
-
-    select invitation_id from {{ ref('stg_nps_survey__invitations') }}
-    where loaded_at > {{ nps_processed_watermark(this) }}
-
-),
-
--- and those whose stored channel is no longer what the seed nps_channel_aliases says (an alias
+-- the invitations whose stored channel is no longer what the seed nps_channel_aliases says (an alias
 -- added or changed), so an edited seed applies to every invitation as in a full rebuild
 remapped_rows as (
 
@@ -59,13 +50,7 @@ remapped_rows as (
 
 ),
 
-changed_keys as (
-
-    select invitation_id from new_rows
-    union
-    select invitation_id from remapped_rows
-
-),
+{{ cx_changed_keys('stg_nps_survey__invitations', 'invitation_id', also='select invitation_id from remapped_rows') }},
 
 {% endif %}
 

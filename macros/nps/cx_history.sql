@@ -24,9 +24,10 @@
     end
 {%- endmacro %}
 
-{#- The CTEs of an incremental ranked-rows model that name the keys to rank again: `new_rows`,
-    the `key` of every row of `staging` staged since the latest loaded_at of this table (read
-    apart from the model's import CTE: DuckDB copies whole a CTE read twice), and
+{#- The CTEs of an incremental model rebuilt by key (the ranked rows, the versions) that name
+    the keys to rebuild: `new_rows`, the `key` of every row of the upstream model `staging`
+    (staging, or the ranked rows for the versions) loaded since the latest loaded_at of this
+    table (read apart from the model's import CTE: DuckDB copies whole a CTE read twice), and
     `changed_keys`, those keys with, when given, the keys `also` selects. -#}
 {% macro cx_changed_keys(staging, key, also=none) -%}
 new_rows as (

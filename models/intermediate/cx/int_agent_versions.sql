@@ -1,5 +1,14 @@
-{#- A table: the point-in-time joins of fct_cx_responses and the agent dimensions read it. -#}
-{{ config(materialized='table') }}
+{#- A table: the point-in-time joins of fct_cx_responses and the agent dimensions read it.
+    Incremental: a run rebuilds every version of each agent_id whose ranked rows changed since
+    its last run (a row loaded later than the latest loaded_at it holds), and replaces that
+    agent_id's versions; a new row changes only the history of its own agent_id, so the others
+    keep theirs. The same rows as a full rebuild. -#}
+{{ config(
+    materialized=nps_delete_insert_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='agent_id',
+    on_schema_change='fail',
+) }}
 
 {%- set attributes = [
     'agent_name',
@@ -17,10 +26,21 @@ ranked as (
 
 ),
 
+{% if is_incremental() %}
+
+{{ cx_changed_keys('int_agent_rows_ranked', 'agent_id') }},
+
+{% endif %}
+
 latest_rows as (
 
-    select * from ranked
-    where is_latest_row
+    select ranked.*
+    from ranked
+    {% if is_incremental() -%}
+    inner join changed_keys
+        on ranked.agent_id = changed_keys.agent_id
+    {% endif -%}
+    where ranked.is_latest_row
 
 ),
 
@@ -60,7 +80,8 @@ versions as (
         max(site) as site,
         max(manager_id) as manager_id,
         max(hired_on) as hired_on,
-        min(updated_at) as valid_from
+        min(updated_at) as valid_from,
+        max(loaded_at) as loaded_at
 
     from numbered
     group by agent_id, version_number
@@ -70,7 +91,16 @@ versions as (
 final as (
 
     select
-        *,
+        agent_id,
+        version_number,
+        rows_merged,
+        agent_name,
+        team,
+        site,
+        manager_id,
+        hired_on,
+        valid_from,
+        loaded_at,
         lead(valid_from) over (partition by agent_id order by valid_from) as valid_to,
         lead(valid_from) over (partition by agent_id order by valid_from) is null as is_current
 

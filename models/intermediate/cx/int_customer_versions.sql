@@ -1,5 +1,14 @@
-{#- A table: the point-in-time joins of fct_cx_responses and the customer dimensions read it. -#}
-{{ config(materialized='table') }}
+{#- A table: the point-in-time joins of fct_cx_responses and the customer dimensions read it.
+    Incremental: a run rebuilds every version of each customer_id whose ranked rows changed since
+    its last run (a row loaded later than the latest loaded_at it holds), and replaces that
+    customer_id's versions; a new row changes only the history of its own customer_id, so the others
+    keep theirs. The same rows as a full rebuild. -#}
+{{ config(
+    materialized=nps_delete_insert_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='fail',
+) }}
 
 {%- set attributes = [
     'birth_date',
@@ -21,10 +30,21 @@ ranked as (
 
 ),
 
+{% if is_incremental() %}
+
+{{ cx_changed_keys('int_customer_rows_ranked', 'customer_id') }},
+
+{% endif %}
+
 latest_rows as (
 
-    select * from ranked
-    where is_latest_row
+    select ranked.*
+    from ranked
+    {% if is_incremental() -%}
+    inner join changed_keys
+        on ranked.customer_id = changed_keys.customer_id
+    {% endif -%}
+    where ranked.is_latest_row
 
 ),
 
@@ -68,7 +88,8 @@ versions as (
         max(customer_since) as customer_since,
         max(email) as email,
         max(phone) as phone,
-        min(updated_at) as valid_from
+        min(updated_at) as valid_from,
+        max(loaded_at) as loaded_at
 
     from numbered
     group by customer_id, version_number
@@ -78,7 +99,20 @@ versions as (
 final as (
 
     select
-        *,
+        customer_id,
+        version_number,
+        rows_merged,
+        birth_date,
+        loyalty_tier,
+        country_code,
+        region,
+        city,
+        postal_code,
+        customer_since,
+        email,
+        phone,
+        valid_from,
+        loaded_at,
         lead(valid_from) over (partition by customer_id order by valid_from) as valid_to,
         lead(valid_from) over (partition by customer_id order by valid_from) is null as is_current
 

@@ -49,3 +49,54 @@ changed_keys as (
 
 )
 {%- endmacro %}
+
+{#- The CTEs of an incremental history that tell which of its rebuilt entities changed:
+    `previous`, the versions this table held for the keys of `changed_keys`, and
+    `version_changes`, one row per rebuilt `key` with `has_changed` (its versions, `dated`, differ
+    from the previous ones in number, bounds or an attribute: the attributes some response had
+    at its time may differ) and `previous_changed_at`. A key whose new rows only repeat what
+    its versions said keeps its changed_at, so fct_cx_responses does not take its responses
+    again. -#}
+{% macro cx_version_changes(key, attributes) -%}
+previous as (
+
+    select * from {{ this }}
+    where {{ key }} in (select {{ key }} from changed_keys)
+
+),
+
+version_changes as (
+
+    select
+        coalesce(dated.{{ key }}, previous.{{ key }}) as {{ key }},
+        max(case
+            when dated.{{ key }} is null or previous.{{ key }} is null then 1
+            {% for column in ['valid_from', 'valid_to'] + attributes -%}
+            when not {{ null_safe_equal('dated.' ~ column, 'previous.' ~ column) }} then 1
+            {% endfor -%}
+            else 0
+        end) as has_changed,
+        max(previous.changed_at) as previous_changed_at
+
+    from dated
+    full outer join previous
+        on
+            dated.{{ key }} = previous.{{ key }}
+            and dated.version_number = previous.version_number
+    group by coalesce(dated.{{ key }}, previous.{{ key }})
+
+)
+{%- endmacro %}
+
+{#- changed_at of a history's version: when this build changed its entity's versions (a new
+    entity, or version_changes found a difference), else the previous changed_at. -#}
+{% macro cx_version_changed_at() -%}
+    {%- if is_incremental() -%}
+    case
+        when version_changes.has_changed = 1 then {{ nps_load_timestamp() }}
+        else version_changes.previous_changed_at
+    end
+    {%- else -%}
+    {{ nps_load_timestamp() }}
+    {%- endif -%}
+{%- endmacro %}

@@ -9,6 +9,7 @@ moving team, late invitations - end equal to a full refresh.
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -161,6 +162,7 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
     first = run_dbt("build", database=database, raw=landing, work_dir=root, sources=_sources(landing))
     assert first.success, first.failures() or first.exception
     before = read_marts(database)
+    first_responses = sorted(landing.glob("*.csv"))
     # October: new responses, resubmissions of September's, customer extracts changing tiers and
     # addresses of customers who answered in September, agents moving team, late invitations
     generate_programme(
@@ -176,6 +178,10 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
         resubmit_from_range=(1, 2500),
         label="m2",
     )
+    # and corrections that reach back into September: a CRM extract dated mid-August giving some
+    # customers who answered in September another tier, and the contact centre's re-export of
+    # some of September's interactions with their real wait and transfers
+    corrected = _write_late_corrections(landing, first_responses)
     second = run_dbt(
         "build",
         database=database,
@@ -194,9 +200,28 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
     )
     assert full.success
     assert_marts_equal(incremental, read_marts(full_root / "nps.duckdb"))
+    # the corrections changed responses published before them
+    columns = MART_COLUMNS["fct_cx_responses"]
+    response, interaction = columns.index("response_id"), columns.index("interaction_id")
+    wait_band, tier = columns.index("wait_time_band"), columns.index("loyalty_tier")
+    was = {row[response]: row for row in before["fct_cx_responses"]}
+    now = {row[response]: row for row in incremental["fct_cx_responses"]}
+    reached = [key for key, row in was.items() if row[interaction] in corrected["interactions"]]
+    assert reached and all(now[key][wait_band] == "10m+" != was[key][wait_band] for key in reached)
+    assert any(now[key][tier] != row[tier] for key, row in was.items() if key in now)
     # the incremental ranked rows of every source, and the histories, are those of the full refresh
     for model in (*RANKED_ROWS, *VERSIONS):
         assert _table_rows(database, model) == _table_rows(full_root / "nps.duckdb", model), model
+    # October's workforce extract repeats most agents as they were: their versions are rebuilt
+    # but not changed, so fct_cx_responses does not take their responses again
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        repeated = connection.execute(
+            "select count(*) from intermediate.int_agent_versions where loaded_at > changed_at"
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    assert repeated > 0
     # the later extracts changed what September's responses had at their time
     history = MART_COLUMNS["dim_customer_history"]
     assert len(incremental["dim_customer_history"]) > len(before["dim_customer_history"])
@@ -218,6 +243,57 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
     assert after_edit["fct_invitations_daily"] == full_after_edit["fct_invitations_daily"]
 
 
+def _write_late_corrections(landing: Path, response_files: list[Path]) -> dict[str, set[str]]:
+    """Writes a customer extract dated 2026-08-15 changing the tier of ten customers who answered
+    after that date, and a re-export of ten answered interactions with a 25-minute wait and three
+    transfers (files named to be the latest, so their rows win); returns the ids."""
+    answered = []
+    for path in response_files:
+        with path.open(newline="", encoding="utf-8") as handle:
+            answered += [row for row in csv.DictReader(handle) if (row["submitted_at"] or "") >= "2026-08-16"]
+    candidates = {
+        key: {row[key].strip() for row in answered if (row[key] or "").strip()}
+        for key in ("customer_id", "interaction_id")
+    }
+    written = {}
+    for source, key, change in (
+        ("customers", "customer_id", _customer_correction),
+        ("interactions", "interaction_id", _interaction_correction),
+    ):
+        rows, header = {}, None
+        for path in sorted((landing / source).glob("*.csv")):
+            with path.open(newline="", encoding="utf-8") as handle:
+                reader = csv.DictReader(handle)
+                header = reader.fieldnames
+                rows.update(
+                    {
+                        (row[key] or "").strip(): row
+                        for row in reader
+                        if (row[key] or "").strip() in candidates[key]
+                    }
+                )
+        ids = sorted(rows)[:10]
+        assert len(ids) == 10, source
+        with (landing / source / "zz_late_corrections.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(change(dict(rows[key_value])) for key_value in ids)
+        written[source] = set(ids)
+    return written
+
+
+def _customer_correction(row: dict[str, str]) -> dict[str, str]:
+    row["updated_at"] = "2026-08-15T00:00:00Z"
+    row["loyalty_tier"] = "bronze" if row["loyalty_tier"].strip().lower() == "platinum" else "platinum"
+    return row
+
+
+def _interaction_correction(row: dict[str, str]) -> dict[str, str]:
+    row["wait_seconds"] = "1500"
+    row["transfers"] = "3"
+    return row
+
+
 #: The incremental tables of every source's valid rows, ranked within their key.
 RANKED_ROWS = (
     "int_customer_rows_ranked",
@@ -233,11 +309,11 @@ VERSIONS = ("int_customer_versions", "int_agent_versions")
 
 
 def _table_rows(database: Path, model: str) -> list[tuple]:
-    """The rows of an intermediate table, without the load ids and times (each warehouse's own)."""
+    """The rows of an intermediate table, without the load ids and build times (each warehouse's own)."""
     connection = duckdb.connect(str(database), read_only=True)
     try:
         columns = {row[0] for row in connection.execute(f"describe intermediate.{model}").fetchall()}
-        lineage = ", ".join(column for column in ("load_id", "loaded_at") if column in columns)
+        lineage = ", ".join(column for column in ("load_id", "loaded_at", "changed_at") if column in columns)
         query = f"select * exclude ({lineage}) from intermediate.{model}"
         return sorted(connection.execute(query).fetchall(), key=repr)
     finally:

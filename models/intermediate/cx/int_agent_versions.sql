@@ -2,7 +2,9 @@
     Incremental: a run rebuilds every version of each agent_id whose ranked rows changed since
     its last run (a row loaded later than the latest loaded_at it holds), and replaces that
     agent_id's versions; a new row changes only the history of its own agent_id, so the others
-    keep theirs. The same rows as a full rebuild. -#}
+    keep theirs. The same rows as a full rebuild, but changed_at: when a build last changed the
+    agent_id's versions, which fct_cx_responses reads to take again only the responses whose
+    attributes may have changed. -#}
 {{ config(
     materialized=nps_delete_insert_materialization(),
     incremental_strategy='delete+insert',
@@ -88,7 +90,7 @@ versions as (
 
 ),
 
-final as (
+dated as (
 
     select
         agent_id,
@@ -105,6 +107,26 @@ final as (
         lead(valid_from) over (partition by agent_id order by valid_from) is null as is_current
 
     from versions
+
+),
+
+{% if is_incremental() %}
+
+{{ cx_version_changes('agent_id', attributes) }},
+
+{% endif %}
+
+final as (
+
+    select
+        dated.*,
+        {{ cx_version_changed_at() }} as changed_at
+
+    from dated
+    {% if is_incremental() -%}
+    left join version_changes
+        on dated.agent_id = version_changes.agent_id
+    {% endif %}
 
 )
 

@@ -41,3 +41,29 @@
 {% macro cx_factor_cases(factors, prefix) -%}
     {%- for factor in factors %} when '{{ factor }}' then {{ cast_to_text(prefix ~ factor) }}{% endfor -%}
 {%- endmacro %}
+
+{#- The driver_group and driver of a row of a grouping by cx_factor_grouping_sets: the factor
+    grouped (null for the month alone) and its value, as text. -#}
+{% macro cx_factor_group_and_value(factors) -%}
+    case
+        {%- for factor in factors %}
+        when grouping({{ factor }}) = 0 then {{ cast_to_text("'" ~ factor ~ "'") }}
+        {%- endfor %}
+    end as driver_group,
+    case
+        {%- for factor in factors %}
+        when grouping({{ factor }}) = 0 then {{ cast_to_text(factor) }}
+        {%- endfor %}
+    end as driver
+{%- endmacro %}
+
+{#- The grouping sets of a month's counts in one scan: the month alone, then the month with each
+    factor. -#}
+{% macro cx_factor_grouping_sets(factors) -%}
+    grouping sets (
+        (month_start_date),
+        {%- for factor in factors %}
+        (month_start_date, {{ factor }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}

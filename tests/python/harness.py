@@ -270,6 +270,24 @@ def run_dbt(
     return DbtRun(result.success, statuses, messages, result.exception, load_output)
 
 
+def delete_seed_rows_and_build(
+    database: Path, seed: str, column: str, value: str, *, extra_args: tuple[str, ...] = (), **run: Any
+) -> DbtRun:
+    """A CX team's edit of a seed, as the warehouse sees it: the rows of ``seeds.<seed>`` whose
+    ``column`` is ``value`` are deleted, then a build that loads no seed runs (a loaded seed would
+    put them back), with ``run_dbt``'s other arguments; the build must succeed."""
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute(f"delete from seeds.{seed} where {column} = ?", [value])
+    finally:
+        connection.close()
+    result = run_dbt(
+        "build", database=database, extra_args=("--exclude-resource-type", "seed", *extra_args), **run
+    )
+    assert result.success, result.failures() or result.exception
+    return result
+
+
 def mart_queries(with_keys: bool = False, text_type: str = "varchar") -> dict[str, str]:
     """The select of every mart in the oracle's column order, sorted by the mart's key; with
     ``with_keys``, the merge key response_key follows (as text), which is the same on every

@@ -16,7 +16,14 @@ import shutil
 from pathlib import Path
 
 import duckdb
-from harness import SEEDS_DIR, assert_marts_equal, expected_marts, read_marts, run_dbt
+from harness import (
+    SEEDS_DIR,
+    assert_marts_equal,
+    delete_seed_rows_and_build,
+    expected_marts,
+    read_marts,
+    run_dbt,
+)
 from messy_data import COLUMNS
 
 from nps_warehouse.generator import generate
@@ -200,16 +207,4 @@ def _drop_seed_rows_and_build(
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(kept)
-    connection = duckdb.connect(str(database))
-    try:
-        connection.execute(f"delete from seeds.{seed} where {column} = ?", [value])
-    finally:
-        connection.close()
-    run = run_dbt(
-        "build",
-        database=database,
-        raw=landing,
-        work_dir=work_dir,
-        extra_args=("--exclude-resource-type", "seed"),
-    )
-    assert run.success, run.failures() or run.exception
+    delete_seed_rows_and_build(database, seed, column, value, raw=landing, work_dir=work_dir)

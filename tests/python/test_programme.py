@@ -16,7 +16,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts, read_marts, run_dbt
+from harness import (
+    SEEDS_DIR,
+    Warehouse,
+    assert_marts_equal,
+    delete_seed_rows_and_build,
+    expected_marts,
+    read_marts,
+    run_dbt,
+)
 
 from nps_warehouse.contract import MART_COLUMNS, MART_SCHEMAS, PROGRAMME_SOURCES, SOURCE_AUDITS
 from nps_warehouse.generator import generate_programme
@@ -231,7 +239,17 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
     # e-mail's aliases leave nps_channel_aliases (its invitations now map to `other`): the next
     # incremental build ranks those invitations again, as a full refresh with the edited seed does
     for root_dir, full_refresh in ((root, ()), (full_root, ("--full-refresh",))):
-        _drop_aliases_and_build(root_dir / "nps.duckdb", landing, root_dir, "email", full_refresh)
+        delete_seed_rows_and_build(
+            root_dir / "nps.duckdb",
+            "nps_channel_aliases",
+            "channel",
+            "email",
+            extra_args=full_refresh,
+            raw=landing,
+            work_dir=root_dir,
+            sources=_sources(landing),
+            dbt_vars={"nps_reprocess_days": 0},
+        )
     channel = MART_COLUMNS["fct_invitations_daily"].index("channel")
     after_edit = read_marts(database)
     assert "other" in {row[channel] for row in after_edit["fct_invitations_daily"]}
@@ -318,28 +336,6 @@ def _table_rows(database: Path, model: str) -> list[tuple]:
         return sorted(connection.execute(query).fetchall(), key=repr)
     finally:
         connection.close()
-
-
-def _drop_aliases_and_build(
-    database: Path, landing: Path, work_dir: Path, channel: str, extra: tuple[str, ...]
-) -> None:
-    """A CX team's edit of the channel aliases: the aliases of ``channel`` leave the seed's
-    warehouse table, then a build that loads no seed runs (incremental, or ``--full-refresh``)."""
-    connection = duckdb.connect(str(database))
-    try:
-        connection.execute("delete from seeds.nps_channel_aliases where channel = ?", [channel])
-    finally:
-        connection.close()
-    run = run_dbt(
-        "build",
-        database=database,
-        raw=landing,
-        work_dir=work_dir,
-        sources=_sources(landing),
-        dbt_vars={"nps_reprocess_days": 0},
-        extra_args=("--exclude-resource-type", "seed", *extra),
-    )
-    assert run.success, run.failures() or run.exception
 
 
 @pytest.mark.postgres

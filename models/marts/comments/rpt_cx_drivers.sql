@@ -26,12 +26,15 @@ insights as (
 
 {%- set drivers = cx_driver_settings() %}
 
-scored as (
+-- each response under its month: the whole period is summed from the months (a response is
+-- in one month), so the responses are never joined to two periods
+monthly as (
 
     select
         response_id,
         response_date,
         nps_category,
+        cast({{ dbt.date_trunc('month', 'response_date') }} as date) as month_start_date,
         {{ drivers.factors | join(',\n        ') }}
 
     from responses
@@ -39,24 +42,18 @@ scored as (
 
 ),
 
-first_dates as (
-
-    select min(response_date) as first_date
-    from scored
-
-),
-
--- each response under its month: the whole period is summed from the months (a response is
--- in one month), so the responses are never joined to two periods
-monthly as (
+-- in one scan: each month's counts, and each factor value's under its month
+month_grouped as (
 
     select
-        response_id,
-        nps_category,
-        cast({{ dbt.date_trunc('month', 'response_date') }} as date) as month_start_date,
-        {{ drivers.factors | join(',\n        ') }}
+        month_start_date,
+        {{ cx_factor_group_and_value(drivers.factors) }},
+        min(response_date) as first_date,
+        {{ nps_counts('nps_category') }}
 
-    from scored
+    from monthly
+    -- sqlfluff's DuckDB dialect does not parse grouping sets (DuckDB, PostgreSQL and Spark do)
+    group by {{ cx_factor_grouping_sets(drivers.factors) }}  -- noqa: PRS
 
 ),
 
@@ -64,76 +61,101 @@ month_bounds as (
 
     select
         month_start_date,
-        {{ nps_counts('nps_category') }}
+        first_date,
+        responses,
+        promoters,
+        passives,
+        detractors
 
-    from monthly
-    group by month_start_date
-
-),
-
-factor_names as (
-
-    {{ cx_text_values('driver_group', drivers.factors) }}
+    from month_grouped
+    where driver_group is null
 
 ),
 
--- each response's value of each factor, under its month
-factor_values as (
+first_dates as (
+
+    select min(first_date) as first_date
+    from month_bounds
+
+),
+
+-- the responses with a comment, and what the examples read of it
+commented as (
 
     select
-        monthly.response_id,
-        monthly.month_start_date,
-        monthly.nps_category,
-        factor_names.driver_group,
-        {{ cast_to_text(
-            'case factor_names.driver_group'
-            ~ cx_factor_cases(drivers.factors, 'monthly.')
-            ~ ' end'
-        ) }} as driver
+        monthly.*,
+        insights.comment_masked,
+        insights.sentiment_score,
+        case when insights.nps_category = {{ nps_literal('category', 'detractor') }} then 0 else 1 end
+            as detractor_order
 
     from monthly
-    cross join factor_names
+    inner join insights
+        on monthly.response_id = insights.response_id
 
 ),
 
--- the drivers of each response: the themes its comment mentions, the known values of its factors
-response_drivers as (
+-- each theme a comment mentions, under its month
+theme_mentions as (
 
     select
         themes.response_id,
+        themes.theme,
+        themes.theme_sentiment,
+        themes.theme_sentiment_score,
         monthly.month_start_date,
-        monthly.nps_category,
-        {{ cast_to_text("'theme'") }} as driver_group,
-        themes.theme as driver
+        monthly.nps_category
 
     from themes
     inner join monthly
         on themes.response_id = monthly.response_id
 
-    union all
+),
+
+-- per month and theme: the responses whose comment mentions it, and the mentions' sentiment
+month_theme_counts as (
 
     select
-        response_id,
         month_start_date,
-        nps_category,
-        driver_group,
-        driver
+        theme as driver,
+        {{ nps_counts('nps_category') }},
+        cast(count(*) as bigint) as mentions,
+        cast(sum(case when theme_sentiment = 'negative' then 1 else 0 end) as bigint) as negative_mentions
 
-    from factor_values
-    where driver <> {{ nps_literal('placeholder', 'unknown') }}
+    from theme_mentions
+    group by month_start_date, theme
 
 ),
 
+-- per month, the responses with each known value of each factor, and with each theme
 month_counts as (
 
     select
         month_start_date,
         driver_group,
         driver,
-        {{ nps_counts('nps_category') }}
+        responses,
+        promoters,
+        passives,
+        detractors
 
-    from response_drivers
-    group by month_start_date, driver_group, driver
+    from month_grouped
+    where
+        driver_group is not null
+        and driver <> {{ nps_literal('placeholder', 'unknown') }}
+
+    union all
+
+    select
+        month_start_date,
+        {{ cast_to_text("'theme'") }} as driver_group,
+        driver,
+        responses,
+        promoters,
+        passives,
+        detractors
+
+    from month_theme_counts
 
 ),
 
@@ -313,15 +335,12 @@ tested as (
 month_theme_sentiment as (
 
     select
-        monthly.month_start_date,
-        themes.theme as driver,
-        cast(count(*) as bigint) as mentions,
-        cast(sum(case when themes.theme_sentiment = 'negative' then 1 else 0 end) as bigint) as negative_mentions
+        month_start_date,
+        driver,
+        mentions,
+        negative_mentions
 
-    from themes
-    inner join monthly
-        on themes.response_id = monthly.response_id
-    group by monthly.month_start_date, themes.theme
+    from month_theme_counts
 
 ),
 
@@ -353,26 +372,60 @@ theme_sentiment as (
 
 -- the comment that says it: of the responses with the driver and a comment, a detractor's
 -- first, the most negative (its theme's sentiment for a theme, the comment's otherwise)
+factor_names as (
+
+    {{ cx_text_values('driver_group', drivers.factors) }}
+
+),
+
+commented_factor_values as (
+
+    select
+        commented.month_start_date,
+        factor_names.driver_group,
+        {{ cast_to_text(
+            'case factor_names.driver_group'
+            ~ cx_factor_cases(drivers.factors, 'commented.')
+            ~ ' end'
+        ) }} as driver,
+        commented.response_id,
+        commented.comment_masked,
+        commented.detractor_order,
+        commented.sentiment_score as sentiment_order
+
+    from commented
+    cross join factor_names
+
+),
+
 example_candidates as (
 
     select
-        response_drivers.month_start_date,
-        response_drivers.driver_group,
-        response_drivers.driver,
-        insights.response_id,
-        insights.comment_masked,
-        case when insights.nps_category = {{ nps_literal('category', 'detractor') }} then 0 else 1 end
-            as detractor_order,
-        coalesce(themes.theme_sentiment_score, insights.sentiment_score) as sentiment_order
+        month_start_date,
+        driver_group,
+        driver,
+        response_id,
+        comment_masked,
+        detractor_order,
+        sentiment_order
 
-    from response_drivers
-    inner join insights
-        on response_drivers.response_id = insights.response_id
-    left join themes
-        on
-            response_drivers.driver_group = 'theme'
-            and response_drivers.response_id = themes.response_id
-            and response_drivers.driver = themes.theme
+    from commented_factor_values
+    where driver <> {{ nps_literal('placeholder', 'unknown') }}
+
+    union all
+
+    select
+        commented.month_start_date,
+        {{ cast_to_text("'theme'") }} as driver_group,
+        themes.theme as driver,
+        commented.response_id,
+        commented.comment_masked,
+        commented.detractor_order,
+        coalesce(themes.theme_sentiment_score, commented.sentiment_score) as sentiment_order
+
+    from themes
+    inner join commented
+        on themes.response_id = commented.response_id
 
 ),
 

@@ -65,25 +65,6 @@ phrase_tokens as (
 {%- set settings = cx_comment_settings() %}
 {%- set exact = 'numeric(24, 10)' %}
 
-tokens_in_language as (
-
-    select
-        tokens.response_id,
-        tokens.clause_number,
-        tokens.token_number,
-        tokens.token,
-        tokens.is_word,
-        tokens.token_after_1,
-        tokens.token_after_2,
-        tokens.token_after_3,
-        languages.comment_language
-
-    from tokens
-    inner join languages
-        on tokens.response_id = languages.response_id
-
-),
-
 -- each phrase with its words side by side (2 to 4)
 phrase_shapes as (
 
@@ -99,6 +80,39 @@ phrase_shapes as (
 
     from phrase_tokens
     group by language, phrase, phrase_length, valence
+
+),
+
+-- the tokens that can say something: a term of the lexicon or the first word of a phrase; the
+-- others (most tokens) are never joined to their comment's language
+wanted_terms as (
+
+    select term from lexicon
+
+    union
+
+    select token_1 as term from phrase_shapes
+
+),
+
+tokens_in_language as (
+
+    select
+        tokens.response_id,
+        tokens.clause_number,
+        tokens.token_number,
+        tokens.token,
+        tokens.is_word,
+        tokens.token_after_1,
+        tokens.token_after_2,
+        tokens.token_after_3,
+        languages.comment_language
+
+    from tokens
+    inner join wanted_terms
+        on tokens.token = wanted_terms.term
+    inner join languages
+        on tokens.response_id = languages.response_id
 
 ),
 

@@ -49,11 +49,15 @@ patterns as (
 
 ),
 
+-- read apart from the import CTE tokens: DuckDB copies whole a CTE read twice
 vocabulary as (
 
     select distinct token
-    from tokens
+    from {{ ref('int_comment_tokens') }}
     where is_word
+    {%- if is_incremental() %}
+        and loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
@@ -147,47 +151,32 @@ pattern_starts as (
 
 ),
 
-longer_starts as (
-
-    select * from pattern_starts
-    where pattern_length > 1
-
-),
-
--- patterns of two or three words whose second word follows (the next token, on the same row)
-second_words as (
+-- where the second word (the next token) and the third follow: looked up on the same row, in
+-- one pass over the starts (each pattern a word at most once, so no row is repeated)
+followed as (
 
     select
-        longer_starts.*,
-        longer_starts.token_after_1 as second_token
+        pattern_starts.*,
+        second_words.token as second_token,
+        third_words.token as third_token
 
-    from longer_starts
-    inner join word_matches
+    from pattern_starts
+    left join word_matches as second_words
         on
-            longer_starts.token_after_1 = word_matches.token
-            and longer_starts.theme = word_matches.theme
-            and longer_starts.language = word_matches.language
-            and longer_starts.pattern = word_matches.pattern
-            and word_matches.pattern_token_number = 2
-
-),
-
--- patterns of three words whose third word follows too
-third_words as (
-
-    select
-        second_words.*,
-        second_words.token_after_2 as third_token
-
-    from second_words
-    inner join word_matches
+            pattern_starts.pattern_length > 1
+            and pattern_starts.token_after_1 = second_words.token
+            and pattern_starts.theme = second_words.theme
+            and pattern_starts.language = second_words.language
+            and pattern_starts.pattern = second_words.pattern
+            and second_words.pattern_token_number = 2
+    left join word_matches as third_words
         on
-            second_words.token_after_2 = word_matches.token
-            and second_words.theme = word_matches.theme
-            and second_words.language = word_matches.language
-            and second_words.pattern = word_matches.pattern
-            and word_matches.pattern_token_number = 3
-    where second_words.pattern_length = 3
+            pattern_starts.pattern_length > 2
+            and pattern_starts.token_after_2 = third_words.token
+            and pattern_starts.theme = third_words.theme
+            and pattern_starts.language = third_words.language
+            and pattern_starts.pattern = third_words.pattern
+            and third_words.pattern_token_number = 3
 
 ),
 
@@ -199,33 +188,18 @@ pattern_matches as (
         clause_number,
         token_number as first_token_number,
         theme,
-        token as matched_text,
-        loaded_at
-    from pattern_starts
-    where pattern_length = 1
+        loaded_at,
+        case pattern_length
+            when 1 then token
+            when 2 then token || ' ' || second_token
+            else token || ' ' || second_token || ' ' || third_token
+        end as matched_text
 
-    union all
-
-    select
-        response_id,
-        clause_number,
-        token_number as first_token_number,
-        theme,
-        token || ' ' || second_token as matched_text,
-        loaded_at
-    from second_words
-    where pattern_length = 2
-
-    union all
-
-    select
-        response_id,
-        clause_number,
-        token_number as first_token_number,
-        theme,
-        token || ' ' || second_token || ' ' || third_token as matched_text,
-        loaded_at
-    from third_words
+    from followed
+    where
+        pattern_length = 1
+        or (pattern_length = 2 and second_token is not null)
+        or (pattern_length = 3 and second_token is not null and third_token is not null)
 
 ),
 

@@ -99,10 +99,8 @@ commented as (
 theme_mentions as (
 
     select
-        themes.response_id,
         themes.theme,
         themes.theme_sentiment,
-        themes.theme_sentiment_score,
         monthly.month_start_date,
         monthly.nps_category
 
@@ -332,18 +330,6 @@ tested as (
 ),
 
 -- the theme mentions' sentiment, per month and theme, and over the whole period
-month_theme_sentiment as (
-
-    select
-        month_start_date,
-        driver,
-        mentions,
-        negative_mentions
-
-    from month_theme_counts
-
-),
-
 theme_sentiment as (
 
     select
@@ -353,20 +339,20 @@ theme_sentiment as (
         mentions,
         negative_mentions
 
-    from month_theme_sentiment
+    from month_theme_counts
 
     union all
 
     select
         {{ cast_to_text("'all'") }} as period_grain,
         first_dates.first_date as period_start_date,
-        month_theme_sentiment.driver,
-        cast(sum(month_theme_sentiment.mentions) as bigint) as mentions,
-        cast(sum(month_theme_sentiment.negative_mentions) as bigint) as negative_mentions
+        month_theme_counts.driver,
+        cast(sum(month_theme_counts.mentions) as bigint) as mentions,
+        cast(sum(month_theme_counts.negative_mentions) as bigint) as negative_mentions
 
-    from month_theme_sentiment
+    from month_theme_counts
     cross join first_dates
-    group by first_dates.first_date, month_theme_sentiment.driver
+    group by first_dates.first_date, month_theme_counts.driver
 
 ),
 

@@ -38,6 +38,23 @@ comment_sums as (
 
 ),
 
+-- the narrow scores of each comment, joined before the comment's text: the join with the
+-- responses then holds only these few columns in memory, never every comment
+comment_scores as (
+
+    select
+        languages.comment_language,
+        languages.word_count,
+        comment_sums.valence_sum,
+        comment_sums.sentiment_words,
+        coalesce(languages.response_id, comment_sums.response_id) as response_id
+
+    from languages
+    full outer join comment_sums
+        on languages.response_id = comment_sums.response_id
+
+),
+
 scored as (
 
     select
@@ -48,16 +65,14 @@ scored as (
         commented.nps_score,
         commented.nps_category,
         commented.comment as comment_masked,
-        coalesce(languages.comment_language, '{{ cx_comment_settings().other_language }}') as comment_language,
-        coalesce(languages.word_count, 0) as word_count,
-        coalesce(comment_sums.sentiment_words, 0) as sentiment_words,
-        {{ cx_sentiment_score('coalesce(comment_sums.valence_sum, 0)') }} as sentiment_score
+        coalesce(comment_scores.comment_language, '{{ cx_comment_settings().other_language }}') as comment_language,
+        coalesce(comment_scores.word_count, 0) as word_count,
+        coalesce(comment_scores.sentiment_words, 0) as sentiment_words,
+        {{ cx_sentiment_score('coalesce(comment_scores.valence_sum, 0)') }} as sentiment_score
 
     from commented
-    left join languages
-        on commented.response_id = languages.response_id
-    left join comment_sums
-        on commented.response_id = comment_sums.response_id
+    left join comment_scores
+        on commented.response_id = comment_scores.response_id
 
 ),
 

@@ -20,39 +20,46 @@ terms as (
 {%- set settings = cx_comment_settings() %}
 {%- set keywords = cx_keyword_settings() %}
 
--- the terms of the French and English comments with an NPS category, under their month
-comment_terms as (
+-- each term once per comment, with how often the comment uses it: a comment's month, category
+-- and language follow from the comment, so this counts its distinct comments without a
+-- distinct aggregate over the month's every term
+term_occurrences as (
 
     select
-        terms.response_id,
-        terms.term_type,
-        terms.term,
-        insights.nps_category,
-        insights.comment_language,
-        cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date) as month_start_date
+        response_id,
+        term_type,
+        term,
+        count(*) as occurrences
 
     from terms
-    inner join insights
-        on terms.response_id = insights.response_id
-    where
-        insights.comment_language in ({{ nps_literal_list(settings.languages) }})
-        and insights.nps_category is not null
+    group by response_id, term_type, term
 
 ),
 
+-- the terms of the French and English comments with an NPS category, under their month
 category_counts as (
 
     select
-        month_start_date,
-        nps_category,
-        comment_language,
-        term_type,
-        term,
-        cast(count(*) as bigint) as term_count,
-        cast(count(distinct response_id) as bigint) as comment_count
+        term_occurrences.term_type,
+        term_occurrences.term,
+        insights.nps_category,
+        insights.comment_language,
+        cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date) as month_start_date,
+        cast(sum(term_occurrences.occurrences) as bigint) as term_count,
+        cast(count(*) as bigint) as comment_count
 
-    from comment_terms
-    group by month_start_date, nps_category, comment_language, term_type, term
+    from term_occurrences
+    inner join insights
+        on term_occurrences.response_id = insights.response_id
+    where
+        insights.comment_language in ({{ nps_literal_list(settings.languages) }})
+        and insights.nps_category is not null
+    group by
+        term_occurrences.term_type,
+        term_occurrences.term,
+        insights.nps_category,
+        insights.comment_language,
+        cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date)
 
 ),
 

@@ -42,22 +42,8 @@ with_status as (
 
 ),
 
-numbered as (
-
-    select
-        *,
-        case
-            when status_after is not null
-                then row_number() over (
-                        partition by response_id, case when status_after is null then 0 else 1 end
-                        order by event_at, source_file, source_row_number
-                    )
-        end as status_event_number
-
-    from with_status
-
-),
-
+-- the number and the status before of each event that changes the status, in one window
+-- (one sort of the events)
 sequenced as (
 
     select
@@ -67,20 +53,21 @@ sequenced as (
         event_at,
         source_file,
         source_row_number,
-        status_event_number,
         case
             when status_after is not null
-                then coalesce(
-                        lag(status_after) over (
-                            partition by response_id, case when status_after is null then 0 else 1 end
-                            order by event_at, source_file, source_row_number
-                        ),
-                        {{ nps_literal('case_status', 'open') }}
-                    )
+                then row_number() over status_events
+        end as status_event_number,
+        case
+            when status_after is not null
+                then coalesce(lag(status_after) over status_events, {{ nps_literal('case_status', 'open') }})
         end as status_before,
         status_after
 
-    from numbered
+    from with_status
+    window status_events as (
+        partition by response_id, case when status_after is null then 0 else 1 end
+        order by event_at, source_file, source_row_number
+    )
 
 )
 

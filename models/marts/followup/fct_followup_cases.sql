@@ -18,6 +18,22 @@ responses as (
 
 ),
 
+-- the responses again, read apart for the earlier and the later answers of a case's customer:
+-- one import CTE read three times would be materialised whole first
+detractor_responses as (
+
+    select * from {{ ref('fct_cx_responses') }}
+    where nps_category = {{ nps_literal('category', 'detractor') }}
+
+),
+
+answered_responses as (
+
+    select * from {{ ref('fct_cx_responses') }}
+    where nps_score is not null
+
+),
+
 agent_versions as (
 
     select * from {{ ref('int_agent_versions') }}
@@ -27,6 +43,23 @@ agent_versions as (
 case_events as (
 
     select * from {{ ref('int_followup_case_events') }}
+
+),
+
+-- the events again, read apart for the status changes and the assignments (see above)
+status_changes as (
+
+    select * from {{ ref('int_followup_case_events') }}
+    where status_event_number is not null
+
+),
+
+owner_assignments as (
+
+    select * from {{ ref('int_followup_case_events') }}
+    where
+        event_type = {{ nps_literal('case_event_type', 'assigned') }}
+        and owner is not null
 
 ),
 
@@ -80,11 +113,10 @@ repeat_detractors as (
     select distinct cases.case_id
 
     from cases
-    inner join responses as earlier
+    inner join detractor_responses as earlier
         on
             cases.customer_id = earlier.customer_id
             and cases.case_id != earlier.response_id
-            and earlier.nps_category = {{ nps_literal('category', 'detractor') }}
             and cases.opened_at > earlier.submitted_at
             and earlier.submitted_at
             >= {{ add_hours_to_timestamp('cases.opened_at', -24 * settings.repeat_detractor_days) }}
@@ -107,10 +139,9 @@ later_responses as (
         ) as later_number
 
     from cases
-    inner join responses as later
+    inner join answered_responses as later
         on
             cases.customer_id = later.customer_id
-            and later.nps_score is not null
             and cases.submitted_at < later.submitted_at
             and later.submitted_at
             <= {{ add_hours_to_timestamp('cases.submitted_at', 24 * settings.recovery_window_days) }}
@@ -149,8 +180,7 @@ status_events as (
         event_at,
         row_number() over (partition by response_id order by status_event_number desc) as from_last
 
-    from case_events
-    where status_event_number is not null
+    from status_changes
 
 ),
 
@@ -171,10 +201,7 @@ assignments as (
             order by event_at desc, source_file desc, source_row_number desc
         ) as from_last
 
-    from case_events
-    where
-        event_type = {{ nps_literal('case_event_type', 'assigned') }}
-        and owner is not null
+    from owner_assignments
 
 ),
 

@@ -52,7 +52,41 @@ known as (
 
 ),
 
-activity as (
+-- each known response numbered from its customer's latest: among all of them, among the NPS
+-- answers and among the commented ones, in one sort (the counts run from the latest down to
+-- the row, so the latest NPS answer is the answer with nps_from_last 1)
+ordered as (
+
+    select
+        known.customer_id,
+        known.response_id,
+        known.response_date,
+        known.submitted_at,
+        known.loyalty_tier,
+        known.age_band,
+        known.segment,
+        known.nps_score,
+        known.nps_category,
+        insights.response_id as comment_response_id,
+        insights.sentiment,
+        insights.sentiment_score,
+        row_number() over latest_first as from_last,
+        count(known.nps_score) over latest_first as nps_from_last,
+        count(insights.response_id) over latest_first as comments_from_last
+
+    from known
+    left join insights
+        on known.response_id = insights.response_id
+    window latest_first as (
+        partition by known.customer_id
+        order by known.submitted_at desc, known.response_id desc
+    )
+
+),
+
+-- one row per customer: the activity, the NPS answers, the latest response (its tier, age band
+-- and segment are the model's), the last two NPS answers and the last comment
+customer_summary as (
 
     select
         customer_id,
@@ -73,118 +107,51 @@ activity as (
                 then 1
             else 0
         end) as recent_detractor_responses,
-        max(response_date) as last_response_date
-
-    from known
-    group by customer_id
-
-),
-
--- the customer's latest response: its tier, age band and segment are the model's
-latest_ranked as (
-
-    select
-        customer_id,
-        loyalty_tier,
-        age_band,
-        segment,
-        submitted_at,
-        row_number() over (
-            partition by customer_id
-            order by submitted_at desc, response_id desc
-        ) as from_last
-
-    from known
-
-),
-
-latest_response as (
-
-    select * from latest_ranked
-    where from_last = 1
-
-),
-
-nps_stats as (
-
-    select
-        customer_id,
+        max(response_date) as last_response_date,
         avg({{ cast_to_double('nps_score') }}) as mean_nps,
-        sum(case when nps_category = {{ detractor }} then 1.0 else 0.0 end) / count(*) as detractor_share,
-        count(*) as nps_answers
+        sum(case when nps_category = {{ detractor }} then 1.0 else 0.0 end) / nullif(count(nps_score), 0)
+            as detractor_share,
+        nullif(count(nps_score), 0) as nps_answers,
+        max(case when from_last = 1 then submitted_at end) as latest_submitted_at,
+        max(case when from_last = 1 then loyalty_tier end) as latest_loyalty_tier,
+        max(case when from_last = 1 then age_band end) as latest_age_band,
+        max(case when from_last = 1 then segment end) as latest_segment,
+        max(case when nps_score is not null and nps_from_last = 1 then nps_score end) as last_nps_score,
+        max(case when nps_score is not null and nps_from_last = 2 then nps_score end) as previous_nps_score,
+        max(case when nps_score is not null and nps_from_last = 1 then nps_category end) as last_nps_category,
+        max(case when nps_score is not null and nps_from_last = 2 then nps_category end)
+            as previous_nps_category,
+        max(case when comment_response_id is not null and comments_from_last = 1 then comment_response_id end)
+            as last_comment_response_id,
+        max(case when comment_response_id is not null and comments_from_last = 1 then sentiment end)
+            as last_sentiment,
+        max(case when comment_response_id is not null and comments_from_last = 1 then sentiment_score end)
+            as last_sentiment_score
 
-    from known
-    where nps_score is not null
+    from ordered
     group by customer_id
 
 ),
 
-nps_ranked as (
+-- the comments that speak negatively of a risk theme
+negative_theme_comments as (
 
-    select
-        customer_id,
-        nps_score,
-        nps_category,
-        row_number() over (
-            partition by customer_id
-            order by submitted_at desc, response_id desc
-        ) as from_last
+    select distinct response_id
 
-    from known
-    where nps_score is not null
-
-),
-
-last_two as (
-
-    select
-        customer_id,
-        max(case when from_last = 1 then nps_score end) as last_nps_score,
-        max(case when from_last = 2 then nps_score end) as previous_nps_score,
-        max(case when from_last = 1 then nps_category end) as last_nps_category,
-        max(case when from_last = 2 then nps_category end) as previous_nps_category
-
-    from nps_ranked
-    where from_last <= 2
-    group by customer_id
-
-),
-
-commented as (
-
-    select
-        known.customer_id,
-        known.response_id,
-        insights.sentiment,
-        insights.sentiment_score,
-        row_number() over (
-            partition by known.customer_id
-            order by known.submitted_at desc, known.response_id desc
-        ) as from_last
-
-    from known
-    inner join insights
-        on known.response_id = insights.response_id
-
-),
-
-last_comment as (
-
-    select * from commented
-    where from_last = 1
-
-),
-
-negative_themes as (
-
-    select distinct last_comment.customer_id
-
-    from last_comment
-    inner join comment_themes
-        on last_comment.response_id = comment_themes.response_id
+    from comment_themes
     where
-        comment_themes.theme in ({{ nps_literal_list(settings.risk_themes) }})
-        and comment_themes.theme_sentiment = 'negative'
+        theme in ({{ nps_literal_list(settings.risk_themes) }})
+        and theme_sentiment = 'negative'
+
+),
+
+-- the cases again, read apart: one import CTE read twice would be materialised whole first
+active_cases as (
+
+    select * from {{ ref('fct_followup_cases') }}
+    where
+        customer_id is not null
+        and status != {{ nps_literal('case_status', 'cancelled') }}
 
 ),
 
@@ -196,10 +163,7 @@ case_ranked as (
         status,
         row_number() over (partition by customer_id order by opened_at desc, case_id desc) as from_last
 
-    from cases
-    where
-        customer_id is not null
-        and status != {{ nps_literal('case_status', 'cancelled') }}
+    from active_cases
 
 ),
 
@@ -226,57 +190,62 @@ case_counts as (
 assembled as (
 
     select
-        activity.customer_id,
+        customer_summary.customer_id,
         coalesce(customers.loyalty_tier, {{ nps_literal('placeholder', 'unknown') }}) as loyalty_tier,
-        activity.responses_365d,
-        activity.detractor_responses_365d,
-        activity.last_response_date,
-        last_two.last_nps_score,
-        last_two.previous_nps_score,
-        last_two.last_nps_score - last_two.previous_nps_score as nps_change,
-        last_two.last_nps_category,
-        last_two.previous_nps_category,
-        last_comment.sentiment as last_sentiment,
-        last_comment.sentiment_score as last_sentiment_score,
+        customer_summary.responses_365d,
+        customer_summary.detractor_responses_365d,
+        customer_summary.last_response_date,
+        customer_summary.last_nps_score,
+        customer_summary.previous_nps_score,
+        customer_summary.last_nps_score - customer_summary.previous_nps_score as nps_change,
+        customer_summary.last_nps_category,
+        customer_summary.previous_nps_category,
+        customer_summary.last_sentiment,
+        customer_summary.last_sentiment_score,
+        customer_summary.mean_nps,
+        customer_summary.detractor_share,
+        customer_summary.nps_answers,
+        customer_summary.latest_submitted_at,
+        customer_summary.latest_loyalty_tier,
+        customer_summary.latest_age_band,
+        customer_summary.latest_segment,
         coalesce(case_counts.open_cases, 0) as open_cases,
         coalesce(case_counts.overdue_cases, 0) as overdue_cases,
         latest_case.case_id as latest_case_id,
         latest_case.status as latest_case_status,
-        case when activity.recent_detractor_responses >= 2 then 1 else 0 end as risk_repeat_detractor,
+        case when customer_summary.recent_detractor_responses >= 2 then 1 else 0 end as risk_repeat_detractor,
         case
-            when last_two.last_nps_score - last_two.previous_nps_score <= -{{ settings.score_drop }} then 1 else 0
+            when customer_summary.last_nps_score - customer_summary.previous_nps_score <= -{{ settings.score_drop }}
+                then 1
+            else 0
         end as risk_score_drop,
         case when coalesce(case_counts.overdue_cases, 0) > 0 then 1 else 0 end as risk_overdue_case,
-        case when negative_themes.customer_id is not null then 1 else 0 end as risk_negative_theme,
+        case when negative_theme_comments.response_id is not null then 1 else 0 end as risk_negative_theme,
         case
             when
-                last_two.last_nps_category = {{ nps_literal('category', 'passive') }}
-                and last_two.last_nps_score > last_two.previous_nps_score
-                and last_comment.sentiment = 'positive'
+                customer_summary.last_nps_category = {{ nps_literal('category', 'passive') }}
+                and customer_summary.last_nps_score > customer_summary.previous_nps_score
+                and customer_summary.last_sentiment = 'positive'
                 then 1
             else 0
         end as promoter_rising_passive,
         case
             when
-                last_two.last_nps_category = {{ nps_literal('category', 'promoter') }}
-                and last_two.previous_nps_category = {{ nps_literal('category', 'promoter') }}
+                customer_summary.last_nps_category = {{ nps_literal('category', 'promoter') }}
+                and customer_summary.previous_nps_category = {{ nps_literal('category', 'promoter') }}
                 then 1
             else 0
         end as promoter_promoter_twice
 
-    from activity
+    from customer_summary
     left join customers
-        on activity.customer_id = customers.customer_id
-    left join last_two
-        on activity.customer_id = last_two.customer_id
-    left join last_comment
-        on activity.customer_id = last_comment.customer_id
-    left join negative_themes
-        on activity.customer_id = negative_themes.customer_id
+        on customer_summary.customer_id = customers.customer_id
+    left join negative_theme_comments
+        on customer_summary.last_comment_response_id = negative_theme_comments.response_id
     left join case_counts
-        on activity.customer_id = case_counts.customer_id
+        on customer_summary.customer_id = case_counts.customer_id
     left join latest_case
-        on activity.customer_id = latest_case.customer_id
+        on customer_summary.customer_id = latest_case.customer_id
 
 ),
 
@@ -306,28 +275,24 @@ features as (
     select
         assembled.customer_id,
         {{ cast_to_double('assembled.last_nps_score') }} as last_nps,
-        nps_stats.mean_nps,
+        assembled.mean_nps,
         {{ cast_to_double('coalesce(assembled.last_nps_score - assembled.previous_nps_score, 0)') }} as nps_trend,
-        {{ cast_to_double('nps_stats.detractor_share') }} as detractor_share,
-        {{ cast_to_double('least(nps_stats.nps_answers, ' ~ coding.answers_cap ~ ')') }} as answers,
+        {{ cast_to_double('assembled.detractor_share') }} as detractor_share,
+        {{ cast_to_double('least(assembled.nps_answers, ' ~ coding.answers_cap ~ ')') }} as answers,
         least(
-            {{ cast_to_double(microseconds_between('latest_response.submitted_at', cx_as_of())) }} / 86400000000.0,
+            {{ cast_to_double(microseconds_between('assembled.latest_submitted_at', cx_as_of())) }} / 86400000000.0,
             {{ coding.days_cap }}
         ) as days_since_last,
         {{ cast_to_double('coalesce(assembled.last_sentiment_score, 0)') }} as last_sentiment_score,
         {{ cast_to_double('assembled.risk_negative_theme') }} as negative_theme,
-        {{ cx_rank_of('latest_response.loyalty_tier', coding.tier_ranks) }} as tier_rank,
+        {{ cx_rank_of('assembled.latest_loyalty_tier', coding.tier_ranks) }} as tier_rank,
         {% for segment in coding.segments -%}
-            {{ cast_to_double("case when latest_response.segment = '" ~ segment ~ "' then 1 else 0 end") }}
+            {{ cast_to_double("case when assembled.latest_segment = '" ~ segment ~ "' then 1 else 0 end") }}
                 as segment_{{ segment }},
         {% endfor -%}
-        {{ cx_rank_of('latest_response.age_band', coding.age_ranks) }} as age_rank
+        {{ cx_rank_of('assembled.latest_age_band', coding.age_ranks) }} as age_rank
 
     from assembled
-    left join nps_stats
-        on assembled.customer_id = nps_stats.customer_id
-    left join latest_response
-        on assembled.customer_id = latest_response.customer_id
 
 ),
 

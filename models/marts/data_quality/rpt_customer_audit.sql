@@ -1,4 +1,5 @@
-{#- A view, as rpt_response_audit: every raw row of the customers source and what became of it. -#}
+{#- A view, as rpt_response_audit: every raw row of the customers source and what became of it,
+    with its raw values from stg_crm__raw_customers. -#}
 {{ config(materialized='view') }}
 
 with
@@ -6,6 +7,12 @@ with
 raw_rows as (
 
     select * from {{ ref('stg_crm__customers') }}
+
+),
+
+raw_values as (
+
+    select * from {{ ref('stg_crm__raw_customers') }}
 
 ),
 
@@ -22,17 +29,17 @@ statused as (
         raw_rows.source_row_number,
         raw_rows.customer_id,
         raw_rows.feed_name,
-        raw_rows.raw_customer_id,
-        raw_rows.raw_updated_at,
-        raw_rows.raw_birth_date,
-        raw_rows.raw_loyalty_tier,
-        raw_rows.raw_country_code,
-        raw_rows.raw_region,
-        raw_rows.raw_city,
-        raw_rows.raw_postal_code,
-        raw_rows.raw_customer_since,
-        raw_rows.raw_email,
-        raw_rows.raw_phone,
+        raw_values.raw_customer_id,
+        raw_values.raw_updated_at,
+        raw_values.raw_birth_date,
+        raw_values.raw_loyalty_tier,
+        raw_values.raw_country_code,
+        raw_values.raw_region,
+        raw_values.raw_city,
+        raw_values.raw_postal_code,
+        raw_values.raw_customer_since,
+        raw_values.raw_email,
+        raw_values.raw_phone,
         case
             when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
             when ranked.is_latest_row then {{ nps_literal('status', 'accepted') }}
@@ -44,6 +51,12 @@ statused as (
         raw_rows.loaded_at
 
     from raw_rows
+    -- with the load id in the key, a test of the latest load skips the raw table's older loads
+    left join raw_values
+        on
+            raw_rows.load_id = raw_values.load_id
+            and raw_rows.source_file = raw_values.source_file
+            and raw_rows.source_row_number = raw_values.source_row_number
     left join ranked
         on
             raw_rows.source_file = ranked.source_file

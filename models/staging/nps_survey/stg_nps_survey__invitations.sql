@@ -26,12 +26,6 @@ trimmed as (
         source_row_number,
         load_id,
         coalesce(source_timezone, 'UTC') as source_timezone,
-        invitation_id as raw_invitation_id,
-        sent_at as raw_sent_at,
-        survey_id as raw_survey_id,
-        customer_id as raw_customer_id,
-        channel as raw_channel,
-        delivery_status as raw_delivery_status,
         nullif({{ trim_whitespace('invitation_id') }}, '') as invitation_id,
         nullif({{ trim_whitespace('sent_at') }}, '') as sent_at_text,
         nullif({{ trim_whitespace('survey_id') }}, '') as survey_id,
@@ -93,12 +87,6 @@ validated as (
         cast(null as {{ text_type() }}) as attribute_issues,
         sent_at,
         {{ cast_to_text('source_timezone') }} as source_timezone,
-        raw_invitation_id,
-        raw_sent_at,
-        raw_survey_id,
-        raw_customer_id,
-        raw_channel,
-        raw_delivery_status,
         {{ nps_load_timestamp() }} as loaded_at
 
     from parsed

@@ -25,6 +25,8 @@ clauses as (
 
 ),
 
+-- the tokens and the languages are read twice, apart: for the lexicon's words and for the
+-- phrases' first words (one import CTE read twice would be materialised whole first)
 tokens as (
 
     select * from {{ ref('int_comment_tokens') }}
@@ -35,6 +37,24 @@ tokens as (
 ),
 
 languages as (
+
+    select * from {{ ref('int_comment_languages') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+phrase_start_tokens as (
+
+    select * from {{ ref('int_comment_tokens') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+phrase_start_languages as (
 
     select * from {{ ref('int_comment_languages') }}
     {%- if is_incremental() %}
@@ -83,36 +103,32 @@ phrase_shapes as (
 
 ),
 
--- the tokens that can say something: a term of the lexicon or the first word of a phrase; the
--- others (most tokens) are never joined to their comment's language
-wanted_terms as (
+-- the first words of the phrases
+phrase_first_words as (
 
-    select term from lexicon
-
-    union
-
-    select token_1 as term from phrase_shapes
+    select distinct token_1 as term
+    from phrase_shapes
 
 ),
 
-tokens_in_language as (
+-- the tokens that are a phrase's first word, with their comment's language
+phrase_starts as (
 
     select
-        tokens.response_id,
-        tokens.clause_number,
-        tokens.token_number,
-        tokens.token,
-        tokens.is_word,
-        tokens.token_after_1,
-        tokens.token_after_2,
-        tokens.token_after_3,
-        languages.comment_language
+        phrase_start_tokens.response_id,
+        phrase_start_tokens.clause_number,
+        phrase_start_tokens.token_number,
+        phrase_start_tokens.token,
+        phrase_start_tokens.token_after_1,
+        phrase_start_tokens.token_after_2,
+        phrase_start_tokens.token_after_3,
+        phrase_start_languages.comment_language
 
-    from tokens
-    inner join wanted_terms
-        on tokens.token = wanted_terms.term
-    inner join languages
-        on tokens.response_id = languages.response_id
+    from phrase_start_tokens
+    inner join phrase_first_words
+        on phrase_start_tokens.token = phrase_first_words.term
+    inner join phrase_start_languages
+        on phrase_start_tokens.response_id = phrase_start_languages.response_id
 
 ),
 
@@ -121,24 +137,24 @@ tokens_in_language as (
 phrases_found as (
 
     select
-        tokens_in_language.response_id,
-        tokens_in_language.clause_number,
-        tokens_in_language.token_number as first_token_number,
+        phrase_starts.response_id,
+        phrase_starts.clause_number,
+        phrase_starts.token_number as first_token_number,
         phrase_shapes.phrase_length,
         phrase_shapes.valence
 
-    from tokens_in_language
+    from phrase_starts
     inner join phrase_shapes
         on
-            tokens_in_language.token = phrase_shapes.token_1
-            and tokens_in_language.token_after_1 = phrase_shapes.token_2
+            phrase_starts.token = phrase_shapes.token_1
+            and phrase_starts.token_after_1 = phrase_shapes.token_2
             and (
-                tokens_in_language.comment_language = phrase_shapes.language
-                or tokens_in_language.comment_language = '{{ settings.other_language }}'
+                phrase_starts.comment_language = phrase_shapes.language
+                or phrase_starts.comment_language = '{{ settings.other_language }}'
             )
     where
-        (phrase_shapes.phrase_length < 3 or tokens_in_language.token_after_2 = phrase_shapes.token_3)
-        and (phrase_shapes.phrase_length < 4 or tokens_in_language.token_after_3 = phrase_shapes.token_4)
+        (phrase_shapes.phrase_length < 3 or phrase_starts.token_after_2 = phrase_shapes.token_3)
+        and (phrase_shapes.phrase_length < 4 or phrase_starts.token_after_3 = phrase_shapes.token_4)
 
 ),
 
@@ -172,24 +188,28 @@ covered_tokens as (
 tokens_read as (
 
     select
-        tokens_in_language.response_id,
-        tokens_in_language.clause_number,
-        tokens_in_language.token_number,
-        tokens_in_language.is_word,
+        tokens.response_id,
+        tokens.clause_number,
+        tokens.token_number,
+        tokens.is_word,
         lexicon.valence,
         lexicon.modifier_kind,
         lexicon.modifier_weight
 
-    from tokens_in_language
+    -- the terms of the lexicon in their comment's language; the other tokens (most of them)
+    -- never meet the comment's language
+    from tokens
     inner join lexicon
+        on tokens.token = lexicon.term
+    inner join languages
         on
-            tokens_in_language.comment_language = lexicon.comment_language
-            and tokens_in_language.token = lexicon.term
+            tokens.response_id = languages.response_id
+            and lexicon.comment_language = languages.comment_language
     left join covered_tokens
         on
-            tokens_in_language.response_id = covered_tokens.response_id
-            and tokens_in_language.clause_number = covered_tokens.clause_number
-            and tokens_in_language.token_number = covered_tokens.token_number
+            tokens.response_id = covered_tokens.response_id
+            and tokens.clause_number = covered_tokens.clause_number
+            and tokens.token_number = covered_tokens.token_number
     where covered_tokens.token_number is null
 
     union all

@@ -12,6 +12,14 @@ mentions as (
 
 ),
 
+-- the mentions again, read apart for the clauses they are in (one import CTE read twice would
+-- be materialised whole first)
+clause_mentions as (
+
+    select * from {{ ref('int_comment_theme_mentions') }}
+
+),
+
 clause_sentiment as (
 
     select * from {{ ref('int_comment_clause_sentiment') }}
@@ -26,7 +34,7 @@ theme_clauses as (
         theme,
         clause_number
 
-    from mentions
+    from clause_mentions
 
 ),
 

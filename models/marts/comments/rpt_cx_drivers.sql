@@ -24,6 +24,13 @@ insights as (
 
 ),
 
+-- the comments again, read apart for the examples alone
+example_comments as (
+
+    select * from {{ ref('fct_comment_insights') }}
+
+),
+
 {%- set drivers = cx_driver_settings() %}
 
 -- each response under its month: the whole period is summed from the months (a response is
@@ -84,7 +91,6 @@ commented as (
 
     select
         monthly.*,
-        insights.comment_masked,
         insights.sentiment_score,
         case when insights.nps_category = {{ nps_literal('category', 'detractor') }} then 0 else 1 end
             as detractor_order
@@ -375,7 +381,6 @@ commented_factor_values as (
             ~ ' end'
         ) }} as driver,
         commented.response_id,
-        commented.comment_masked,
         commented.detractor_order,
         commented.sentiment_score as sentiment_order
 
@@ -391,7 +396,6 @@ example_candidates as (
         driver_group,
         driver,
         response_id,
-        comment_masked,
         detractor_order,
         sentiment_order
 
@@ -405,7 +409,6 @@ example_candidates as (
         {{ cast_to_text("'theme'") }} as driver_group,
         themes.theme as driver,
         commented.response_id,
-        commented.comment_masked,
         commented.detractor_order,
         coalesce(themes.theme_sentiment_score, commented.sentiment_score) as sentiment_order
 
@@ -449,15 +452,14 @@ all_examples_ranked as (
 
 ),
 
-examples as (
+example_ids as (
 
     select
         {{ cast_to_text("'month'") }} as period_grain,
         month_start_date as period_start_date,
         driver_group,
         driver,
-        response_id,
-        comment_masked
+        response_id
 
     from month_examples
 
@@ -468,12 +470,28 @@ examples as (
         first_dates.first_date as period_start_date,
         all_examples_ranked.driver_group,
         all_examples_ranked.driver,
-        all_examples_ranked.response_id,
-        all_examples_ranked.comment_masked
+        all_examples_ranked.response_id
 
     from all_examples_ranked
     cross join first_dates
     where all_examples_ranked.all_example_number = 1
+
+),
+
+-- the examples' comments, joined once the examples are chosen: the ranking sorts ids, never texts
+examples as (
+
+    select
+        example_ids.period_grain,
+        example_ids.period_start_date,
+        example_ids.driver_group,
+        example_ids.driver,
+        example_ids.response_id,
+        example_comments.comment_masked
+
+    from example_ids
+    inner join example_comments
+        on example_ids.response_id = example_comments.response_id
 
 ),
 

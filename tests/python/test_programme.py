@@ -260,6 +260,23 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
     full_after_edit = read_marts(full_root / "nps.duckdb")
     assert after_edit["fct_invitations_daily"] == full_after_edit["fct_invitations_daily"]
 
+    # `dbt build --full-refresh` without a reload: the raw tables keep both months' loads, the
+    # other sources' October loads numbered between the responses' loads; the build (seeds
+    # restored) gives the marts of before the edit, and every data test passes, the audit's
+    # reconciliation of each responses load included
+    rebuilt = run_dbt(
+        "build",
+        database=database,
+        raw=landing,
+        work_dir=root,
+        sources=_sources(landing),
+        extra_args=("--full-refresh",),
+        load=False,
+        data_tests=True,
+    )
+    assert rebuilt.success, rebuilt.failures() or rebuilt.exception
+    assert_marts_equal(read_marts(database), incremental)
+
 
 def _write_late_corrections(landing: Path, response_files: list[Path]) -> dict[str, set[str]]:
     """Writes a customer extract dated 2026-08-15 changing the tier of ten customers who answered

@@ -21,9 +21,12 @@ audit as (
 
 ),
 
+-- the loads of the responses source only: the other sources' loads of a later day fall between
+-- the responses' loads of a history rebuilt by `dbt build --full-refresh` without a reload
 file_loads as (
 
     select * from {{ ref('stg_landing__file_loads') }}
+    where source_name = 'responses'
 
 ),
 

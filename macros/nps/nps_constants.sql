@@ -96,6 +96,21 @@
     }) }}
 {%- endmacro %}
 
+{#- What each audit's status is made of, by source: the staging model (the row's rejection
+    reason) and the ranking of its rows (is_latest_row), without the raw values. The build's
+    landing summary counts the statuses from these, as the audit does (cx_source_row_status),
+    instead of reading the audit view, which also joins every row's raw values. -#}
+{% macro cx_source_row_models() -%}
+    {{ return({
+        'customers': ('stg_crm__customers', 'int_customer_rows_ranked'),
+        'agents': ('stg_workforce__agents', 'int_agent_rows_ranked'),
+        'interactions': ('stg_contact_centre__interactions', 'int_interaction_rows_ranked'),
+        'invitations': ('stg_nps_survey__invitations', 'int_invitation_rows_ranked'),
+        'case_events': ('stg_crm__case_events', 'int_case_event_rows_ranked'),
+        'agent_engagement': ('stg_workforce__engagement_answers', 'int_engagement_answer_rows_ranked'),
+    }) }}
+{%- endmacro %}
+
 {#- Every landing source: responses, then the programme's other sources. -#}
 {% macro cx_landing_sources() -%}
     {{ return(['responses'] + (cx_source_rejection_reasons().keys() | list)) }}

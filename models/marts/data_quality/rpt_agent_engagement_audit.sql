@@ -26,11 +26,7 @@ statused as (
         raw_rows.raw_agent_id,
         raw_rows.raw_surveyed_at,
         raw_rows.raw_enps_score,
-        case
-            when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
-            when ranked.is_latest_row then {{ nps_literal('status', 'accepted') }}
-            else {{ nps_literal('status', 'superseded') }}
-        end as status,
+        {{ cx_source_row_status('raw_rows.rejection_reason', 'ranked.is_latest_row') }} as status,
         raw_rows.rejection_reason as reason,
         raw_rows.attribute_issues,
         raw_rows.load_id,

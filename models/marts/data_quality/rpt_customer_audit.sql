@@ -40,11 +40,7 @@ statused as (
         raw_values.raw_customer_since,
         raw_values.raw_email,
         raw_values.raw_phone,
-        case
-            when raw_rows.rejection_reason is not null then {{ nps_literal('status', 'rejected') }}
-            when ranked.is_latest_row then {{ nps_literal('status', 'accepted') }}
-            else {{ nps_literal('status', 'superseded') }}
-        end as status,
+        {{ cx_source_row_status('raw_rows.rejection_reason', 'ranked.is_latest_row') }} as status,
         raw_rows.rejection_reason as reason,
         raw_rows.attribute_issues,
         raw_rows.load_id,

@@ -7,10 +7,11 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import DbtRun, read_marts, run_dbt
+from harness import DbtRun, Warehouse, read_marts, run_dbt
 from messy_data import write_messy_landing
 
 # A pytest-xdist worker's __main__ has neither a spec nor a file; pyspark (when installed, for
@@ -60,3 +61,33 @@ def messy_build(build_factory, messy_landing) -> Build:
     """The project built once on ``messy_landing``, shared by the tests that only read it; with
     the data tests, which every rule of the messy data must pass."""
     return build_factory("messy_build", messy_landing, data_tests=True)
+
+
+#: The engines beside DuckDB, each test selected by its marker (`make test-postgres`, `make test-spark`).
+ENGINES = [
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("spark", marks=pytest.mark.spark),
+]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine beside DuckDB, in turn."""
+    return request.param
+
+
+@pytest.fixture
+def warehouse_factory(engine: str, tmp_path: Path) -> Iterator:
+    """Makes warehouses of ``engine`` under the test's folder; each is dropped after the test."""
+    made: list[Warehouse] = []
+
+    def make(name: str = "warehouse") -> Warehouse:
+        root = tmp_path / name
+        root.mkdir()
+        warehouse = Warehouse(engine, root)
+        made.append(warehouse)
+        return warehouse
+
+    yield make
+    for warehouse in made:
+        warehouse.drop()

@@ -2,9 +2,10 @@
 
 Each engine builds the same generated messy landing data (loaded by the landing loader, as
 `make build` does) and must publish, cell by cell, the marts DuckDB publishes from the same files
-(the merge key included) and the marts of the Python oracle. The incremental arrivals of
-test_incremental run on each engine too, and the loader's raw table must hold, row for row, the
-raw relation DuckDB reads in place.
+(the merge key included) and the marts of the Python oracle, and the loader's raw table must hold,
+row for row, the raw relation DuckDB reads in place. The incremental arrivals of test_incremental
+run on each engine in test_engines_incremental (a module of its own, so that pytest-xdist gives it
+a process of its own: it is the longest test of each engine).
 
 Run with `make test-postgres` (part of `make test`) and `make test-spark`: each engine's tests
 carry its marker.
@@ -15,48 +16,21 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts
-from test_incremental import ARRIVALS, _row, _write_csv
+from test_incremental import _row, _write_csv
 from test_landing import write_preset_exports
 
 from nps_warehouse.contract import MART_SCHEMAS, SOURCE_CONTRACTS
 from nps_warehouse.landing import raw_columns
 from nps_warehouse.oracle import compute_extra_columns
 
-ENGINES = [
-    pytest.param("postgres", marks=pytest.mark.postgres),
-    pytest.param("spark", marks=pytest.mark.spark),
-]
 # load_id is when a file was loaded: every other column of the raw table is the same on every engine
 RAW_COLUMNS = [column for column in raw_columns(SOURCE_CONTRACTS["responses"]) if column != "load_id"]
 RAW_ROWS_SQL = (
     f"select {', '.join(RAW_COLUMNS)} from raw.raw_responses order by source_file, source_row_number"
 )
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-def warehouse_factory(engine: str, tmp_path: Path) -> Iterator:
-    made: list[Warehouse] = []
-
-    def make(name: str = "warehouse") -> Warehouse:
-        root = tmp_path / name
-        root.mkdir()
-        warehouse = Warehouse(engine, root)
-        made.append(warehouse)
-        return warehouse
-
-    yield make
-    for warehouse in made:
-        warehouse.drop()
 
 
 def _assert_success(run) -> None:
@@ -91,35 +65,6 @@ def test_preset_exports_equal_duckdb_and_the_oracle(warehouse_factory, tmp_path)
     assert {(file, row): json.loads(extra) for file, row, extra in staged} == compute_extra_columns(
         None, config=config
     )
-
-
-def test_incremental_arrivals_equal_a_full_refresh_and_duckdb(warehouse_factory, tmp_path):
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    warehouse = warehouse_factory()
-    dbt_vars = {"nps_reprocess_days": 0}
-    for number, arrive in enumerate(ARRIVALS, start=1):
-        arrive(landing)
-        # data tests on the last arrival; the oracle checks every step
-        _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, data_tests=number == len(ARRIVALS)))
-        incremental = warehouse.marts()
-        assert_marts_equal(incremental, expected_marts(str(landing), SEEDS_DIR))
-    assert "2026-05-01" not in {str(row[0]) for row in incremental["fct_nps_daily_overall"]}
-    with_keys = warehouse.marts(with_keys=True)
-
-    # nothing new: nothing is loaded or changes
-    raw_rows = warehouse.query("select count(*) from raw.raw_responses")
-    _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, data_tests=False))
-    assert warehouse.query("select count(*) from raw.raw_responses") == raw_rows
-    assert warehouse.marts(with_keys=True) == with_keys
-
-    _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, extra_args=("--full-refresh",)))
-    assert_marts_equal(warehouse.marts(with_keys=True), with_keys)
-
-    duckdb_warehouse = Warehouse("duckdb", tmp_path / "duckdb")
-    (tmp_path / "duckdb").mkdir()
-    _assert_success(duckdb_warehouse.build(landing, dbt_vars=dbt_vars))
-    assert_marts_equal(with_keys, duckdb_warehouse.marts(with_keys=True))
 
 
 def test_loading_is_idempotent_and_refuses_a_changed_file(warehouse_factory, tmp_path):

@@ -1,0 +1,45 @@
+"""The incremental arrivals of test_incremental on PostgreSQL and Spark: after each arrival the
+marts equal the oracle's; a build with nothing new loads and changes nothing; a full refresh
+gives the same marts, merge keys included; and DuckDB builds the same marts from the same files.
+
+The engine fixtures (``engine``, ``warehouse_factory``) are in conftest.py; each engine's test
+carries its marker (`make test-postgres`, `make test-spark`).
+"""
+
+from __future__ import annotations
+
+from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts
+from test_incremental import ARRIVALS
+
+
+def _assert_success(run) -> None:
+    assert run.success, run.failures() or run.messages or run.exception
+
+
+def test_incremental_arrivals_equal_a_full_refresh_and_duckdb(warehouse_factory, tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    warehouse = warehouse_factory()
+    dbt_vars = {"nps_reprocess_days": 0}
+    for number, arrive in enumerate(ARRIVALS, start=1):
+        arrive(landing)
+        # data tests on the last arrival; the oracle checks every step
+        _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, data_tests=number == len(ARRIVALS)))
+        incremental = warehouse.marts()
+        assert_marts_equal(incremental, expected_marts(str(landing), SEEDS_DIR))
+    assert "2026-05-01" not in {str(row[0]) for row in incremental["fct_nps_daily_overall"]}
+    with_keys = warehouse.marts(with_keys=True)
+
+    # nothing new: nothing is loaded or changes
+    raw_rows = warehouse.query("select count(*) from raw.raw_responses")
+    _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, data_tests=False))
+    assert warehouse.query("select count(*) from raw.raw_responses") == raw_rows
+    assert warehouse.marts(with_keys=True) == with_keys
+
+    _assert_success(warehouse.build(landing, dbt_vars=dbt_vars, extra_args=("--full-refresh",)))
+    assert_marts_equal(warehouse.marts(with_keys=True), with_keys)
+
+    duckdb_warehouse = Warehouse("duckdb", tmp_path / "duckdb")
+    (tmp_path / "duckdb").mkdir()
+    _assert_success(duckdb_warehouse.build(landing, dbt_vars=dbt_vars))
+    assert_marts_equal(with_keys, duckdb_warehouse.marts(with_keys=True))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--threads", default="", help="DuckDB threads (default all cores)")
     parser.add_argument(
+        "--dbt-threads",
+        default="",
+        help="dbt threads, NPS_DBT_THREADS (default: that variable, else the DuckDB profile's 1)",
+    )
+    parser.add_argument(
         "--skip",
         type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
         default=[],
@@ -153,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = {"NPS_DUCKDB_MEMORY_LIMIT": args.memory_limit}
     if args.threads:
         settings["NPS_DUCKDB_THREADS"] = args.threads
+    dbt_threads = args.dbt_threads or os.environ.get("NPS_DBT_THREADS", "")
+    if dbt_threads:
+        settings["NPS_DBT_THREADS"] = dbt_threads
 
     def progress(message: str) -> None:
         print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)

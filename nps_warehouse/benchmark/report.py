@@ -70,7 +70,8 @@ def _machine(machine: dict[str, Any]) -> str:
         f"Benchmark of {machine['date']} on {machine['cpu']} ({machine['cores']} cores, "
         f"{machine['memory_gb']} GB RAM, {machine['os']}); Python {machine['python']}, DuckDB "
         f"{machine['duckdb']}, dbt-core {machine['dbt_core']}; DuckDB memory_limit "
-        f"{machine['duckdb_memory_limit']}, threads {machine['duckdb_threads']}."
+        f"{machine['duckdb_memory_limit']}, threads {machine['duckdb_threads']}; dbt threads "
+        f"{machine.get('dbt_threads', 'the profile default')}."
     )
 
 
@@ -250,7 +251,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             "### Where dbt's time went",
             "",
             "Each node's `execution_time` from the invocation's `run_results.json`; shares are of the "
-            "summed execution time (with two dbt threads it exceeds the elapsed time).",
+            "summed execution time (with several dbt threads it exceeds the elapsed time).",
             *shares,
         ]
     lines += ["", "### Targets", "", *render_targets(report.get("targets") or evaluate_targets(report))]

@@ -159,6 +159,7 @@ MACHINE = {
     "dbt_core": "1.11",
     "duckdb_memory_limit": "3GB",
     "duckdb_threads": "all cores",
+    "dbt_threads": "1",
 }
 STEP = {"seconds": 10.0, "peak_rss_mb": 1000.0, "ok": True, "detail": ""}
 
@@ -357,6 +358,7 @@ def test_markdown_report_shows_every_step_ratio_check_share_and_target():
     report = {"machine": MACHINE, "sizes": [_size(10_000_000)]}
     report["sizes"][0]["node_shares"] = {"core_csv": node_shares(FAKE_RUN_RESULTS, top=2)}
     markdown = render_markdown(json.loads(json.dumps(report)))
+    assert "DuckDB memory_limit 3GB, threads all cores; dbt threads 1." in markdown
     assert "| 10M | whole warehouse: load + `dbt build` (models + tests) | 10.0 | 1,000.0 |" in markdown
     assert "| 10M | pandas on CSV | failed (exit code 1) |" in markdown
     assert "| 10M | pandas on Parquet | not run | not run |" in markdown

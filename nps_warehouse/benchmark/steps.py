@@ -107,7 +107,7 @@ def machine_info(settings: dict[str, str]) -> dict[str, Any]:
         "dbt_core": dbt.version.__version__,
         "duckdb_memory_limit": settings.get("NPS_DUCKDB_MEMORY_LIMIT", "3GB"),
         "duckdb_threads": settings.get("NPS_DUCKDB_THREADS") or "all cores",
-        "dbt_threads": settings.get("NPS_DBT_THREADS") or "1",
+        "dbt_threads": settings.get("NPS_DBT_THREADS") or "the profiles' (1 on DuckDB, 2 on PostgreSQL)",
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
 

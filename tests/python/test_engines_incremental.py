@@ -9,11 +9,8 @@ carries its marker (`make test-postgres`, `make test-spark`).
 from __future__ import annotations
 
 from harness import SEEDS_DIR, Warehouse, assert_marts_equal, expected_marts
+from test_engines import _assert_success
 from test_incremental import ARRIVALS
-
-
-def _assert_success(run) -> None:
-    assert run.success, run.failures() or run.messages or run.exception
 
 
 def test_incremental_arrivals_equal_a_full_refresh_and_duckdb(warehouse_factory, tmp_path):

@@ -226,6 +226,61 @@ where
     {{ return(sql) }}
 {%- endmacro %}
 
+{#- The final select of a model replacing response_date partitions (fct_nps_responses,
+    fct_nps_daily), from the CTE of the rows to write. Everywhere: those rows. Spark,
+    incremental: only the rows of the dates whose rows differ from what the table holds there,
+    so that insert_overwrite rewrites the dates whose rows changed and leaves the others' files
+    alone (a touched date often comes out as it was: a resubmission that does not win, a date
+    of the reprocessing window with nothing new). A date's rows are compared as a multiset:
+    their count and the sum of their rows' 64-bit hashes, each row hashed over every column
+    with its null flag (Spark's hash skips nulls, so a value moving between two columns beside
+    a null would otherwise hash the same). A date left without rows writes none, as before:
+    the models' post-hooks drop it. -#}
+{% macro nps_only_changed_dates(rows_cte) -%}
+    {{ return(adapter.dispatch('nps_only_changed_dates', 'nps_warehouse')(rows_cte)) }}
+{%- endmacro %}
+
+{% macro default__nps_only_changed_dates(rows_cte) -%}
+    select * from {{ rows_cte }}
+{%- endmacro %}
+
+{% macro spark__nps_only_changed_dates(rows_cte) -%}
+    {%- if not is_incremental() -%}
+        {{ return('select * from ' ~ rows_cte) }}
+    {%- endif -%}
+    {#- by name, in the table's order (Spark puts the partition column last) -#}
+    {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- set hashed = [] -%}
+    {%- for name in names -%}
+        {%- do hashed.append(name ~ ', isnull(' ~ name ~ ')') -%}
+    {%- endfor -%}
+    {%- set row_hash = 'cast(xxhash64(' ~ hashed | join(', ') ~ ') as decimal(20, 0))' -%}
+    {%- set sql -%}
+select {{ names | join(', ') }}
+from {{ rows_cte }}
+where response_date in (
+    select written.response_date
+    from (
+        select response_date, count(*) as row_count, sum({{ row_hash }}) as row_hash_sum
+        from {{ rows_cte }}
+        group by response_date
+    ) as written
+    left join (
+        select response_date, count(*) as row_count, sum({{ row_hash }}) as row_hash_sum
+        from {{ this }}
+        where {{ nps_in_touched_response_dates('response_date', this) }}
+        group by response_date
+    ) as held
+        on written.response_date = held.response_date
+    where
+        held.response_date is null
+        or written.row_count != held.row_count
+        or written.row_hash_sum != held.row_hash_sum
+)
+    {%- endset -%}
+    {{ return(sql) }}
+{%- endmacro %}
+
 {#- Pre-hook of a model replacing response_date partitions: on Spark, remembers the touched
     dates (read before the table changes) in a temporary view for the post-hook. Empty when
     the run is not incremental. Other engines: nothing. -#}

@@ -2,8 +2,8 @@
 {#- Incremental: a run recomputes only the response dates touched since its last run (see
     nps_touched_response_dates) and replaces those dates whole, so a date whose responses all
     moved to another date disappears, exactly as in a full rebuild. On Spark the table is
-    partitioned by response_date: the touched dates are overwritten and the post-hook drops
-    those left without responses. -#}
+    partitioned by response_date: the touched dates whose cells changed are overwritten (see
+    nps_only_changed_dates) and the post-hook drops those left without responses. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=nps_incremental_strategy('nps_replace_dates'),
@@ -60,4 +60,4 @@ final as (
 
 )
 
-select * from final
+{{ nps_only_changed_dates('final') }}

@@ -6,7 +6,8 @@
     submission on every incremental build (candidates, read three times, is materialised on
     purpose: the masking runs once). On Spark, which cannot delete rows from a Parquet
     table, the table is partitioned by response_date and a run rewrites whole the dates it
-    touches (see nps_incremental_strategy and nps_responses_to_write). -#}
+    touches whose rows changed (see nps_incremental_strategy, nps_responses_to_write and
+    nps_only_changed_dates). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=nps_incremental_strategy('delete+insert'),
@@ -139,6 +140,12 @@ final as (
     from latest
     where recency_rank = 1
 
+),
+
+to_write as (
+
+    {{ nps_responses_to_write('final', 'changed_responses') }}
+
 )
 
-{{ nps_responses_to_write('final', 'changed_responses') }}
+{{ nps_only_changed_dates('to_write') }}

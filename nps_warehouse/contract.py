@@ -871,6 +871,8 @@ MART_LOAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_nps_daily": ("loaded_at",),
     "fct_cx_daily_by_dimension": ("loaded_at",),
     "fct_cx_responses": ("loaded_at",),
+    "fct_comment_insights": ("loaded_at", "reference_fingerprint"),
+    "fct_comment_themes": ("loaded_at", "reference_fingerprint"),
     "rpt_response_audit": ("load_id", "loaded_at"),
     "rpt_rejected_rows": ("load_id", "loaded_at"),
     **{SOURCE_AUDITS[source]: ("load_id", "loaded_at") for source in PROGRAMME_SOURCES},

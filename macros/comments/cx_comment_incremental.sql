@@ -9,6 +9,10 @@
     clauses), the model's select recomputes them. Both read the watermark once, before the
     table changes, as a literal.
 
+    The comment marts fct_comment_insights and fct_comment_themes are kept the same way, by
+    response: their rows carry the response's loaded_at and the fingerprint of the references
+    they read, and the sentiment labels the vars give are checked on every run.
+
     The models that read a reference seed (stop words, sentiment lexicon and phrases, theme
     patterns) also keep on every row the fingerprint of that reference
     (int_comment_reference_fingerprints, rebuilt on every run): when a CX team edits the seed,
@@ -40,12 +44,25 @@
     timestamp literal; every response is re-read (a timestamp before any load) when the table
     is empty or, for a model reading the reference `reference` of
     int_comment_reference_fingerprints, when its rows were built with another fingerprint of
-    it (a seed was edited). Only meaningful in is_incremental(). -#}
-{% macro cx_comment_watermark(reference=none) -%}
+    it (a seed was edited), or, for a mart labelling sentiment scores (`labels`, a mapping of
+    each label column to its score column), when a row's label is not the one the vars
+    cx_sentiment_positive_threshold and cx_sentiment_negative_threshold now give its score
+    (the vars changed). Only meaningful in is_incremental(). -#}
+{% macro cx_comment_watermark(reference=none, labels=none) -%}
     {%- set before_any_load = "cast('1900-01-01 00:00:00' as timestamp)" -%}
     {%- if not execute or not is_incremental() -%}
         {{ return(before_any_load) }}
     {%- endif -%}
+    {%- for label, score in (labels or {}).items() -%}
+        {%- set relabelled = run_query(
+            "select count(*) from " ~ this ~ " where coalesce(" ~ label ~ ", '') <> coalesce("
+            ~ cx_sentiment_label(score) ~ ", '')"
+        ).columns[0].values()[0] -%}
+        {%- if relabelled | int > 0 -%}
+            {%- do log(this ~ ": the sentiment thresholds changed: every comment is read again", info=true) -%}
+            {{ return(before_any_load) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if reference is not none -%}
         {%- set changed = run_query(
             "select count(*) from " ~ this ~ " where reference_fingerprint <> ("
@@ -75,12 +92,12 @@
 
 {#- Pre-hook of an incremental comment model: deletes the rows of the responses it is about to
     read again (see cx_comments_to_read); nothing on a full build. -#}
-{% macro cx_forget_comments_to_read(reference=none) -%}
+{% macro cx_forget_comments_to_read(reference=none, labels=none) -%}
     {%- if not execute or not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
     delete from {{ this }}
     where response_id in (
-        select response_id from ({{ cx_comments_to_read(cx_comment_watermark(reference)) }}) as to_read
+        select response_id from ({{ cx_comments_to_read(cx_comment_watermark(reference, labels)) }}) as to_read
     )
 {%- endmacro %}

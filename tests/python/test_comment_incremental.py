@@ -3,7 +3,9 @@
 A first build reads every comment; an arrival resubmits commented responses (one with a new
 comment, one with an empty one, one with a comment where there was none) and adds new ones. The
 incremental run must leave the six comment models and the comment marts equal to a full
-refresh of the same files, cell by cell, and read only the new responses' comments. When a
+refresh of the same files, cell by cell, and read only the new responses' comments (the
+intermediates and the incremental marts fct_comment_insights and fct_comment_themes). When the
+sentiment thresholds' vars change, the next run labels every stored score again. When a
 reference seed changes (a CX team removes a theme's patterns from the taxonomy, then the English
 stop words, which decide the languages the sentiment and the themes read), the next run reads
 every comment again and the marts equal the oracle over the edited seeds.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -27,7 +30,7 @@ from harness import (
 from messy_data import COLUMNS
 
 from nps_warehouse.generator import generate
-from nps_warehouse.oracle import MART_COLUMNS
+from nps_warehouse.oracle import MART_COLUMNS, CommentSettings
 
 #: The incremental comment models (their rows are compared whole, sorted).
 COMMENT_MODELS = (
@@ -62,13 +65,13 @@ def _rows(database: Path, model: str) -> list[tuple]:
         connection.close()
 
 
-def _loaded_at_counts(database: Path, model: str) -> dict[str, int]:
+def _loaded_at_counts(database: Path, model: str, schema: str = "intermediate") -> dict[str, int]:
     connection = duckdb.connect(str(database), read_only=True)
     try:
         return {
             str(loaded_at): count
             for loaded_at, count in connection.execute(
-                f"select loaded_at, count(*) from intermediate.{model} group by loaded_at"
+                f"select loaded_at, count(*) from {schema}.{model} group by loaded_at"
             ).fetchall()
         }
     finally:
@@ -127,7 +130,14 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
     generate(landing, rows=1200, seed=7, fmt="csv", files=1, start_date="2026-06-01", days=30, prefix="c1")
     first = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
     assert first.success, first.failures() or first.exception
-    read_first = _loaded_at_counts(database, "int_comment_clauses")
+    read_first = {
+        model: _loaded_at_counts(database, model, schema)
+        for model, schema in (
+            ("int_comment_clauses", "intermediate"),
+            ("fct_comment_insights", "marts"),
+            ("fct_comment_themes", "marts"),
+        )
+    }
 
     (changed, emptied), (uncommented,) = _commented_ids(database)
     generate(
@@ -157,12 +167,14 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
     incremental_marts = read_marts(database)
     assert_marts_equal(incremental_marts, expected_marts(str(landing), SEEDS_DIR))
 
-    # the run read only the new comments: the first build's rows kept their loaded_at, less the
-    # responses the arrival replaced
-    read_second = _loaded_at_counts(database, "int_comment_clauses")
-    kept = {loaded_at: count for loaded_at, count in read_second.items() if loaded_at in read_first}
-    assert kept and all(kept[loaded_at] <= read_first[loaded_at] for loaded_at in kept)
-    assert sum(read_second.values()) - sum(kept.values()) < sum(read_first.values()) / 2
+    # the run read only the new comments, in the intermediates and in the comment marts: the
+    # first build's rows kept their loaded_at, less the responses the arrival replaced
+    for model, first_counts in read_first.items():
+        schema = "intermediate" if model.startswith("int_") else "marts"
+        read_second = _loaded_at_counts(database, model, schema)
+        kept = {loaded_at: count for loaded_at, count in read_second.items() if loaded_at in first_counts}
+        assert kept and all(kept[loaded_at] <= first_counts[loaded_at] for loaded_at in kept), model
+        assert 0 < sum(read_second.values()) - sum(kept.values()) < sum(first_counts.values()) / 2, model
     # the emptied comment left no row; the new and the changed ones were read
     clauses = {row[0]: row for row in incremental["int_comment_clauses"]}
     assert emptied not in clauses and changed in clauses and uncommented in clauses
@@ -176,6 +188,20 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
     for model in COMMENT_MODELS:
         assert incremental[model] == _rows(full_root / "nps.duckdb", model), model
     assert_marts_equal(incremental_marts, read_marts(full_root / "nps.duckdb"))
+
+    # The sentiment thresholds change (vars): the next run, with nothing new, labels every
+    # stored score again; back to the defaults, the labels are those of the defaults again.
+    strict = {"cx_sentiment_positive_threshold": 0.3, "cx_sentiment_negative_threshold": -0.3}
+    relabelled = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, dbt_vars=strict)
+    assert relabelled.success, relabelled.failures() or relabelled.exception
+    strict_marts = read_marts(database)
+    strict_settings = CommentSettings(positive_threshold=Decimal("0.3"), negative_threshold=Decimal("-0.3"))
+    assert_marts_equal(strict_marts, expected_marts(str(landing), SEEDS_DIR, comments=strict_settings))
+    assert strict_marts["fct_comment_insights"] != incremental_marts["fct_comment_insights"]
+    assert strict_marts["fct_comment_themes"] != incremental_marts["fct_comment_themes"]
+    default = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
+    assert default.success, default.failures() or default.exception
+    assert_marts_equal(read_marts(database), incremental_marts)
 
     # A CX team removes the `price` theme's patterns: the next run reads every comment again.
     seeds = tmp_path / "seeds"

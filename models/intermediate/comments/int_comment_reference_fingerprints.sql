@@ -1,5 +1,5 @@
-{#- The fingerprint of each reference the incremental comment models read: when one differs
-    from the fingerprint a model's rows were built with, a CX team has edited the seed and the
+{#- The fingerprint of each reference the incremental comment models and marts read: when one
+    differs from the fingerprint a model's rows were built with, a CX team has edited the seed and the
     model reads every comment again (cx_comment_incremental.sql). Rebuilt on every run, from
     a few thousand seed rows. -#}
 {{ config(materialized='table') }}
@@ -56,6 +56,21 @@ final as (
         {{ cast_to_text("'themes'") }} as reference,
         {{ cast_to_text("md5(stop_words.relation_md5 || '/' || theme_patterns.relation_md5)") }} as fingerprint
     from stop_words
+    cross join theme_patterns
+
+    union all
+
+    -- fct_comment_themes reads the themes and the sentiment of the clauses that mention them
+
+    select
+        {{ cast_to_text("'sentiment_and_themes'") }} as reference,
+        {{ cast_to_text(
+            "md5(stop_words.relation_md5 || '/' || lexicon.relation_md5 || '/' || phrases.relation_md5"
+            ~ " || '/' || theme_patterns.relation_md5)"
+        ) }} as fingerprint
+    from stop_words
+    cross join lexicon
+    cross join phrases
     cross join theme_patterns
 
 )

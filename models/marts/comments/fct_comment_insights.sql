@@ -1,20 +1,50 @@
+{#- Incremental by response, as the comment intermediates (cx_comment_incremental.sql): a run
+    reads the comments of the responses published since its last one, or every comment when
+    the sentiment references changed or the vars' thresholds now label a stored score
+    otherwise; a table on Spark. -#}
+-- depends_on: {{ ref('fct_nps_responses') }}
+{{ config(
+    materialized=nps_delete_insert_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ cx_forget_comments_to_read('sentiment', {'sentiment': 'sentiment_score'}) }}",
+) }}
+
+{%- set watermark = cx_comment_watermark('sentiment', {'sentiment': 'sentiment_score'}) %}
+
 with
 
 responses as (
 
     select * from {{ ref('fct_nps_responses') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
 languages as (
 
     select * from {{ ref('int_comment_languages') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
 clause_sentiment as (
 
     select * from {{ ref('int_comment_clause_sentiment') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+fingerprints as (
+
+    select * from {{ ref('int_comment_reference_fingerprints') }}
+    where reference = 'sentiment'
 
 ),
 
@@ -65,6 +95,7 @@ scored as (
         commented.nps_score,
         commented.nps_category,
         commented.comment as comment_masked,
+        commented.loaded_at,
         coalesce(comment_scores.comment_language, '{{ cx_comment_settings().other_language }}') as comment_language,
         coalesce(comment_scores.word_count, 0) as word_count,
         coalesce(comment_scores.sentiment_words, 0) as sentiment_words,
@@ -79,20 +110,23 @@ scored as (
 final as (
 
     select
-        response_id,
-        response_date,
-        channel,
-        survey_id,
-        nps_score,
-        nps_category,
-        comment_masked,
-        {{ cast_to_text('comment_language') }} as comment_language,
-        cast(word_count as integer) as word_count,
-        cast(sentiment_words as integer) as sentiment_words,
-        sentiment_score,
-        {{ cx_sentiment_label('sentiment_score') }} as sentiment
+        scored.response_id,
+        scored.response_date,
+        scored.channel,
+        scored.survey_id,
+        scored.nps_score,
+        scored.nps_category,
+        scored.comment_masked,
+        {{ cast_to_text('scored.comment_language') }} as comment_language,
+        cast(scored.word_count as integer) as word_count,
+        cast(scored.sentiment_words as integer) as sentiment_words,
+        scored.sentiment_score,
+        {{ cx_sentiment_label('scored.sentiment_score') }} as sentiment,
+        scored.loaded_at,
+        fingerprints.fingerprint as reference_fingerprint
 
     from scored
+    cross join fingerprints
 
 )
 

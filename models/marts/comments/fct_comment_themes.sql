@@ -1,14 +1,34 @@
+{#- Incremental by response, as the comment intermediates (cx_comment_incremental.sql): a run
+    reads the themes of the responses published since its last one, or every response's when
+    the sentiment references or the taxonomy changed or the vars' thresholds now label a
+    stored score otherwise; a table on Spark. -#}
+-- depends_on: {{ ref('fct_nps_responses') }}
+{{ config(
+    materialized=nps_delete_insert_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ cx_forget_comments_to_read('sentiment_and_themes', {'theme_sentiment': 'theme_sentiment_score'}) }}",
+) }}
+
+{%- set watermark = cx_comment_watermark('sentiment_and_themes', {'theme_sentiment': 'theme_sentiment_score'}) %}
+
 with
 
 insights as (
 
     select * from {{ ref('fct_comment_insights') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
 mentions as (
 
     select * from {{ ref('int_comment_theme_mentions') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
@@ -17,12 +37,25 @@ mentions as (
 clause_mentions as (
 
     select * from {{ ref('int_comment_theme_mentions') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
 
 ),
 
 clause_sentiment as (
 
     select * from {{ ref('int_comment_clause_sentiment') }}
+    {%- if is_incremental() %}
+    where loaded_at > {{ watermark }}
+    {%- endif %}
+
+),
+
+fingerprints as (
+
+    select * from {{ ref('int_comment_reference_fingerprints') }}
+    where reference = 'sentiment_and_themes'
 
 ),
 
@@ -83,7 +116,9 @@ final as (
         first_mentions.matched_text,
         first_mentions.mentions,
         {{ cx_sentiment_score('theme_sums.valence_sum') }} as theme_sentiment_score,
-        {{ cx_sentiment_label(cx_sentiment_score('theme_sums.valence_sum')) }} as theme_sentiment
+        {{ cx_sentiment_label(cx_sentiment_score('theme_sums.valence_sum')) }} as theme_sentiment,
+        insights.loaded_at,
+        fingerprints.fingerprint as reference_fingerprint
 
     from first_mentions
     inner join theme_sums
@@ -92,6 +127,7 @@ final as (
             and first_mentions.theme = theme_sums.theme
     inner join insights
         on first_mentions.response_id = insights.response_id
+    cross join fingerprints
     where first_mentions.mention_number = 1
 
 )

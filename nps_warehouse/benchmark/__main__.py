@@ -1,5 +1,6 @@
-"""``python -m nps_warehouse.benchmark floor|pandas|cube '<json arguments>'``: one step in its
-own process, so that its time and memory are its own."""
+"""``python -m nps_warehouse.benchmark floor|pandas|cube|generate|parquet '<json arguments>'``:
+one step in its own process, so that its time and memory are its own (and the data steps,
+``generate`` and ``parquet``, never grow the benchmark's process)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from nps_warehouse.generator import generate_programme
+
 from .baselines import run_floor, run_pandas, write_cube
+from .data import write_responses_parquet
 from .engines import read_engine_cube
 
 
 def _main_step(argv: Sequence[str]) -> int:
-    """``python -m nps_warehouse.benchmark floor|pandas|cube '<json arguments>'`` (one step)."""
+    """``python -m nps_warehouse.benchmark floor|pandas|cube|generate|parquet '<json arguments>'``
+    (one step)."""
     function, arguments = argv[0], json.loads(argv[1])
+    if function == "generate":
+        output = Path(arguments.pop("output"))
+        if "resubmit_from_range" in arguments:
+            arguments["resubmit_from_range"] = tuple(arguments["resubmit_from_range"])
+        generate_programme(output, **arguments)
+        return 0
     files = [Path(path) for path in arguments.get("files", [])]
     output = Path(arguments["output"])
     if function == "cube":
@@ -23,6 +34,8 @@ def _main_step(argv: Sequence[str]) -> int:
         run_floor(files, output, arguments["memory_limit"], arguments["threads"])
     elif function == "pandas":
         run_pandas(files, output)
+    elif function == "parquet":
+        write_responses_parquet(files, output, arguments["memory_limit"])
     else:
         raise SystemExit(f"unknown step {function!r}")
     return 0

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nps_warehouse.contract import PROGRAMME_SOURCES
-from nps_warehouse.generator import generate_programme
 
 from .common import (
     HISTORY_DAYS,
@@ -17,6 +18,7 @@ from .common import (
     NEW_DAY,
     NEW_DAY_FIRST_RESPONSE,
     NEW_DAY_RESUBMIT_RATE,
+    PROJECT_DIR,
     ROWS_PER_FILE,
     format_size,
     sql_string,
@@ -24,6 +26,19 @@ from .common import (
 
 #: The name of the one Parquet file holding a history's responses.
 PARQUET_NAME = "responses.parquet"
+
+
+def _in_own_process(function: str, arguments: dict[str, Any]) -> None:
+    """Run a data step (``generate``, ``parquet``) in its own process
+    (``python -m nps_warehouse.benchmark``). The benchmark's own process must stay small: every
+    measured step is started from it, and Linux counts the parent's resident pages in a child's
+    peak RSS until the child's program replaces them, so a benchmark process grown by writing 10M
+    rows would show its size as every light step's peak memory."""
+    subprocess.run(
+        [sys.executable, "-m", "nps_warehouse.benchmark", function, json.dumps(arguments)],
+        check=True,
+        cwd=PROJECT_DIR,
+    )
 
 
 def _stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
@@ -40,12 +55,15 @@ def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) 
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"generating {format_size(rows)} responses and their programme into {directory}")
-        generate_programme(
-            directory,
-            rows=rows,
-            files=max(1, -(-rows // ROWS_PER_FILE)),
-            end_date=HISTORY_END,
-            days=HISTORY_DAYS,
+        _in_own_process(
+            "generate",
+            {
+                "output": str(directory),
+                "rows": rows,
+                "files": max(1, -(-rows // ROWS_PER_FILE)),
+                "end_date": HISTORY_END,
+                "days": HISTORY_DAYS,
+            },
         )
         (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
     return directory
@@ -59,15 +77,18 @@ def ensure_new_day(directory: Path, rows: int, resubmit_high: int, progress: Cal
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"generating the new day ({rows} responses) into {directory}")
-        generate_programme(
-            directory,
-            rows=rows,
-            start_date=NEW_DAY,
-            days=1,
-            first_response=NEW_DAY_FIRST_RESPONSE,
-            resubmit_rate=NEW_DAY_RESUBMIT_RATE,
-            resubmit_from_range=(1, resubmit_high),
-            label=f"day_{NEW_DAY}",
+        _in_own_process(
+            "generate",
+            {
+                "output": str(directory),
+                "rows": rows,
+                "start_date": NEW_DAY,
+                "days": 1,
+                "first_response": NEW_DAY_FIRST_RESPONSE,
+                "resubmit_rate": NEW_DAY_RESUBMIT_RATE,
+                "resubmit_from_range": [1, resubmit_high],
+                "label": f"day_{NEW_DAY}",
+            },
         )
         (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
     return directory
@@ -137,7 +158,10 @@ def ensure_parquet(
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"writing the {len(files)} response files of {history.name} as one Parquet file")
-        write_responses_parquet(files, target, memory_limit)
+        _in_own_process(
+            "parquet",
+            {"files": [str(path) for path in files], "output": str(target), "memory_limit": memory_limit},
+        )
         (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
     return target
 

@@ -113,7 +113,7 @@ final as (
         insights.channel,
         insights.nps_category,
         insights.comment_language,
-        first_mentions.matched_text,
+        {{ cast_to_text('first_mentions.matched_text') }} as matched_text,
         first_mentions.mentions,
         {{ cx_sentiment_score('theme_sums.valence_sum') }} as theme_sentiment_score,
         {{ cx_sentiment_label(cx_sentiment_score('theme_sums.valence_sum')) }} as theme_sentiment,

@@ -2,7 +2,6 @@
     reads the comments of the responses published since its last one, or every comment when
     the sentiment references changed or the vars' thresholds now label a stored score
     otherwise; a table on Spark. -#}
--- depends_on: {{ ref('fct_nps_responses') }}
 {{ config(
     materialized=nps_delete_insert_materialization(),
     incremental_strategy='append',

@@ -418,23 +418,15 @@ example_candidates as (
 
 ),
 
-month_examples_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by month_start_date, driver_group, driver
-            order by detractor_order, sentiment_order, response_id
-        ) as example_number
-
-    from example_candidates
-
-),
-
+-- per month and driver, the first candidate in that order
 month_examples as (
 
-    select * from month_examples_ranked
-    where example_number = 1
+    {{ nps_first_per_group(
+        'example_candidates',
+        ['month_start_date', 'driver_group', 'driver'],
+        ['detractor_order', 'sentiment_order', 'response_id'],
+        ['response_id', 'detractor_order', 'sentiment_order']
+    ) }}
 
 ),
 

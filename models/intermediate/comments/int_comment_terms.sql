@@ -1,8 +1,9 @@
-{#- The terms of each comment the keywords count: its words that carry a topic (letters, two or
-    more, no stop word of French or English) and each two of them in a row in a clause (the
-    stop words between them left out). Incremental: the comments of the responses published
-    since the last run, or all of them when the stop words changed (cx_comment_incremental.sql);
-    the keywords then count terms instead of reading every token again. -#}
+{#- The terms of each comment the keywords count, once each with how often the comment uses
+    them: its words that carry a topic (letters, two or more, no stop word of French or English)
+    and each two of them in a row in a clause (the stop words between them left out).
+    Incremental: the comments of the responses published since the last run, or all of them
+    when the stop words changed (cx_comment_incremental.sql); the keywords then add up counts
+    instead of reading every token, or counting every comment's terms, again. -#}
 -- depends_on: {{ ref('fct_nps_responses') }}
 {{ config(
     materialized=nps_delete_insert_materialization(),
@@ -101,18 +102,33 @@ terms as (
 
 ),
 
+-- each term once per comment, with how often the comment uses it (the response's rows share one
+-- loaded_at)
+counted as (
+
+    select
+        response_id,
+        term_type,
+        term,
+        cast(count(*) as bigint) as occurrences,
+        max(loaded_at) as loaded_at
+
+    from terms
+    group by response_id, term_type, term
+
+),
+
 final as (
 
     select
-        terms.response_id,
-        terms.clause_number,
-        terms.token_number,
-        terms.term_type,
-        terms.term,
-        terms.loaded_at,
+        counted.response_id,
+        counted.term_type,
+        counted.term,
+        counted.occurrences,
+        counted.loaded_at,
         fingerprints.fingerprint as reference_fingerprint
 
-    from terms
+    from counted
     cross join fingerprints
 
 )

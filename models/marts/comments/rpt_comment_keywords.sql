@@ -20,43 +20,28 @@ terms as (
 {%- set settings = cx_comment_settings() %}
 {%- set keywords = cx_keyword_settings() %}
 
--- each term once per comment, with how often the comment uses it: a comment's month, category
--- and language follow from the comment, so this counts its distinct comments without a
--- distinct aggregate over the month's every term
-term_occurrences as (
-
-    select
-        response_id,
-        term_type,
-        term,
-        count(*) as occurrences
-
-    from terms
-    group by response_id, term_type, term
-
-),
-
--- the terms of the French and English comments with an NPS category, under their month
+-- the terms of the French and English comments with an NPS category, under their month: a
+-- term's row per comment (int_comment_terms) makes count(*) the comments that use it
 category_counts as (
 
     select
-        term_occurrences.term_type,
-        term_occurrences.term,
+        terms.term_type,
+        terms.term,
         insights.nps_category,
         insights.comment_language,
         cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date) as month_start_date,
-        cast(sum(term_occurrences.occurrences) as bigint) as term_count,
+        cast(sum(terms.occurrences) as bigint) as term_count,
         cast(count(*) as bigint) as comment_count
 
-    from term_occurrences
+    from terms
     inner join insights
-        on term_occurrences.response_id = insights.response_id
+        on terms.response_id = insights.response_id
     where
         insights.comment_language in ({{ nps_literal_list(settings.languages) }})
         and insights.nps_category is not null
     group by
-        term_occurrences.term_type,
-        term_occurrences.term,
+        terms.term_type,
+        terms.term,
         insights.nps_category,
         insights.comment_language,
         cast({{ dbt.date_trunc('month', 'insights.response_date') }} as date)

@@ -1,7 +1,10 @@
 {#- Test scoping for the large incremental tables. A data test configured with
     `where: latest_load` checks only the rows of the latest load; one configured with
     `where: latest_file_loads` (on a relation keyed by load_id) the file loads the latest build
-    staged. The latest load is made of the rows whose loaded_at is the
+    staged; one configured with `where: latest_load_responses` (on a relation with a
+    response_id and a loaded_at, the comment models) every row of the responses with a row of
+    the latest load, the older rows of those responses included, so that a key test also finds
+    a key a rewrite left twice (an older row beside the new one). The latest load is made of the rows whose loaded_at is the
     latest of the staging table (every row after a full refresh; after an incremental run, the
     raw rows it read and the responses it published), so a test costs what the new data costs
     rather than the whole history. The latest load is read from staging, a cheap scan, even
@@ -19,6 +22,17 @@
         {%- set staging = programme.get(relation.identifier, 'stg_nps_survey__responses') -%}
         {%- set filtered -%}
             (select * from {{ relation }} where loaded_at = {{ nps_latest_load(staging) }}) dbt_subquery
+        {%- endset -%}
+        {{ return(filtered) }}
+    {%- endif -%}
+    {%- if where == 'latest_load_responses' -%}
+        {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
+            {{ return(relation) }}
+        {%- endif -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where response_id in (
+                select response_id from {{ relation }} where loaded_at = {{ nps_latest_load() }}
+            )) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}
     {%- endif -%}

@@ -234,3 +234,74 @@ def _drop_seed_rows_and_build(
         writer.writeheader()
         writer.writerows(kept)
     delete_seed_rows_and_build(database, seed, column, value, raw=landing, work_dir=work_dir)
+
+
+def _duplicate_token(database: Path, response_id: str, loaded_at: str) -> None:
+    """A copy of one token row of ``response_id`` with another ``loaded_at``: a row a rewrite left
+    behind (the same key twice)."""
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute(
+            "insert into intermediate.int_comment_tokens "
+            "select * replace (cast(? as timestamp) as loaded_at) from intermediate.int_comment_tokens "
+            "where response_id = ? limit 1",
+            [loaded_at, response_id],
+        )
+    finally:
+        connection.close()
+
+
+def _key_test(statuses: dict[str, str]) -> str:
+    (status,) = [
+        status for name, status in statuses.items() if "nps_unique_combination_int_comment_tokens" in name
+    ]
+    return status
+
+
+def test_the_comment_key_tests_check_the_latest_load_and_every_row_of_its_responses(tmp_path):
+    """The comment models' key tests read the responses of the latest load (where:
+    latest_load_responses), their older rows included: a row a rewrite left behind fails the
+    build's test; a duplicate in a response no load touched since is left to the nightly run
+    (var nps_test_all_rows), which finds it."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    database = tmp_path / "nps.duckdb"
+    generate(landing, rows=300, seed=11, fmt="csv", files=1, start_date="2026-06-01", days=10, prefix="k1")
+    # the tokens and what they are built from, nothing else
+    tokens_only = ("--select", "+int_comment_tokens")
+    first = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=tokens_only)
+    assert first.success, first.failures() or first.exception
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        (changed,), (untouched,) = connection.execute(
+            "select distinct response_id from intermediate.int_comment_tokens order by response_id limit 2"
+        ).fetchall()
+    finally:
+        connection.close()
+    (first_load,) = _loaded_at_counts(database, "int_comment_tokens")
+    _write_responses(
+        landing / "k2_resubmission.csv",
+        [_resubmission(changed, "Attente interminable, conseiller injoignable, remboursement refusé")],
+    )
+    second = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=tokens_only)
+    assert second.success, second.failures() or second.exception
+
+    def key_test(dbt_vars: dict | None = None) -> str:
+        tested = run_dbt(
+            "test",
+            database=database,
+            raw=landing,
+            work_dir=tmp_path,
+            dbt_vars=dbt_vars,
+            extra_args=("--select", "int_comment_tokens"),
+        )
+        return _key_test(tested.statuses)
+
+    # a duplicate in a response of the first load only: the build's scoped test leaves it to the
+    # nightly run over every row, which finds it
+    _duplicate_token(database, untouched, first_load)
+    assert key_test() == "pass"
+    assert key_test({"nps_test_all_rows": True}) == "fail"
+    # an older row of the resubmitted response left beside its new one: the build's test finds it
+    _duplicate_token(database, changed, first_load)
+    assert key_test() == "fail"

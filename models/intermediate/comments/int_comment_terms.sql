@@ -75,46 +75,23 @@ kept_pairs as (
 
 ),
 
-terms as (
-
-    select
-        response_id,
-        clause_number,
-        token_number,
-        {{ cast_to_text("'word'") }} as term_type,
-        token as term,
-        loaded_at
-
-    from kept_pairs
-
-    union all
-
-    select
-        response_id,
-        clause_number,
-        token_number,
-        {{ cast_to_text("'phrase'") }} as term_type,
-        token || ' ' || next_token as term,
-        loaded_at
-
-    from kept_pairs
-    where next_token is not null
-
-),
-
--- each term once per comment, with how often the comment uses it (the response's rows share one
--- loaded_at)
+-- each term of a comment once, with how often the comment uses it, in one scan of the pairs:
+-- a word is counted by (response, word), a phrase by (response, word, next word). The
+-- response's rows share one loaded_at.
 counted as (
 
     select
         response_id,
-        term_type,
-        term,
+        case when grouping(next_token) = 1 then {{ cast_to_text("'word'") }} else {{ cast_to_text("'phrase'") }} end
+            as term_type,
+        case when grouping(next_token) = 1 then token else token || ' ' || next_token end as term,
         cast(count(*) as bigint) as occurrences,
         max(loaded_at) as loaded_at
 
-    from terms
-    group by response_id, term_type, term
+    from kept_pairs
+    -- sqlfluff's DuckDB dialect does not parse grouping sets (DuckDB, PostgreSQL and Spark do)
+    group by grouping sets ((response_id, token), (response_id, token, next_token))  -- noqa: PRS
+    having grouping(next_token) = 1 or next_token is not null
 
 ),
 

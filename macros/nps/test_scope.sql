@@ -29,9 +29,25 @@
         {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
             {{ return(relation) }}
         {%- endif -%}
+        {%- set latest = nps_latest_load() -%}
+        {#- every row of the latest load (a full refresh): the whole relation, without a
+            semi-join that would cost a second read of it (when it is built: dbt compile and
+            docs compile the tests of an empty warehouse too) -#}
+        {%- set built = execute and adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier
+        ) is not none -%}
+        {%- if built -%}
+            {%- set older = run_query(
+                'select count(*) from (select 1 from ' ~ relation ~ ' where loaded_at < ' ~ latest
+                ~ ' limit 1) as older_rows'
+            ).columns[0].values()[0] -%}
+            {%- if older == 0 -%}
+                {{ return(relation) }}
+            {%- endif -%}
+        {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where response_id in (
-                select response_id from {{ relation }} where loaded_at = {{ nps_latest_load() }}
+                select response_id from {{ relation }} where loaded_at = {{ latest }}
             )) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}

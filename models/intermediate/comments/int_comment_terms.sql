@@ -78,20 +78,35 @@ kept_pairs as (
 -- each term of a comment once, with how often the comment uses it, in one scan of the pairs:
 -- a word is counted by (response, word), a phrase by (response, word, next word). The
 -- response's rows share one loaded_at.
-counted as (
+pair_counts as (
 
     select
         response_id,
-        case when grouping(next_token) = 1 then {{ cast_to_text("'word'") }} else {{ cast_to_text("'phrase'") }} end
-            as term_type,
-        case when grouping(next_token) = 1 then token else token || ' ' || next_token end as term,
+        token,
+        next_token,
         cast(count(*) as bigint) as occurrences,
-        max(loaded_at) as loaded_at
+        max(loaded_at) as loaded_at,
+        grouping(next_token) as is_word_count
 
     from kept_pairs
     -- sqlfluff's DuckDB dialect does not parse grouping sets (DuckDB, PostgreSQL and Spark do)
     group by grouping sets ((response_id, token), (response_id, token, next_token))  -- noqa: PRS
-    having grouping(next_token) = 1 or next_token is not null
+
+),
+
+-- the phrase built once counted; a clause's last word starts no phrase
+counted as (
+
+    select
+        response_id,
+        occurrences,
+        loaded_at,
+        case when is_word_count = 1 then {{ cast_to_text("'word'") }} else {{ cast_to_text("'phrase'") }} end
+            as term_type,
+        case when is_word_count = 1 then token else token || ' ' || next_token end as term
+
+    from pair_counts
+    where is_word_count = 1 or next_token is not null
 
 ),
 

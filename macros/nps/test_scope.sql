@@ -4,12 +4,13 @@
     staged; one configured with `where: latest_load_responses` (on a relation with a
     response_id and a loaded_at, the comment models) every row of the responses with a row of
     the latest load, the older rows of those responses included, so that a key test also finds
-    a key a rewrite left twice (an older row beside the new one). The latest load is made of the rows whose loaded_at is the
-    latest of the staging table (every row after a full refresh; after an incremental run, the
-    raw rows it read and the responses it published), so a test costs what the new data costs
-    rather than the whole history. The latest load is read from staging, a cheap scan, even
-    when the tested relation is a view such as the audit. var nps_test_all_rows = true checks
-    every row on every build (a nightly job). Any other `where` works as in dbt. -#}
+    a key a rewrite left twice (an older row beside the new one). The latest load is made of
+    the rows whose loaded_at is the latest of the staging table (every row after a full
+    refresh; after an incremental run, the raw rows it read and the responses it published), so
+    a test costs what the new data costs rather than the whole history. The latest load is read
+    from staging, a cheap scan, even when the tested relation is a view such as the audit. var
+    nps_test_all_rows = true checks every row on every build (a nightly job). Any other `where`
+    works as in dbt. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if where == 'latest_load' -%}

@@ -13,10 +13,11 @@
     works as in dbt. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
+    {%- set scoped = where in ['latest_load', 'latest_load_responses', 'latest_file_loads'] -%}
+    {%- if scoped and var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
+        {{ return(relation) }}
+    {%- endif -%}
     {%- if where == 'latest_load' -%}
-        {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
-            {{ return(relation) }}
-        {%- endif -%}
         {%- set programme = nps_programme_staged_relations() -%}
         {#- the other sources load on their own rhythm: their latest load is their own, read from
             their staging table (never by evaluating an audit view twice) -#}
@@ -27,9 +28,6 @@
         {{ return(filtered) }}
     {%- endif -%}
     {%- if where == 'latest_load_responses' -%}
-        {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
-            {{ return(relation) }}
-        {%- endif -%}
         {%- set latest = nps_latest_load() -%}
         {#- every row of the latest load (a full refresh): the whole relation, without a
             semi-join that would cost a second read of it (when it is built: dbt compile and
@@ -54,9 +52,6 @@
         {{ return(filtered) }}
     {%- endif -%}
     {%- if where == 'latest_file_loads' -%}
-        {%- if var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] -%}
-            {{ return(relation) }}
-        {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where load_id >= {{ nps_latest_load_first_file() }}) dbt_subquery
         {%- endset -%}

@@ -317,6 +317,84 @@ def _write_late_corrections(landing: Path, response_files: list[Path]) -> dict[s
     return written
 
 
+def test_the_ranked_rows_key_tests_check_every_row_of_the_keys_of_the_latest_load(tmp_path):
+    """The ranked rows' key tests (where: latest_load_keys) read every row of the keys with a row
+    of the latest load, their older rows included: a raw row ranked twice in a key the build
+    touched fails the build's test; one in a key no load touched since is left to the nightly
+    run (var nps_test_all_rows), which finds it."""
+    landing = tmp_path / "landing"
+    generate_programme(landing, rows=300, files=1, fmt="csv", seed=37, days=20, end_date="2026-09-30")
+    ranked_only = ("--select", "+int_invitation_rows_ranked")
+    first = run_dbt(
+        "build",
+        database=tmp_path / "nps.duckdb",
+        raw=landing,
+        work_dir=tmp_path,
+        sources=_sources(landing),
+        extra_args=ranked_only,
+    )
+    assert first.success, first.failures() or first.exception
+    with (landing / "invitations" / "invitations_0001.csv").open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    resent, untouched = rows[0], rows[1]
+    # the same invitation sent again, in a file of its own: the next build ranks its key again
+    with (landing / "invitations" / "invitations_0003.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerow({**resent, "delivery_status": "bounced"})
+    second = run_dbt(
+        "build",
+        database=tmp_path / "nps.duckdb",
+        raw=landing,
+        work_dir=tmp_path,
+        sources=_sources(landing),
+        extra_args=ranked_only,
+    )
+    assert second.success, second.failures() or second.exception
+
+    def key_test(dbt_vars: dict | None = None) -> str:
+        tested = run_dbt(
+            "test",
+            database=tmp_path / "nps.duckdb",
+            raw=landing,
+            work_dir=tmp_path,
+            sources=_sources(landing),
+            dbt_vars=dbt_vars,
+            extra_args=("--select", "int_invitation_rows_ranked"),
+        )
+        (status,) = [
+            status
+            for name, status in tested.statuses.items()
+            if "nps_unique_combination_int_invitation_rows_ranked" in name
+        ]
+        return status
+
+    assert key_test() == "pass"
+    # the untouched invitation's row ranked twice: the build's test leaves it to the nightly run
+    _rank_twice(tmp_path / "nps.duckdb", untouched["invitation_id"].strip())
+    assert key_test() == "pass"
+    assert key_test({"nps_test_all_rows": True}) == "fail"
+    # the older row of the invitation sent again, ranked twice: the build's test finds it
+    _rank_twice(tmp_path / "nps.duckdb", resent["invitation_id"].strip())
+    assert key_test() == "fail"
+
+
+def _rank_twice(database: Path, invitation_id: str) -> None:
+    """A copy of the earliest-loaded ranked row of ``invitation_id``: one raw row ranked twice."""
+    connection = duckdb.connect(str(database))
+    try:
+        copied = connection.execute(
+            "insert into intermediate.int_invitation_rows_ranked "
+            "select * from intermediate.int_invitation_rows_ranked where invitation_id = ? "
+            "order by loaded_at limit 1",
+            [invitation_id],
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    assert copied == 1
+
+
 def _customer_correction(row: dict[str, str]) -> dict[str, str]:
     row["updated_at"] = "2026-08-15T00:00:00Z"
     row["loyalty_tier"] = "bronze" if row["loyalty_tier"].strip().lower() == "platinum" else "platinum"

@@ -33,8 +33,28 @@ channel_aliases as (
     ) }}
 {%- endif %}
 
--- the invitations whose stored channel is no longer what the seed nps_channel_aliases says (an alias
--- added or changed), so an edited seed applies to every invitation as in a full rebuild
+{#- a stored channel that is no longer what the seed nps_channel_aliases says (an alias added or
+    changed) -#}
+{%- set stale_channel -%}
+    ranked_before.channel
+    <> case
+        when ranked_before.channel_key is null then {{ nps_literal('placeholder', 'unknown') }}
+        else coalesce(channel_aliases.channel, {{ nps_literal('placeholder', 'other') }})
+    end
+{%- endset %}
+
+{#- whether the seed was edited since: read now from the table's few distinct (channel_key,
+    channel) pairs, so that a run without an edit neither reads every invitation nor joins
+    staging to a key list DuckDB cannot size (5 s on 22M invitations instead of 1 s) -#}
+{%- set remapped = execute and run_query(
+    "select count(*) from (select distinct channel_key, channel from " ~ this ~ ") as ranked_before"
+    ~ " left join " ~ ref('stg_nps_reference__channel_aliases') ~ " as channel_aliases"
+    ~ " on ranked_before.channel_key = channel_aliases.alias_key where " ~ stale_channel
+).columns[0].values()[0] > 0 %}
+
+{% if remapped -%}
+-- the invitations whose stored channel the edited seed changes, so that it applies to every
+-- invitation as in a full rebuild
 remapped_rows as (
 
     select ranked_before.invitation_id
@@ -42,15 +62,15 @@ remapped_rows as (
     left join channel_aliases
         on ranked_before.channel_key = channel_aliases.alias_key
     where
-        ranked_before.channel
-        <> case
-            when ranked_before.channel_key is null then {{ nps_literal('placeholder', 'unknown') }}
-            else coalesce(channel_aliases.channel, {{ nps_literal('placeholder', 'other') }})
-        end
+        {{ stale_channel }}
 
 ),
 
-{{ cx_changed_keys('stg_nps_survey__invitations', 'invitation_id', also='select invitation_id from remapped_rows') }},
+{% endif -%}
+
+{{ cx_changed_keys(
+    'stg_nps_survey__invitations', 'invitation_id', also='select invitation_id from remapped_rows' if remapped else none
+) }},
 
 {% endif %}
 

@@ -69,7 +69,7 @@ bands as (
 interactions as (
 
     -- incremental: only those of the responses taken again, or DuckDB builds the join's hash
-    -- table on every interaction (1.7 s for 13M) to look up a few thousand
+    -- table on every interaction (1.7 s for 13M) however few responses a run takes again
     select * from interaction_rows
     where is_latest_row
     {% if is_incremental() -%}

@@ -40,10 +40,7 @@
         {#- every row of the latest load (a full refresh): the whole relation, without a
             semi-join that would cost a second read of it (when it is built: dbt compile and
             docs compile the tests of an empty warehouse too) -#}
-        {%- set built = execute and adapter.get_relation(
-            database=relation.database, schema=relation.schema, identifier=relation.identifier
-        ) is not none -%}
-        {%- if built -%}
+        {%- if nps_is_built(relation) -%}
             {%- set older = run_query(
                 'select count(*) from (select 1 from ' ~ relation ~ ' where loaded_at < ' ~ latest
                 ~ ' limit 1) as older_rows'
@@ -73,7 +70,7 @@
 
 {#- `where: latest_load_keys`, for an incremental model kept by delete+insert on one key column
     (its unique_key; the ranked rows of the programme's sources): every row of the keys with a
-    row of the table's latest load (its max(loaded_at), read now as a literal), their older rows
+    row of the table's latest load (its max(loaded_at), see nps_latest_load), their older rows
     included. A run replaces every row of each key it touches, so the rows one raw row can have
     all carry one key and were written together: a key test on the touched keys' rows finds a
     row ranked twice, and the keys the run did not touch were checked when they were written.
@@ -95,21 +92,12 @@
     {%- if config.get('materialized') != 'incremental' or key is not string -%}
         {{ return(relation) }}
     {%- endif -%}
-    {%- set built = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
-    ) -%}
-    {%- if built is none -%}
-        {{ return(relation) }}
-    {%- endif -%}
-    {%- set latest = run_query(
-        'select cast(max(loaded_at) as ' ~ text_type() ~ ') from ' ~ relation
-    ).columns[0].values()[0] -%}
-    {%- if latest is none -%}
+    {%- if not nps_is_built(relation) -%}
         {{ return(relation) }}
     {%- endif -%}
     {%- set filtered -%}
         (select * from {{ relation }} where {{ key }} in (
-            select {{ key }} from {{ relation }} where loaded_at = cast('{{ latest }}' as timestamp)
+            select {{ key }} from {{ relation }} where loaded_at = {{ nps_latest_load(nodes[0].name) }}
         )) dbt_subquery
     {%- endset -%}
     {{ return(filtered) }}
@@ -151,17 +139,19 @@
 
 {#- Whether a built relation has a column (false while dbt parses, or when it is not built). -#}
 {% macro nps_has_column(relation, column) -%}
-    {%- if not execute -%}
+    {%- if not nps_is_built(relation) -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set built = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
-    ) -%}
-    {%- if built is none -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set names = adapter.get_columns_in_relation(built) | map(attribute='name') | map('lower') | list -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
     {{ return(column | lower in names) }}
+{%- endmacro %}
+
+{#- Whether a relation exists in the warehouse (false while dbt parses): dbt compile and docs
+    compile the tests of an empty warehouse too. -#}
+{% macro nps_is_built(relation) -%}
+    {{ return(execute and adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier
+    ) is not none) }}
 {%- endmacro %}
 
 {#- The relations of the programme's other sources (their staging tables and audits) that tests

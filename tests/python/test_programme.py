@@ -324,15 +324,10 @@ def test_the_ranked_rows_key_tests_check_every_row_of_the_keys_of_the_latest_loa
     run (var nps_test_all_rows), which finds it."""
     landing = tmp_path / "landing"
     generate_programme(landing, rows=300, files=1, fmt="csv", seed=37, days=20, end_date="2026-09-30")
+    database = tmp_path / "nps.duckdb"
+    warehouse = {"database": database, "raw": landing, "work_dir": tmp_path, "sources": _sources(landing)}
     ranked_only = ("--select", "+int_invitation_rows_ranked")
-    first = run_dbt(
-        "build",
-        database=tmp_path / "nps.duckdb",
-        raw=landing,
-        work_dir=tmp_path,
-        sources=_sources(landing),
-        extra_args=ranked_only,
-    )
+    first = run_dbt("build", **warehouse, extra_args=ranked_only)
     assert first.success, first.failures() or first.exception
     with (landing / "invitations" / "invitations_0001.csv").open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -343,25 +338,12 @@ def test_the_ranked_rows_key_tests_check_every_row_of_the_keys_of_the_latest_loa
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerow({**resent, "delivery_status": "bounced"})
-    second = run_dbt(
-        "build",
-        database=tmp_path / "nps.duckdb",
-        raw=landing,
-        work_dir=tmp_path,
-        sources=_sources(landing),
-        extra_args=ranked_only,
-    )
+    second = run_dbt("build", **warehouse, extra_args=ranked_only)
     assert second.success, second.failures() or second.exception
 
     def key_test(dbt_vars: dict | None = None) -> str:
         tested = run_dbt(
-            "test",
-            database=tmp_path / "nps.duckdb",
-            raw=landing,
-            work_dir=tmp_path,
-            sources=_sources(landing),
-            dbt_vars=dbt_vars,
-            extra_args=("--select", "int_invitation_rows_ranked"),
+            "test", **warehouse, dbt_vars=dbt_vars, extra_args=("--select", "int_invitation_rows_ranked")
         )
         (status,) = [
             status
@@ -372,11 +354,11 @@ def test_the_ranked_rows_key_tests_check_every_row_of_the_keys_of_the_latest_loa
 
     assert key_test() == "pass"
     # the untouched invitation's row ranked twice: the build's test leaves it to the nightly run
-    _rank_twice(tmp_path / "nps.duckdb", untouched["invitation_id"].strip())
+    _rank_twice(database, untouched["invitation_id"].strip())
     assert key_test() == "pass"
     assert key_test({"nps_test_all_rows": True}) == "fail"
     # the older row of the invitation sent again, ranked twice: the build's test finds it
-    _rank_twice(tmp_path / "nps.duckdb", resent["invitation_id"].strip())
+    _rank_twice(database, resent["invitation_id"].strip())
     assert key_test() == "fail"
 
 

@@ -6,7 +6,9 @@ the same files: the whole warehouse's `dbt build` and `dbt run`, an incremental 
 one more day, the core path (load + `dbt build --select +fct_nps_daily`) on the CSV and on the
 Parquet responses, the engine floor (one hand-written DuckDB statement) and pandas on each format.
 With --scaling it also builds the same new day incrementally on histories of the given sizes
-(default 10M and 50M); with --engines spark it lists the partitions the new day rewrote. The
+(default 10M and 50M); with --core-sizes, the core path alone on the responses alone at the sizes
+whose whole warehouse does not fit on one disk (a full build, then a new day, checked against the
+floor); with --engines spark it lists the partitions the new day rewrote. The
 report ends with the issue's targets: bound, measured value, met or missed.
 
 Exit codes: 0 every step ran and every cube matched the warehouse's, 1 a step failed or a cube
@@ -27,6 +29,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from nps_warehouse.benchmark import (  # noqa: E402 (needs the sys.path entry above)
+    benchmark_core_sizes,
     benchmark_engines,
     benchmark_scaling,
     benchmark_size,
@@ -57,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  python scripts/benchmark.py --sizes 1M              # a quick run\n"
             "  python scripts/benchmark.py --sizes 100M --pandas-max-rows 0 --memory-limit 4GB\n"
             "  python scripts/benchmark.py --sizes 10M --scaling 10M,50M\n"
+            "  python scripts/benchmark.py --core-sizes 100M --memory-limit 4GB  # target 5, core path\n"
+            "  python scripts/benchmark.py --core-sizes 10M,50M      # target 4b on the core path\n"
             "  python scripts/benchmark.py --engines-only --engines duckdb,postgres,spark\n"
             "  python scripts/benchmark.py --engines-only --engines spark --engine-sizes demo\n"
             "  python scripts/benchmark.py --sizes 10M --measure-make-build --make-test-seconds 1500\n"
@@ -72,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
         const=_sizes("10M,50M"),
         default=None,
         help="also time the same new day on these history sizes (default when given: 10M,50M)",
+    )
+    parser.add_argument(
+        "--core-sizes",
+        type=_sizes,
+        default=None,
+        help="the core path alone (responses only, as Parquet) on histories of these sizes: a full build, "
+        "then the same new day (1/365 of the smallest), its cube checked against the floor; with "
+        "--sizes '' it runs alone",
     )
     parser.add_argument(
         "--work-dir", type=Path, default=REPO_ROOT / "bench", help="data and warehouses (default bench/)"
@@ -179,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         report["sizes"].append(result.__dict__)
     if args.scaling:
         report["scaling"] = benchmark_scaling(args.scaling, work, settings=settings, progress=progress)
+    if args.core_sizes:
+        report["core_sizes"] = benchmark_core_sizes(
+            args.core_sizes, work, settings=settings, progress=progress
+        )
 
     if args.engines:
         report["engines"] = benchmark_engines(
@@ -236,6 +253,17 @@ def main(argv: list[str] | None = None) -> int:
             f"scaling {name}"
             for name, run in report["scaling"]["runs"].items()
             if not (run["incremental_build"]["ok"] and run["history_full_build"]["ok"])
+        ]
+    if args.core_sizes:
+        failed += [
+            f"core {name} {step_name}"
+            for name, run in report["core_sizes"]["runs"].items()
+            for step_name, step in run["steps"].items()
+            if not step["ok"]
+        ] + [
+            f"core {name} cube"
+            for name, run in report["core_sizes"]["runs"].items()
+            if run["cube_matches_floor"] is not True
         ]
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)

@@ -18,6 +18,10 @@ ending 2026-10-31, CSV files of about 500,000 rows) plus one more day (about 1/3
 Each dbt invocation's ``run_results.json`` is kept and summarised (run_results.py); the report
 (report.py) ends with the issue's targets (targets.py).
 
+With ``--core-sizes`` it builds the core path alone, on the responses alone as Parquet, at sizes
+whose whole warehouse does not fit on one disk: a full build, then the same new day, each with its
+time and peak memory, the day's cube checked against the floor on the same files (core_sizes.py).
+
 With ``--engines`` it also builds the demo data and histories (default 1M) on each engine
 (DuckDB, PostgreSQL, Spark): the loader's time (PostgreSQL, Spark), ``dbt build --full-refresh``,
 and an incremental ``dbt build`` after one more day, each engine's ``fct_nps_daily`` compared with
@@ -33,6 +37,7 @@ so every number in the report comes from a run that produced the right answer.
 
 from .baselines import floor_sql, normalise_cube, read_cube_file, run_floor, run_pandas
 from .common import format_size, parse_size
+from .core_sizes import benchmark_core_sizes
 from .data import (
     ensure_history,
     ensure_new_day,
@@ -52,6 +57,7 @@ from .targets import evaluate_targets
 __all__ = [
     "Measurement",
     "_tree_rss_bytes",
+    "benchmark_core_sizes",
     "benchmark_engines",
     "benchmark_scaling",
     "benchmark_size",

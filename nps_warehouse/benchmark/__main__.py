@@ -1,6 +1,6 @@
-"""``python -m nps_warehouse.benchmark floor|pandas|cube|generate|parquet '<json arguments>'``:
+"""``python -m nps_warehouse.benchmark floor|pandas|cube|generate|responses|parquet '<json arguments>'``:
 one step in its own process, so that its time and memory are its own (and the data steps,
-``generate`` and ``parquet``, never grow the benchmark's process)."""
+``generate``, ``responses`` and ``parquet``, never grow the benchmark's process)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nps_warehouse.generator import generate_programme
+from nps_warehouse.generator.responses import generate as generate_responses
 
 from .baselines import run_floor, run_pandas, write_cube
 from .data import write_responses_parquet
@@ -17,14 +18,14 @@ from .engines import read_engine_cube
 
 
 def _main_step(argv: Sequence[str]) -> int:
-    """``python -m nps_warehouse.benchmark floor|pandas|cube|generate|parquet '<json arguments>'``
+    """``python -m nps_warehouse.benchmark floor|pandas|cube|generate|responses|parquet '<json arguments>'``
     (one step)."""
     function, arguments = argv[0], json.loads(argv[1])
-    if function == "generate":
+    if function in ("generate", "responses"):
         output = Path(arguments.pop("output"))
         if "resubmit_from_range" in arguments:
             arguments["resubmit_from_range"] = tuple(arguments["resubmit_from_range"])
-        generate_programme(output, **arguments)
+        (generate_programme if function == "generate" else generate_responses)(output, **arguments)
         return 0
     files = [Path(path) for path in arguments.get("files", [])]
     output = Path(arguments["output"])

@@ -28,7 +28,7 @@ from .common import (
 PARQUET_NAME = "responses.parquet"
 
 
-def _in_own_process(function: str, arguments: dict[str, Any]) -> None:
+def in_own_process(function: str, arguments: dict[str, Any]) -> None:
     """Run a data step (``generate``, ``parquet``) in its own process
     (``python -m nps_warehouse.benchmark``). The benchmark's own process must stay small: every
     measured step is started from it, and Linux counts the parent's resident pages in a child's
@@ -41,7 +41,7 @@ def _in_own_process(function: str, arguments: dict[str, Any]) -> None:
     )
 
 
-def _stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
+def stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
     path = directory / "_stamp.json"
     return path.exists() and json.loads(path.read_text(encoding="utf-8")) == stamp
 
@@ -50,12 +50,12 @@ def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) 
     """The landing files of a history of ``rows`` responses and of the customers, agents,
     interactions and invitations they refer to (generated once, then reused)."""
     stamp = {"rows": rows, "days": HISTORY_DAYS, "end": HISTORY_END, "per_file": ROWS_PER_FILE, "v": 2}
-    if not _stamp_matches(directory, stamp):
+    if not stamp_matches(directory, stamp):
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"generating {format_size(rows)} responses and their programme into {directory}")
-        _in_own_process(
+        in_own_process(
             "generate",
             {
                 "output": str(directory),
@@ -72,12 +72,12 @@ def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) 
 def ensure_new_day(directory: Path, rows: int, resubmit_high: int, progress: Callable[[str], None]) -> Path:
     """One more day of ``rows`` responses, 5 % resubmitting responses 1..resubmit_high."""
     stamp = {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 3}
-    if not _stamp_matches(directory, stamp):
+    if not stamp_matches(directory, stamp):
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"generating the new day ({rows} responses) into {directory}")
-        _in_own_process(
+        in_own_process(
             "generate",
             {
                 "output": str(directory),
@@ -153,12 +153,12 @@ def ensure_parquet(
         "v": 1,
     }
     target = directory / PARQUET_NAME
-    if not (_stamp_matches(directory, stamp) and target.exists()):
+    if not (stamp_matches(directory, stamp) and target.exists()):
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"writing the {len(files)} response files of {history.name} as one Parquet file")
-        _in_own_process(
+        in_own_process(
             "parquet",
             {"files": [str(path) for path in files], "output": str(target), "memory_limit": memory_limit},
         )

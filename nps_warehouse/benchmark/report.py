@@ -1,5 +1,6 @@
 """The Markdown report of a run: the steps, the ratios and checks, where dbt's time went, the
-scaling, the engines (with Spark's rewritten partitions), and the issue's targets."""
+scaling, the core path at the largest sizes, the engines (with Spark's rewritten partitions), and
+the issue's targets."""
 
 from __future__ import annotations
 
@@ -162,6 +163,34 @@ def _scaling(scaling: dict[str, Any]) -> list[str]:
     return [*lines, "", f"Largest over smallest history: {_fmt_ratio(scaling['largest_over_smallest'])}."]
 
 
+def _core_sizes(core: dict[str, Any]) -> list[str]:
+    lines = [
+        "The core path alone (`dbt build --select +fct_nps_daily`, models and their tests) on the "
+        f"responses alone, as Parquet: a full build, then the same new day ({core['new_day_rows']:,} "
+        "responses), its cube checked against the engine floor on the same files:",
+        "",
+        "| history | full: load + `dbt build` (s) | its peak RSS (MB) | new day: load + `dbt build` (s) "
+        "| its peak RSS (MB) | new day / full | cube = floor's |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | :---: |",
+    ]
+    for name, run in core["runs"].items():
+        full, day = run["steps"].get("full_build"), run["steps"].get("incremental_build")
+        ratio = day["seconds"] / full["seconds"] if full and day and full["ok"] and day["ok"] else None
+        matches = {True: "yes", False: "**no**", None: "not checked"}[run["cube_matches_floor"]]
+        lines.append(
+            f"| {name} | {_cell(full, 'seconds')} | {_cell(full, 'peak_rss_mb')} | {_cell(day, 'seconds')} "
+            f"| {_cell(day, 'peak_rss_mb')} | {_fmt_ratio(ratio)} | {matches} |"
+        )
+    if core["largest_over_smallest"] is not None:
+        lines += ["", f"New day, largest over smallest history: {_fmt_ratio(core['largest_over_smallest'])}."]
+    for name, run in core["runs"].items():
+        for invocation, shares in (run.get("node_shares") or {}).items():
+            if shares:
+                title = f"core path {name}, {INVOCATION_LABELS.get(invocation, invocation)}"
+                lines += ["", *render_node_shares(title, shares)]
+    return lines
+
+
 def _engines(engines: dict[str, Any]) -> list[str]:
     lines = [
         "Each engine (full build on the data, then one more day incrementally; load = the landing "
@@ -242,6 +271,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         ]
     if report.get("scaling"):
         lines += ["", *_scaling(report["scaling"])]
+    if report.get("core_sizes"):
+        lines += ["", *_core_sizes(report["core_sizes"])]
     if report.get("engines"):
         lines += ["", *_engines(report["engines"])]
     shares = _where_time_goes(report)

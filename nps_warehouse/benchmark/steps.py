@@ -128,7 +128,7 @@ def ratio(numerator: Measurement | None, denominator: Measurement | None) -> flo
     return round(numerator.seconds / denominator.seconds, 2)
 
 
-def _python_step(function: str, files: Sequence[Path], output: Path, settings: dict[str, str]) -> list[str]:
+def python_step(function: str, files: Sequence[Path], output: Path, settings: dict[str, str]) -> list[str]:
     arguments = json.dumps(
         {
             "files": [str(path) for path in files],
@@ -297,7 +297,7 @@ def benchmark_size(
         progress(f"{format_size(rows)}: engine floor on {fmt} (one DuckDB statement)")
         floor_output = size_dir / f"floor{suffix}_cube.json"
         steps[f"floor{suffix}"] = measure(
-            _python_step("floor", inputs[fmt], floor_output, settings),
+            python_step("floor", inputs[fmt], floor_output, settings),
             log=size_dir / f"floor{suffix}.log",
             env=dict(os.environ),
         )
@@ -308,7 +308,7 @@ def benchmark_size(
             progress(f"{format_size(rows)}: pandas on {fmt}")
             pandas_output = size_dir / f"pandas{suffix}_cube.json"
             steps[f"pandas{suffix}"] = measure(
-                _python_step("pandas", inputs[fmt], pandas_output, settings),
+                python_step("pandas", inputs[fmt], pandas_output, settings),
                 log=size_dir / f"pandas{suffix}.log",
                 env=dict(os.environ),
             )

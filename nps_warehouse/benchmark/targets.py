@@ -107,7 +107,9 @@ def evaluate_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         ),
         _ratio_target(report, "4a", "incremental day / full build", "incremental_over_full", 0.10),
         _scaling_target(report),
+        *_core_scaling_target(report),
         _hundred_million_target(report),
+        *_core_hundred_million_target(report),
         _spark_target(report),
         *_make_targets(report),
     ]
@@ -149,6 +151,66 @@ def _hundred_million_target(report: dict[str, Any]) -> dict[str, Any]:
     else:
         verdict, _ = judge(peak, PEAK_RSS_BOUND_MB)
     return _row("5", target, bound, peak, measured, None, True, verdict)
+
+
+def _core_scaling_target(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """4b on the core path (--core-sizes), when the run measured it on two histories."""
+    core = report.get("core_sizes")
+    if not core or core.get("largest_over_smallest") is None:
+        return []
+    runs = list(core["runs"])
+    value = core["largest_over_smallest"]
+    verdict, _ = judge(value, 1.3)
+    exact = runs[0] == format_size(TEN_M) and runs[-1] == format_size(FIFTY_M)
+    return [
+        _row(
+            "4b (core)",
+            "core path alone: new day, 50M history / 10M history",
+            "<= 1.3x",
+            value,
+            f"{value:.2f}x",
+            f"{runs[0]} -> {runs[-1]}",
+            exact,
+            verdict,
+        )
+    ]
+
+
+def _core_hundred_million_target(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """5 on the core path (--core-sizes 100M): the full build and the new day of the responses
+    alone, with their peak memory; the day's cube must equal the floor's."""
+    run = ((report.get("core_sizes") or {}).get("runs") or {}).get(format_size(HUNDRED_M))
+    if not run:
+        return []
+    full, day = run["steps"].get("full_build"), run["steps"].get("incremental_build")
+    limit = report["machine"].get("duckdb_memory_limit")
+    peak = max((step["peak_rss_mb"] for step in (full, day) if step), default=None)
+    measured = (
+        f"full {full['seconds']:,.0f} s, new day {day['seconds']:,.0f} s, peak {peak:,.0f} MB, "
+        f"memory_limit {limit}"
+        if full and day
+        else "a step missing"
+    )
+    if not (full and day and full["ok"] and day["ok"]):
+        verdict = "missed: a build failed"
+    elif run["cube_matches_floor"] is not True:
+        verdict = "missed: the cube differs from the floor's"
+    elif limit != "4GB":
+        verdict = f"not comparable: memory_limit {limit}, not 4GB"
+    else:
+        verdict, _ = judge(peak, PEAK_RSS_BOUND_MB)
+    return [
+        _row(
+            "5 (core)",
+            "100M, core path alone: full build and new day complete",
+            f"memory_limit 4GB, peak RSS < {PEAK_RSS_BOUND_MB:,} MB",
+            peak,
+            measured,
+            None,
+            True,
+            verdict,
+        )
+    ]
 
 
 def _spark_target(report: dict[str, Any]) -> dict[str, Any]:

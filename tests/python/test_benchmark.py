@@ -414,3 +414,101 @@ def test_markdown_report_shows_the_scaling_and_the_spark_partitions():
     assert "| `marts.db/fct_nps_daily` | 91 | 4 | 4.4% | 4 | 0 | 0 |" in markdown
     assert "Rewritten although their rows did not change" not in markdown
     assert "| 6 | Spark: incremental day rewrites only partitions whose rows changed |" in markdown
+
+
+def _core_run(rows: int, day_seconds: float, *, peak: float = 4000.0, matches: bool | None = True) -> dict:
+    return {
+        "rows": rows,
+        "files": 1,
+        "steps": {
+            "full_build": {**STEP, "seconds": 100.0, "peak_rss_mb": peak},
+            "incremental_build": {**STEP, "seconds": day_seconds},
+        },
+        "cube_matches_floor": matches,
+        "node_shares": {},
+    }
+
+
+def test_the_core_path_at_the_largest_sizes_is_judged_apart_from_the_whole_warehouse():
+    machine = {**MACHINE, "duckdb_memory_limit": "4GB"}
+    pair = {
+        "new_day_rows": 27_397,
+        "runs": {"10M": _core_run(10**7, 10.0), "50M": _core_run(5 * 10**7, 12.0)},
+    }
+    rows = {
+        row["number"]: row
+        for row in evaluate_targets(
+            {"machine": machine, "sizes": [], "core_sizes": {**pair, "largest_over_smallest": 1.2}}
+        )
+    }
+    assert rows["4b (core)"]["status"] == "met" and rows["4b (core)"]["measured"] == "1.20x at 10M -> 50M"
+    # the whole warehouse's rows stay "not run": the core path is not the whole warehouse
+    assert rows["4b"]["status"] == "not run" and rows["5"]["status"] == "not run"
+    assert "5 (core)" not in rows
+
+    hundred = {
+        "new_day_rows": 273_972,
+        "runs": {"100M": _core_run(10**8, 30.0)},
+        "largest_over_smallest": None,
+    }
+    rows = {
+        row["number"]: row
+        for row in evaluate_targets({"machine": machine, "sizes": [], "core_sizes": hundred})
+    }
+    assert "4b (core)" not in rows
+    assert rows["5 (core)"]["status"] == "met"
+    assert rows["5 (core)"]["measured"] == "full 100 s, new day 30 s, peak 4,000 MB, memory_limit 4GB"
+    for run, status in (
+        (_core_run(10**8, 30.0, peak=6000.0), "missed by 1.17x"),
+        (_core_run(10**8, 30.0, matches=False), "missed: the cube differs from the floor's"),
+    ):
+        report = {"machine": machine, "sizes": [], "core_sizes": {**hundred, "runs": {"100M": run}}}
+        assert {row["number"]: row for row in evaluate_targets(report)}["5 (core)"]["status"] == status
+    report = {"machine": MACHINE, "sizes": [], "core_sizes": hundred}
+    assert {row["number"]: row for row in evaluate_targets(report)}["5 (core)"]["status"].startswith(
+        "not comparable: memory_limit 3GB"
+    )
+
+    markdown = render_markdown(
+        {"machine": machine, "sizes": [], "core_sizes": {**pair, "largest_over_smallest": 1.2}}
+    )
+    assert "| 50M | 100.0 | 4,000.0 | 12.0 | 1,000.0 | 0.12x | yes |" in markdown
+    assert "New day, largest over smallest history: 1.20x." in markdown
+
+
+def test_the_core_path_alone_builds_a_history_and_a_new_day_checked_against_the_floor(tmp_path):
+    from nps_warehouse.benchmark import benchmark_core_sizes
+    from nps_warehouse.benchmark.core_sizes import ensure_responses
+
+    messages: list[str] = []
+    core = benchmark_core_sizes(
+        [3000], tmp_path, settings={"NPS_DUCKDB_MEMORY_LIMIT": "1GB"}, progress=messages.append
+    )
+    run = core["runs"]["3k"]
+    assert core["new_day_rows"] == 3000 // 365 and core["largest_over_smallest"] is None
+    assert all(step["ok"] for step in run["steps"].values()), run["steps"]
+    assert set(run["steps"]) == {
+        "full_load",
+        "full_dbt",
+        "full_build",
+        "incremental_load",
+        "incremental_dbt",
+        "incremental_build",
+        "floor_check",
+    }
+    # the day's cube equals the floor's on the history and the day: the run produced the right answer
+    assert run["cube_matches_floor"] is True
+    assert run["node_shares"]["incremental_build"]["by_type"]["model"]["nodes"] == 6
+    # the responses alone, as Parquet: no other source's file is generated
+    generated = sorted(path.name for path in (tmp_path / "data").rglob("*") if path.is_file())
+    assert generated == [
+        "_stamp.json",
+        "_stamp.json",
+        "responses_0001.parquet",
+        "responses_day_2026-11-01_0001.parquet",
+    ]
+    # the measured warehouse is deleted, so that only one is on the disk at a time
+    assert not (tmp_path / "core_3k" / "warehouse.duckdb").exists()
+    # a second run reuses the generated files
+    ensure_responses(tmp_path / "data" / "responses_3k", 3000, messages.append)
+    assert sum("generating" in message for message in messages) == 2

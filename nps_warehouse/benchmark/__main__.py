@@ -32,7 +32,9 @@ def _main_step(argv: Sequence[str]) -> int:
     if function == "cube":
         write_cube(output, read_engine_cube(arguments["target"]))
     elif function == "floor":
-        run_floor(files, output, arguments["memory_limit"], arguments["threads"])
+        run_floor(
+            files, output, arguments["memory_limit"], arguments["threads"], arguments.get("temp_directory")
+        )
     elif function == "pandas":
         run_pandas(files, output)
     elif function == "parquet":

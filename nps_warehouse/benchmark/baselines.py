@@ -136,11 +136,18 @@ def floor_sql(files: Sequence[Path], seeds_dir: Path) -> str:
     """
 
 
-def run_floor(files: Sequence[Path], output: Path, memory_limit: str, threads: str) -> None:
+def run_floor(
+    files: Sequence[Path], output: Path, memory_limit: str, threads: str, temp_directory: str | None = None
+) -> None:
+    """The floor's cube of ``files`` into ``output``. With ``temp_directory`` DuckDB spills there
+    beyond ``memory_limit`` (the check of a 50M or 100M cube); without it, the measured floor
+    stays in memory, as it always has."""
     import duckdb
 
     connection = duckdb.connect()
     connection.execute(f"set memory_limit = {sql_string(memory_limit)}")
+    if temp_directory:
+        connection.execute(f"set temp_directory = {sql_string(temp_directory)}")
     if threads:
         connection.execute(f"set threads = {int(threads)}")
     connection.execute("set preserve_insertion_order = false")

@@ -128,13 +128,20 @@ def ratio(numerator: Measurement | None, denominator: Measurement | None) -> flo
     return round(numerator.seconds / denominator.seconds, 2)
 
 
-def python_step(function: str, files: Sequence[Path], output: Path, settings: dict[str, str]) -> list[str]:
+def python_step(
+    function: str,
+    files: Sequence[Path],
+    output: Path,
+    settings: dict[str, str],
+    temp_directory: Path | None = None,
+) -> list[str]:
     arguments = json.dumps(
         {
             "files": [str(path) for path in files],
             "output": str(output),
             "memory_limit": settings.get("NPS_DUCKDB_MEMORY_LIMIT", "3GB"),
             "threads": settings.get("NPS_DUCKDB_THREADS", ""),
+            **({"temp_directory": str(temp_directory)} if temp_directory else {}),
         }
     )
     return [sys.executable, "-m", "nps_warehouse.benchmark", function, arguments]

@@ -82,3 +82,12 @@
     {%- endfor -%}
     {{ cast_to_text("nullif(concat_ws(', ', " ~ parts | join(', ') ~ "), '')") }}
 {%- endmacro %}
+
+{#- Post-hook of int_customer_response_summaries: deletes the rows a build wrote for customers
+    left without a known response (known_responses 0). Nothing when the run is not incremental
+    (a full build writes none; on Spark the model is a table). -#}
+{% macro cx_delete_customers_without_responses() -%}
+    {%- if execute and is_incremental() -%}
+        delete from {{ this }} where known_responses = 0
+    {%- endif -%}
+{%- endmacro %}

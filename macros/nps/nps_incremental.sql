@@ -250,11 +250,7 @@ where
     {%- endif -%}
     {#- by name, in the table's order (Spark puts the partition column last) -#}
     {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {%- set hashed = [] -%}
-    {%- for name in names -%}
-        {%- do hashed.append(name ~ ', isnull(' ~ name ~ ')') -%}
-    {%- endfor -%}
-    {%- set row_hash = 'cast(xxhash64(' ~ hashed | join(', ') ~ ') as decimal(20, 0))' -%}
+    {%- set row_hash = spark__nps_row_hash(names) | trim -%}
     {%- set sql -%}
 select {{ names | join(', ') }}
 from {{ rows_cte }}
@@ -445,4 +441,32 @@ where response_date in (
 
 {% macro spark__nps_delete_insert_materialization() -%}
     {{ return('table') }}
+{%- endmacro %}
+
+{#- An exact number hashing a row's columns (64 bits), for fingerprints: the sum of a group's
+    row hashes with its row count tells whether any row of the group changed, appeared or left
+    (as Spark's changed dates are found). Nulls hash apart from every value, in their column.
+    Deterministic across sessions; each engine has its own hash, compared only with itself. -#}
+{% macro nps_row_hash(columns) -%}
+    {{ return(adapter.dispatch('nps_row_hash', 'nps_warehouse')(columns)) }}
+{%- endmacro %}
+
+{% macro default__nps_row_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{#- PostgreSQL: the row's text form (a null prints empty, an empty text as "") hashed to 64 bits. -#}
+{% macro postgres__nps_row_hash(columns) -%}
+    hashtextextended(cast(row({{ columns | join(', ') }}) as text), 0)
+{%- endmacro %}
+
+{#- Spark's xxhash64 skips nulls, so each column is hashed with its null flag (a value moving
+    between two columns beside a null would otherwise hash the same); as a decimal, whose sum
+    cannot overflow. -#}
+{% macro spark__nps_row_hash(columns) -%}
+    {%- set hashed = [] -%}
+    {%- for column in columns -%}
+        {%- do hashed.append(column ~ ', isnull(' ~ column ~ ')') -%}
+    {%- endfor -%}
+    cast(xxhash64({{ hashed | join(', ') }}) as decimal(20, 0))
 {%- endmacro %}

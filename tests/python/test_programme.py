@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from harness import (
 
 from nps_warehouse.contract import MART_COLUMNS, MART_SCHEMAS, PROGRAMME_SOURCES, SOURCE_AUDITS
 from nps_warehouse.generator import generate_programme
-from nps_warehouse.oracle import StatsSettings
+from nps_warehouse.oracle import FollowupSettings, StatsSettings
 
 
 def _sources(landing: Path) -> dict[str, Path]:
@@ -218,7 +219,7 @@ def test_later_arrivals_of_every_source_equal_a_full_refresh(tmp_path):
     assert reached and all(now[key][wait_band] == "10m+" != was[key][wait_band] for key in reached)
     assert any(now[key][tier] != row[tier] for key, row in was.items() if key in now)
     # the incremental ranked rows of every source, and the histories, are those of the full refresh
-    for model in (*RANKED_ROWS, *VERSIONS):
+    for model in (*RANKED_ROWS, *VERSIONS, "int_customer_response_summaries"):
         assert _table_rows(database, model) == _table_rows(full_root / "nps.duckdb", model), model
     # October's workforce extract repeats most agents as they were: their versions are rebuilt
     # but not changed, so fct_cx_responses does not take their responses again
@@ -404,15 +405,92 @@ VERSIONS = ("int_customer_versions", "int_agent_versions")
 
 
 def _table_rows(database: Path, model: str) -> list[tuple]:
-    """The rows of an intermediate table, without the load ids and build times (each warehouse's own)."""
+    """The rows of an intermediate table, without the load ids, build times and what hashes them
+    (each warehouse's own)."""
     connection = duckdb.connect(str(database), read_only=True)
     try:
         columns = {row[0] for row in connection.execute(f"describe intermediate.{model}").fetchall()}
-        lineage = ", ".join(column for column in ("load_id", "loaded_at", "changed_at") if column in columns)
+        lineage = ", ".join(
+            column
+            for column in ("load_id", "loaded_at", "changed_at", "summarised_at", "responses_fingerprint")
+            if column in columns
+        )
         query = f"select * exclude ({lineage}) from intermediate.{model}"
         return sorted(connection.execute(query).fetchall(), key=repr)
     finally:
         connection.close()
+
+
+def _summarised_since(database: Path, instant: datetime | None) -> tuple[int, int, datetime]:
+    """(customers summarised after ``instant``, customers, the latest summarised_at)."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(
+            "select count(*) filter (where ? is null or summarised_at > ?), count(*), max(summarised_at) "
+            "from intermediate.int_customer_response_summaries",
+            [instant, instant],
+        ).fetchone()
+    finally:
+        connection.close()
+
+
+def test_the_customer_summaries_follow_as_of_and_equal_a_full_refresh(tmp_path):
+    """fct_customer_health reads int_customer_response_summaries, kept by customer: a build
+    summarises again only the customers whose responses' fingerprint changed. Short windows
+    make as_of's moves cross their edges; each build equals the oracle at its as_of."""
+    landing = tmp_path / "landing"
+    generate_programme(landing, rows=2500, files=2, fmt="csv", seed=37, days=60, end_date="2026-09-30")
+    windows = {"cx_health_window_days": 20, "cx_repeat_detractor_days": 7}
+    sources = {source: str(path) for source, path in _sources(landing).items()}
+    root = tmp_path / "incremental"
+    root.mkdir()
+    database = root / "nps.duckdb"
+
+    def build(as_of: str, work_dir: Path, *extra: str) -> dict:
+        run = run_dbt(
+            "build",
+            database=work_dir / "nps.duckdb",
+            raw=landing,
+            work_dir=work_dir,
+            sources=_sources(landing),
+            dbt_vars={"cx_as_of": as_of, **windows},
+            extra_args=extra,
+        )
+        assert run.success, run.failures() or run.exception
+        expected = expected_marts(
+            str(landing),
+            SEEDS_DIR,
+            sources=sources,
+            followup_settings=FollowupSettings(
+                as_of=datetime.fromisoformat(as_of), health_window_days=20, repeat_detractor_days=7
+            ),
+        )
+        health = "fct_customer_health"
+        assert_marts_equal({health: read_marts(work_dir / "nps.duckdb")[health]}, {health: expected[health]})
+        return expected
+
+    # as_of inside the history: the later responses are not known yet
+    build("2026-09-10 12:00:00", root)
+    first, customers, latest = _summarised_since(database, None)
+    assert first == customers > 0
+    # the same as_of: nothing changed, no customer is summarised again
+    build("2026-09-10 12:00:00", root)
+    assert _summarised_since(database, latest)[0] == 0
+    # later: the responses of two more weeks become known and older ones leave both windows;
+    # only the customers they belong to are summarised again
+    build("2026-09-24 08:00:00", root)
+    again, customers_later, latest = _summarised_since(database, latest)
+    assert 0 < again < customers_later and customers_later > customers
+    # back before most of the history: the customers whose every response is later leave
+    build("2026-08-20 00:00:00", root)
+    again, customers_back, _ = _summarised_since(database, latest)
+    assert customers_back < customers and again > 0
+
+    full_root = tmp_path / "full"
+    full_root.mkdir()
+    build("2026-08-20 00:00:00", full_root, "--full-refresh")
+    model = "int_customer_response_summaries"
+    assert _table_rows(database, model) == _table_rows(full_root / "nps.duckdb", model)
 
 
 @pytest.mark.postgres

@@ -1,15 +1,16 @@
 {#- A table rebuilt by every build: a customer's health moves with cx_as_of, new responses, cases
-    and comments. -#}
+    and comments. The summary of each customer's responses is kept by customer
+    (int_customer_response_summaries); what moves with cx_as_of alone (days since the last
+    response, the risk score, overdue cases) and the comments' labels are read here. -#}
 
 {%- set settings = cx_health_settings() %}
 {%- set as_of = cx_as_of() %}
-{%- set detractor = nps_literal('category', 'detractor') %}
 
 with
 
-responses as (
+summaries as (
 
-    select * from {{ ref('fct_cx_responses') }}
+    select * from {{ ref('int_customer_response_summaries') }}
 
 ),
 
@@ -43,93 +44,18 @@ risk_model as (
 
 ),
 
-known as (
-
-    select * from responses
-    where
-        customer_id is not null
-        and submitted_at <= {{ as_of }}
-
-),
-
--- each known response numbered from its customer's latest: among all of them, among the NPS
--- answers and among the commented ones, in one sort (the counts run from the latest down to
--- the row, so the latest NPS answer is the answer with nps_from_last 1)
-ordered as (
-
-    select
-        known.customer_id,
-        known.response_id,
-        known.response_date,
-        known.submitted_at,
-        known.loyalty_tier,
-        known.age_band,
-        known.segment,
-        known.nps_score,
-        known.nps_category,
-        insights.response_id as comment_response_id,
-        insights.sentiment,
-        insights.sentiment_score,
-        row_number() over latest_first as from_last,
-        count(known.nps_score) over latest_first as nps_from_last,
-        count(insights.response_id) over latest_first as comments_from_last
-
-    from known
-    left join insights
-        on known.response_id = insights.response_id
-    window latest_first as (
-        partition by known.customer_id
-        order by known.submitted_at desc, known.response_id desc
-    )
-
-),
-
--- one row per customer: the activity, the NPS answers, the latest response (its tier, age band
--- and segment are the model's), the last two NPS answers and the last comment
+-- one row per customer: the summary of their responses known at as_of (kept by customer), and
+-- the sentiment of their last comment read now, as the comment marts label it
 customer_summary as (
 
     select
-        customer_id,
-        cast(sum(case
-            when submitted_at > {{ add_hours_to_timestamp(as_of, -24 * settings.window_days) }} then 1 else 0
-        end) as bigint) as responses_365d,
-        cast(sum(case
-            when
-                submitted_at > {{ add_hours_to_timestamp(as_of, -24 * settings.window_days) }}
-                and nps_category = {{ detractor }}
-                then 1
-            else 0
-        end) as bigint) as detractor_responses_365d,
-        sum(case
-            when
-                submitted_at > {{ add_hours_to_timestamp(as_of, -24 * settings.repeat_detractor_days) }}
-                and nps_category = {{ detractor }}
-                then 1
-            else 0
-        end) as recent_detractor_responses,
-        max(response_date) as last_response_date,
-        avg({{ cast_to_double('nps_score') }}) as mean_nps,
-        sum(case when nps_category = {{ detractor }} then 1.0 else 0.0 end) / nullif(count(nps_score), 0)
-            as detractor_share,
-        nullif(count(nps_score), 0) as nps_answers,
-        max(case when from_last = 1 then submitted_at end) as latest_submitted_at,
-        max(case when from_last = 1 then loyalty_tier end) as latest_loyalty_tier,
-        max(case when from_last = 1 then age_band end) as latest_age_band,
-        max(case when from_last = 1 then segment end) as latest_segment,
-        max(case when nps_score is not null and nps_from_last = 1 then nps_score end) as last_nps_score,
-        max(case when nps_score is not null and nps_from_last = 2 then nps_score end) as previous_nps_score,
-        max(case when nps_score is not null and nps_from_last = 1 then nps_category end) as last_nps_category,
-        max(case when nps_score is not null and nps_from_last = 2 then nps_category end)
-            as previous_nps_category,
-        max(case when comment_response_id is not null and comments_from_last = 1 then comment_response_id end)
-            as last_comment_response_id,
-        max(case when comment_response_id is not null and comments_from_last = 1 then sentiment end)
-            as last_sentiment,
-        max(case when comment_response_id is not null and comments_from_last = 1 then sentiment_score end)
-            as last_sentiment_score
+        summaries.*,
+        insights.sentiment as last_sentiment,
+        insights.sentiment_score as last_sentiment_score
 
-    from ordered
-    group by customer_id
+    from summaries
+    left join insights
+        on summaries.last_comment_response_id = insights.response_id
 
 ),
 

@@ -239,3 +239,48 @@ def test_rows_not_matching_the_header_fail_and_keep_the_last_good_marts(build_fa
         in str(run.exception)
     )
     assert read_marts(build.database) == build.marts
+
+
+def test_every_published_response_reconciles_with_its_staged_row(tmp_path):
+    """assert_accepted_responses_reconcile: each response of the latest load is the valid staged
+    row of its file and row number, with the same id and key; a fact row pointing at a rejected
+    row, at another response's row or at no row at all fails it, one failure per response."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    database = tmp_path / "nps.duckdb"
+    generate(landing, rows=400, seed=5, fmt="csv", files=1, days=10, messy_rate=0.2)
+    core = ("--select", "+fct_nps_daily")
+    built = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=core)
+    assert built.success, built.failures() or built.exception
+
+    def reconcile() -> tuple[str, str]:
+        tested = run_dbt(
+            "test",
+            database=database,
+            raw=landing,
+            work_dir=tmp_path,
+            extra_args=("--select", "assert_accepted_responses_reconcile"),
+        )
+        name = "assert_accepted_responses_reconcile"
+        return tested.statuses[name], tested.messages.get(name, "")
+
+    assert reconcile()[0] == "pass"
+    connection = duckdb.connect(str(database))
+    try:
+        (rejected_row,) = connection.execute(
+            "select source_row_number from staging.stg_nps_survey__responses "
+            "where rejection_reason is not null limit 1"
+        ).fetchone()
+        first, second, third = connection.execute(
+            "select response_id, source_row_number from marts.fct_nps_responses order by response_id limit 3"
+        ).fetchall()
+        # a rejected row, another response's row, a row the file does not have
+        for (response_id, _), row_number in ((first, rejected_row), (second, third[1]), (third, 10**6)):
+            connection.execute(
+                "update marts.fct_nps_responses set source_row_number = ? where response_id = ?",
+                [row_number, response_id],
+            )
+    finally:
+        connection.close()
+    status, message = reconcile()
+    assert status == "fail" and "Got 3 results" in message, message

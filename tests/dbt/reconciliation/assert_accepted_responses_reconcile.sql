@@ -2,7 +2,10 @@
 -- response of the
 -- latest load (every response after a full refresh; all of them with var nps_test_all_rows)
 -- is a valid staging row of the same response_id, file and row. Returns one row per failure.
--- Each CTE reads its relation once (DuckDB materialises a CTE read twice).
+-- Each CTE reads its relation once (DuckDB materialises a CTE read twice). A staged row is found
+-- by its file and row number, staging's key (nps_unique_combination), and then compared: one
+-- join and no aggregate over the responses, so that a full refresh of 100M responses checks
+-- them within DuckDB's memory_limit of 4GB (a count per response_id ran out of it).
 
 {%- set all_rows = var('nps_test_all_rows') | string | lower in ['true', '1', 'yes'] %}
 
@@ -36,21 +39,21 @@ staged as (
 
 ),
 
-matched as (
+-- a response whose file and row are no staged row, or a row rejected, or another response's
+unmatched as (
 
-    select
-        checked_responses.response_id,
-        count(staged.source_row_number) as matching_valid_rows
+    select checked_responses.response_id
 
     from checked_responses
     left join staged
         on
-            checked_responses.response_key = staged.response_key
-            and checked_responses.source_file = staged.source_file
+            checked_responses.source_file = staged.source_file
             and checked_responses.source_row_number = staged.source_row_number
-            and checked_responses.response_id = staged.response_id
-            and staged.rejection_reason is null
-    group by checked_responses.response_id
+    where
+        staged.source_row_number is null
+        or staged.rejection_reason is not null
+        or staged.response_id != checked_responses.response_id
+        or staged.response_key != checked_responses.response_key
 
 ),
 
@@ -68,8 +71,7 @@ failures as (
     select
         'response without exactly one valid staging row' as failure,
         response_id
-    from matched
-    where matching_valid_rows <> 1
+    from unmatched
 
 )
 

@@ -52,8 +52,8 @@ unmatched as (
     where
         staged.source_row_number is null
         or staged.rejection_reason is not null
-        or staged.response_id != checked_responses.response_id
-        or staged.response_key != checked_responses.response_key
+        or staged.response_id <> checked_responses.response_id
+        or staged.response_key <> checked_responses.response_key
 
 ),
 

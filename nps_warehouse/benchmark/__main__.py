@@ -33,7 +33,12 @@ def _main_step(argv: Sequence[str]) -> int:
         write_cube(output, read_engine_cube(arguments["target"]))
     elif function == "floor":
         run_floor(
-            files, output, arguments["memory_limit"], arguments["threads"], arguments.get("temp_directory")
+            files,
+            output,
+            arguments["memory_limit"],
+            arguments["threads"],
+            arguments.get("temp_directory"),
+            arguments.get("buckets", 1),
         )
     elif function == "pandas":
         run_pandas(files, output)

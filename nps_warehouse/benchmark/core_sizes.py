@@ -51,6 +51,9 @@ from .steps import (
 #: DuckDB's memory for the floor's check of the cube, not a measured step: its one statement
 #: held 7 GB at 50M (it cannot stay within 3GB there), so it gets most of a 24 GB machine.
 CHECK_MEMORY_LIMIT = "18GB"
+#: Responses per bucket of the check: the statement runs once per bucket of response ids and the
+#: cubes add up (at 100M one statement ran out of 18GB).
+CHECK_ROWS_PER_BUCKET = 25_000_000
 
 
 def ensure_responses(directory: Path, rows: int, progress: Callable[[str], None], **day: Any) -> Path:
@@ -142,6 +145,8 @@ def _core_size(
     matches: bool | None = None
     day = steps.get("incremental_build")
     cube = normalise_cube(read_cube(database)) if day and day.ok else None
+    if cube is not None:
+        (size_dir / "warehouse_cube.json").write_text(json.dumps(cube), encoding="utf-8")
     # the warehouse leaves the disk before the floor, which spills beside it at these sizes
     remove_database(database)
     if cube is not None:
@@ -154,6 +159,7 @@ def _core_size(
                 floor_output,
                 {**settings, "NPS_DUCKDB_MEMORY_LIMIT": CHECK_MEMORY_LIMIT},
                 temp_directory=spill,
+                buckets=max(1, -(-rows // CHECK_ROWS_PER_BUCKET)),
             ),
             log=size_dir / "floor.log",
             env=dict(os.environ),

@@ -134,6 +134,7 @@ def python_step(
     output: Path,
     settings: dict[str, str],
     temp_directory: Path | None = None,
+    buckets: int = 1,
 ) -> list[str]:
     arguments = json.dumps(
         {
@@ -142,6 +143,7 @@ def python_step(
             "memory_limit": settings.get("NPS_DUCKDB_MEMORY_LIMIT", "3GB"),
             "threads": settings.get("NPS_DUCKDB_THREADS", ""),
             **({"temp_directory": str(temp_directory)} if temp_directory else {}),
+            **({"buckets": buckets} if buckets > 1 else {}),
         }
     )
     return [sys.executable, "-m", "nps_warehouse.benchmark", function, arguments]

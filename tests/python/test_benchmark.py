@@ -64,6 +64,13 @@ def test_floor_statement_computes_the_oracle_cube(landing, oracle_cube, tmp_path
     assert read_cube_file(output) == oracle_cube
 
 
+def test_floor_by_buckets_of_response_ids_adds_up_to_the_oracle_cube(landing, oracle_cube, tmp_path):
+    # the check of a 100M cube: one statement per bucket, each response's submissions in one
+    output = tmp_path / "floor.json"
+    run_floor(landing_files(landing), output, "1GB", "", str(tmp_path / "spill"), buckets=3)
+    assert read_cube_file(output) == oracle_cube
+
+
 def test_pandas_pipeline_computes_the_oracle_cube(landing, oracle_cube, tmp_path):
     output = tmp_path / "pandas.json"
     run_pandas(landing_files(landing), output)

@@ -446,7 +446,7 @@ where response_date in (
 {#- An exact number hashing a row's columns (64 bits), for fingerprints: the sum of a group's
     row hashes with its row count tells whether any row of the group changed, appeared or left
     (as Spark's changed dates are found). Nulls hash apart from every value, in their column.
-    Deterministic across sessions; each engine has its own hash, compared only with itself. -#}
+    The same on every connection; each engine has its own hash, compared only with itself. -#}
 {% macro nps_row_hash(columns) -%}
     {{ return(adapter.dispatch('nps_row_hash', 'nps_warehouse')(columns)) }}
 {%- endmacro %}

@@ -33,7 +33,7 @@ from .common import (
     ROWS_PER_FILE,
     format_size,
 )
-from .data import in_own_process, landing_files, link_responses_only, stamp_matches
+from .data import ensure_generated, landing_files, link_responses_only
 from .measuring import chained, measure
 from .run_results import keep_run_results, read_node_shares
 from .steps import (
@@ -67,15 +67,14 @@ def ensure_responses(directory: Path, rows: int, progress: Callable[[str], None]
         else {"files": 1, **day}
     )
     arguments.update(rows=rows, fmt="parquet")
-    stamp = {**arguments, "v": 1}
-    if not stamp_matches(directory, stamp):
-        if directory.exists():
-            shutil.rmtree(directory)
-        directory.mkdir(parents=True)
-        progress(f"generating {format_size(rows)} responses alone, as Parquet, into {directory}")
-        in_own_process("responses", {"output": str(directory), **arguments})
-        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
-    return directory
+    return ensure_generated(
+        directory,
+        {**arguments, "v": 1},
+        "responses",
+        arguments,
+        f"generating {format_size(rows)} responses alone, as Parquet,",
+        progress,
+    )
 
 
 def ensure_responses_day(
@@ -143,8 +142,8 @@ def _core_size(
         )
 
     matches: bool | None = None
-    day = steps.get("incremental_build")
-    cube = normalise_cube(read_cube(database)) if day and day.ok else None
+    day_build = steps.get("incremental_build")
+    cube = normalise_cube(read_cube(database)) if day_build and day_build.ok else None
     if cube is not None:
         (size_dir / "warehouse_cube.json").write_text(json.dumps(cube), encoding="utf-8")
     # the warehouse leaves the disk before the floor, which spills beside it at these sizes

@@ -28,7 +28,7 @@ from .common import (
 PARQUET_NAME = "responses.parquet"
 
 
-def in_own_process(function: str, arguments: dict[str, Any]) -> None:
+def _in_own_process(function: str, arguments: dict[str, Any]) -> None:
     """Run a data step (``generate``, ``parquet``) in its own process
     (``python -m nps_warehouse.benchmark``). The benchmark's own process must stay small: every
     measured step is started from it, and Linux counts the parent's resident pages in a child's
@@ -41,57 +41,67 @@ def in_own_process(function: str, arguments: dict[str, Any]) -> None:
     )
 
 
-def stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
+def _stamp_matches(directory: Path, stamp: dict[str, Any]) -> bool:
     path = directory / "_stamp.json"
     return path.exists() and json.loads(path.read_text(encoding="utf-8")) == stamp
+
+
+def ensure_generated(
+    directory: Path,
+    stamp: dict[str, Any],
+    function: str,
+    arguments: dict[str, Any],
+    message: str,
+    progress: Callable[[str], None],
+) -> Path:
+    """``directory`` as the data step ``function`` (``generate``, ``responses``) writes it with
+    ``arguments``: generated once into an emptied folder, then reused while its stamp matches."""
+    if not _stamp_matches(directory, stamp):
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        progress(f"{message} into {directory}")
+        _in_own_process(function, {"output": str(directory), **arguments})
+        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+    return directory
 
 
 def ensure_history(directory: Path, rows: int, progress: Callable[[str], None]) -> Path:
     """The landing files of a history of ``rows`` responses and of the customers, agents,
     interactions and invitations they refer to (generated once, then reused)."""
-    stamp = {"rows": rows, "days": HISTORY_DAYS, "end": HISTORY_END, "per_file": ROWS_PER_FILE, "v": 2}
-    if not stamp_matches(directory, stamp):
-        if directory.exists():
-            shutil.rmtree(directory)
-        directory.mkdir(parents=True)
-        progress(f"generating {format_size(rows)} responses and their programme into {directory}")
-        in_own_process(
-            "generate",
-            {
-                "output": str(directory),
-                "rows": rows,
-                "files": max(1, -(-rows // ROWS_PER_FILE)),
-                "end_date": HISTORY_END,
-                "days": HISTORY_DAYS,
-            },
-        )
-        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
-    return directory
+    return ensure_generated(
+        directory,
+        {"rows": rows, "days": HISTORY_DAYS, "end": HISTORY_END, "per_file": ROWS_PER_FILE, "v": 2},
+        "generate",
+        {
+            "rows": rows,
+            "files": max(1, -(-rows // ROWS_PER_FILE)),
+            "end_date": HISTORY_END,
+            "days": HISTORY_DAYS,
+        },
+        f"generating {format_size(rows)} responses and their programme",
+        progress,
+    )
 
 
 def ensure_new_day(directory: Path, rows: int, resubmit_high: int, progress: Callable[[str], None]) -> Path:
     """One more day of ``rows`` responses, 5 % resubmitting responses 1..resubmit_high."""
-    stamp = {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 3}
-    if not stamp_matches(directory, stamp):
-        if directory.exists():
-            shutil.rmtree(directory)
-        directory.mkdir(parents=True)
-        progress(f"generating the new day ({rows} responses) into {directory}")
-        in_own_process(
-            "generate",
-            {
-                "output": str(directory),
-                "rows": rows,
-                "start_date": NEW_DAY,
-                "days": 1,
-                "first_response": NEW_DAY_FIRST_RESPONSE,
-                "resubmit_rate": NEW_DAY_RESUBMIT_RATE,
-                "resubmit_from_range": [1, resubmit_high],
-                "label": f"day_{NEW_DAY}",
-            },
-        )
-        (directory / "_stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
-    return directory
+    return ensure_generated(
+        directory,
+        {"rows": rows, "high": resubmit_high, "day": NEW_DAY, "v": 3},
+        "generate",
+        {
+            "rows": rows,
+            "start_date": NEW_DAY,
+            "days": 1,
+            "first_response": NEW_DAY_FIRST_RESPONSE,
+            "resubmit_rate": NEW_DAY_RESUBMIT_RATE,
+            "resubmit_from_range": [1, resubmit_high],
+            "label": f"day_{NEW_DAY}",
+        },
+        f"generating the new day ({rows} responses)",
+        progress,
+    )
 
 
 def landing_files(directory: Path) -> list[Path]:
@@ -153,12 +163,12 @@ def ensure_parquet(
         "v": 1,
     }
     target = directory / PARQUET_NAME
-    if not (stamp_matches(directory, stamp) and target.exists()):
+    if not (_stamp_matches(directory, stamp) and target.exists()):
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         progress(f"writing the {len(files)} response files of {history.name} as one Parquet file")
-        in_own_process(
+        _in_own_process(
             "parquet",
             {"files": [str(path) for path in files], "output": str(target), "memory_limit": memory_limit},
         )

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -36,8 +37,11 @@ def _sources(landing: Path) -> dict[str, Path]:
     return {source: landing / source for source in PROGRAMME_SOURCES}
 
 
-def _oracle(landing: Path) -> dict:
-    return expected_marts(str(landing), SEEDS_DIR, sources={s: str(p) for s, p in _sources(landing).items()})
+def _oracle(landing: Path, **settings: Any) -> dict:
+    """The oracle's marts of the landing's programme (``settings``: compute_marts' keywords)."""
+    return expected_marts(
+        str(landing), SEEDS_DIR, sources={s: str(p) for s, p in _sources(landing).items()}, **settings
+    )
 
 
 @pytest.fixture(scope="module")
@@ -441,7 +445,6 @@ def test_the_customer_summaries_follow_as_of_and_equal_a_full_refresh(tmp_path):
     landing = tmp_path / "landing"
     generate_programme(landing, rows=2500, files=2, fmt="csv", seed=37, days=60, end_date="2026-09-30")
     windows = {"cx_health_window_days": 20, "cx_repeat_detractor_days": 7}
-    sources = {source: str(path) for source, path in _sources(landing).items()}
     root = tmp_path / "incremental"
     root.mkdir()
     database = root / "nps.duckdb"
@@ -457,10 +460,8 @@ def test_the_customer_summaries_follow_as_of_and_equal_a_full_refresh(tmp_path):
             extra_args=extra,
         )
         assert run.success, run.failures() or run.exception
-        expected = expected_marts(
-            str(landing),
-            SEEDS_DIR,
-            sources=sources,
+        expected = _oracle(
+            landing,
             followup_settings=FollowupSettings(
                 as_of=datetime.fromisoformat(as_of), health_window_days=20, repeat_detractor_days=7
             ),

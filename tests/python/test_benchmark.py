@@ -108,6 +108,28 @@ def test_floor_and_pandas_on_the_parquet_file_compute_the_oracle_cube(parquet_fi
     assert read_cube_file(tmp_path / "pandas.json") == oracle_cube
 
 
+def test_floor_reads_many_parquet_files_in_one_scan_of_their_list(landing, oracle_cube, tmp_path):
+    """The check of the 50M and 100M cubes reads hundreds of Parquet files in one scan of their
+    list: ties must still de-duplicate by file and row as the loader's, and a column one file
+    lacks (the offsets file has no csat_score) must be null on its rows."""
+    import duckdb
+
+    connection = duckdb.connect()
+    files = []
+    for path in landing_files(landing):
+        target = tmp_path / f"{path.stem}.parquet"
+        connection.execute(
+            f"copy (select * from read_csv('{path}', header = true, all_varchar = true, delim = ',',"
+            f" quote = '\"', escape = '\"')) to '{target}' (format parquet)"
+        )
+        files.append(target)
+    assert "csat_score" not in pq.read_schema(tmp_path / "offsets.parquet").names
+    run_floor(files, tmp_path / "floor.json", memory_limit="1GB", threads="")
+    assert read_cube_file(tmp_path / "floor.json") == oracle_cube
+    run_floor(files, tmp_path / "buckets.json", "1GB", "", str(tmp_path / "spill"), buckets=3)
+    assert read_cube_file(tmp_path / "buckets.json") == oracle_cube
+
+
 def test_the_warehouse_reads_the_parquet_file_with_the_floors_row_numbers(parquet_file):
     """The loader numbers a Parquet file's rows from 1 in file order (source_row_number); the
     floor's scan of the file must number them the same way, or ties would de-duplicate apart."""

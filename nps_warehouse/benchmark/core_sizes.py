@@ -52,7 +52,7 @@ from .steps import (
 #: held 7 GB at 50M (it cannot stay within 3GB there), so it gets most of a 24 GB machine.
 CHECK_MEMORY_LIMIT = "18GB"
 #: Responses per bucket of the check: the statement runs once per bucket of response ids and the
-#: cubes add up (at 100M one statement ran out of 18GB).
+#: cubes add up (at 100M, four buckets in 673 s, 5.3 GB resident).
 CHECK_ROWS_PER_BUCKET = 25_000_000
 
 

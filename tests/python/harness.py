@@ -304,11 +304,18 @@ def mart_queries(with_keys: bool = False, text_type: str = "varchar") -> dict[st
     return queries
 
 
-def read_marts(database: Path, with_keys: bool = False) -> dict[str, list[tuple[Any, ...]]]:
-    """Every mart as a list of rows in the oracle's column order, sorted by the mart's key."""
+def read_marts(
+    database: Path, with_keys: bool = False, only: tuple[str, ...] = ()
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every mart (or those named in ``only``, for a build that selected them) as a list of rows
+    in the oracle's column order, sorted by the mart's key."""
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        return {mart: connection.sql(query).fetchall() for mart, query in mart_queries(with_keys).items()}
+        return {
+            mart: connection.sql(query).fetchall()
+            for mart, query in mart_queries(with_keys).items()
+            if not only or mart in only
+        }
     finally:
         connection.close()
 

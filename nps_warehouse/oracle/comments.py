@@ -15,6 +15,7 @@ decay, modifier window, normalisation).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -161,19 +162,43 @@ def theme_mentions(
 ) -> set[tuple[str, int, int, str]]:
     """The distinct mentions (theme, clause number, first token number, matched text) of the
     patterns on consecutive words of one clause (numbers from 1)."""
+    exact, prefixed = _patterns_by_first_token(tuple(patterns))
     mentions = set()
     for clause_number, clause in enumerate(comment_clauses, start=1):
         words = clause.tokens
-        for pattern in patterns:
-            size = len(pattern.tokens)
-            for start in range(len(words) - size + 1):
-                window = words[start : start + size]
-                if all(
-                    is_word(token) and (token.startswith(text) if prefix else token == text)
-                    for token, (text, prefix) in zip(window, pattern.tokens, strict=True)
+        word_flags = [is_word(token) for token in words]
+        for start, first in enumerate(words):
+            if not word_flags[start]:
+                continue
+            # the patterns whose first token this word matches: its own text, or one it begins with
+            candidates = list(exact.get(first, ()))
+            for length in range(1, len(first) + 1):
+                candidates.extend(prefixed.get(first[:length], ()))
+            for pattern in candidates:
+                end = start + len(pattern.tokens)
+                if end <= len(words) and all(
+                    word_flags[position] and _matches(words[position], *pattern.tokens[position - start])
+                    for position in range(start + 1, end)
                 ):
-                    mentions.add((pattern.theme, clause_number, start + 1, " ".join(window)))
+                    mentions.add((pattern.theme, clause_number, start + 1, " ".join(words[start:end])))
     return mentions
+
+
+def _matches(token: str, text: str, prefix: bool) -> bool:
+    return token.startswith(text) if prefix else token == text
+
+
+@functools.lru_cache(maxsize=16)
+def _patterns_by_first_token(
+    patterns: tuple[ThemePattern, ...],
+) -> tuple[dict[str, list[ThemePattern]], dict[str, list[ThemePattern]]]:
+    """The patterns by their first token: those it must equal, and those it must begin with."""
+    exact: dict[str, list[ThemePattern]] = {}
+    prefixed: dict[str, list[ThemePattern]] = {}
+    for pattern in patterns:
+        text, prefix = pattern.tokens[0]
+        (prefixed if prefix else exact).setdefault(text, []).append(pattern)
+    return exact, prefixed
 
 
 def read_comment(comment: str, lexicons: Lexicons, settings: CommentSettings | None = None) -> CommentReading:

@@ -175,12 +175,14 @@ dbt-build: land ## load, then dbt build: seeds, models, data tests and unit test
 # Engine suites are selected by marker; the default runs everything that needs no server.
 # PYTEST_WORKERS processes share the tests (pytest-xdist; `auto`: one per core): a process runs
 # one dbt invocation at a time. Whole modules go to a process (--dist loadscope), so a module's
-# shared build (a module-scoped fixture) is built once, not once per process. The Spark suite
-# stays in one process (one SparkSession each).
+# shared build (a module-scoped fixture) is built once, not once per process; the longest
+# modules go first (tests/python/conftest.py orders them; --no-loadscope-reorder keeps that
+# order instead of xdist's, by number of tests). The Spark suite stays in one process (one
+# SparkSession each).
 PYTEST_ARGS ?= -m "not postgres and not spark"
 PYTEST_WORKERS ?= auto
 pytest: $(INSTALLED_DEV) $(ENGINE_INSTALLED) install-chromium engine ## validation harness: dbt builds on generated data vs the Python oracle
-	$(BIN)/pytest $(if $(filter spark,$(NPS_TARGET)),,--numprocesses $(PYTEST_WORKERS) --dist loadscope) $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter spark,$(NPS_TARGET)),,--numprocesses $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder) $(PYTEST_ARGS)
 
 validate: $(INSTALLED_DEV) $(ENGINE_INSTALLED) ## Great Expectations suite over the built marts of NPS_TARGET
 	$(BIN)/python scripts/validate_marts.py

@@ -27,6 +27,35 @@ os.environ["NPS_SPARK_WAREHOUSE_DIR"] = tempfile.mkdtemp(prefix="nps-spark-tests
 atexit.register(shutil.rmtree, os.environ["NPS_SPARK_WAREHOUSE_DIR"], ignore_errors=True)
 
 
+#: The modules that take longest (most dbt builds), longest first, as measured on `make test`
+#: (the engine modules lead the PostgreSQL suite and have no test in DuckDB's).
+#: `make pytest` hands whole modules to its processes in collection order
+#: (--no-loadscope-reorder), so these go first and the short ones fill the gaps at the end: the
+#: processes finish together instead of one running the longest module alone while the other
+#: waits. A module missing from the list only starts later.
+LONGEST_MODULES = (
+    "test_engines_incremental.py",
+    "test_engines.py",
+    "test_programme.py",
+    "test_incremental.py",
+    "test_warehouse.py",
+    "test_landing.py",
+    "test_quality.py",
+    "test_comment_incremental.py",
+    "test_rules_fuzz.py",
+    "test_benchmark.py",
+    "test_dashboard.py",
+    "test_semantic.py",
+    "test_followup.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first (LONGEST_MODULES), each module's tests in their own order."""
+    rank = {name: position for position, name in enumerate(LONGEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 class Build:
     """A dbt build of one landing dataset into its own DuckDB file."""
 

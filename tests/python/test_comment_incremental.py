@@ -8,7 +8,9 @@ intermediates and the incremental marts fct_comment_insights and fct_comment_the
 sentiment thresholds' vars change, the next run labels every stored score again. When a
 reference seed changes (a CX team removes a theme's patterns from the taxonomy, then the English
 stop words, which decide the languages the sentiment and the themes read), the next run reads
-every comment again and the marts equal the oracle over the edited seeds.
+every comment again and the marts equal the oracle over the edited seeds. Each build selects
+the comment marts and what they read (the marts downstream of the comments are compared after
+incremental arrivals in test_incremental and test_programme).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ COMMENT_MODELS = (
 )
 #: Columns that say when or with what a row was read, not what it holds.
 BOOKKEEPING = ("loaded_at", "reference_fingerprint")
+#: The marts that read comments, compared whole; the builds select them and what they read.
+COMMENT_MARTS = ("fct_comment_insights", "fct_comment_themes", "rpt_comment_keywords", "rpt_cx_drivers")
+COMMENT_BUILD = ("--select", *(f"+{mart}" for mart in COMMENT_MARTS))
 
 
 def _rows(database: Path, model: str) -> list[tuple]:
@@ -76,6 +81,12 @@ def _loaded_at_counts(database: Path, model: str, schema: str = "intermediate") 
         }
     finally:
         connection.close()
+
+
+def _oracle(landing: Path, seeds: Path, **settings) -> dict[str, list[tuple]]:
+    """The oracle's comment marts over the files of ``landing`` read with ``seeds``."""
+    marts = expected_marts(str(landing), seeds, **settings)
+    return {mart: marts[mart] for mart in COMMENT_MARTS}
 
 
 def _write_responses(path: Path, rows: list[dict[str, str]]) -> None:
@@ -128,7 +139,7 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
     landing.mkdir()
     database = tmp_path / "nps.duckdb"
     generate(landing, rows=1200, seed=7, fmt="csv", files=1, start_date="2026-06-01", days=30, prefix="c1")
-    first = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
+    first = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=COMMENT_BUILD)
     assert first.success, first.failures() or first.exception
     read_first = {
         model: _loaded_at_counts(database, model, schema)
@@ -161,11 +172,11 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
             _resubmission(uncommented, "The app keeps logging me out, so frustrating"),
         ],
     )
-    second = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
+    second = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=COMMENT_BUILD)
     assert second.success, second.failures() or second.exception
     incremental = {model: _rows(database, model) for model in COMMENT_MODELS}
-    incremental_marts = read_marts(database)
-    assert_marts_equal(incremental_marts, expected_marts(str(landing), SEEDS_DIR))
+    incremental_marts = read_marts(database, only=COMMENT_MARTS)
+    assert_marts_equal(incremental_marts, _oracle(landing, SEEDS_DIR))
 
     # the run read only the new comments, in the intermediates and in the comment marts: the
     # first build's rows kept their loaded_at, less the responses the arrival replaced
@@ -183,41 +194,46 @@ def test_incremental_comment_models_equal_a_full_refresh_and_follow_their_seeds(
 
     full_root = tmp_path / "full"
     full_root.mkdir()
-    full = run_dbt("build", database=full_root / "nps.duckdb", raw=landing, work_dir=full_root)
+    full = run_dbt(
+        "build", database=full_root / "nps.duckdb", raw=landing, work_dir=full_root, extra_args=COMMENT_BUILD
+    )
     assert full.success, full.failures() or full.exception
     for model in COMMENT_MODELS:
         assert incremental[model] == _rows(full_root / "nps.duckdb", model), model
-    assert_marts_equal(incremental_marts, read_marts(full_root / "nps.duckdb"))
+    assert_marts_equal(incremental_marts, read_marts(full_root / "nps.duckdb", only=COMMENT_MARTS))
 
     # The sentiment thresholds change (vars): the next run, with nothing new, labels every
     # stored score again; back to the defaults, the labels are those of the defaults again.
     strict = {"cx_sentiment_positive_threshold": 0.3, "cx_sentiment_negative_threshold": -0.3}
-    relabelled = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, dbt_vars=strict)
+    relabelled = run_dbt(
+        "build", database=database, raw=landing, work_dir=tmp_path, dbt_vars=strict, extra_args=COMMENT_BUILD
+    )
     assert relabelled.success, relabelled.failures() or relabelled.exception
-    strict_marts = read_marts(database)
+    strict_marts = read_marts(database, only=COMMENT_MARTS)
     strict_settings = CommentSettings(positive_threshold=Decimal("0.3"), negative_threshold=Decimal("-0.3"))
-    assert_marts_equal(strict_marts, expected_marts(str(landing), SEEDS_DIR, comments=strict_settings))
+    assert_marts_equal(strict_marts, _oracle(landing, SEEDS_DIR, comments=strict_settings))
     assert strict_marts["fct_comment_insights"] != incremental_marts["fct_comment_insights"]
     assert strict_marts["fct_comment_themes"] != incremental_marts["fct_comment_themes"]
-    default = run_dbt("build", database=database, raw=landing, work_dir=tmp_path)
+    default = run_dbt("build", database=database, raw=landing, work_dir=tmp_path, extra_args=COMMENT_BUILD)
     assert default.success, default.failures() or default.exception
-    assert_marts_equal(read_marts(database), incremental_marts)
+    assert_marts_equal(read_marts(database, only=COMMENT_MARTS), incremental_marts)
 
     # A CX team removes the `price` theme's patterns: the next run reads every comment again.
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
     assert ("price",) in {row[1:2] for row in incremental["int_comment_theme_mentions"]}
     _drop_seed_rows_and_build(seeds, database, landing, tmp_path, "cx_comment_themes", "theme", "price")
-    after_edit = read_marts(database)
+    after_edit = read_marts(database, only=COMMENT_MARTS)
     assert "price" not in {row[1] for row in _rows(database, "int_comment_theme_mentions")}
-    assert_marts_equal(after_edit, expected_marts(str(landing), seeds))
+    assert_marts_equal(after_edit, _oracle(landing, seeds))
 
     # The English stop words go: English comments become `other`, which reads both languages'
     # lexicons and taxonomies, so the sentiment and the themes are read again too.
     _drop_seed_rows_and_build(seeds, database, landing, tmp_path, "cx_stop_words", "language", "en")
     language = MART_COLUMNS["fct_comment_insights"].index("comment_language")
-    assert "en" not in {row[language] for row in read_marts(database)["fct_comment_insights"]}
-    assert_marts_equal(read_marts(database), expected_marts(str(landing), seeds))
+    after_stop_words = read_marts(database, only=COMMENT_MARTS)
+    assert "en" not in {row[language] for row in after_stop_words["fct_comment_insights"]}
+    assert_marts_equal(after_stop_words, _oracle(landing, seeds))
 
 
 def _drop_seed_rows_and_build(
@@ -233,7 +249,9 @@ def _drop_seed_rows_and_build(
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(kept)
-    delete_seed_rows_and_build(database, seed, column, value, raw=landing, work_dir=work_dir)
+    delete_seed_rows_and_build(
+        database, seed, column, value, extra_args=COMMENT_BUILD, raw=landing, work_dir=work_dir
+    )
 
 
 def _duplicate_token(database: Path, response_id: str, loaded_at: str) -> None:

@@ -15,7 +15,6 @@ decay, modifier window, normalisation).
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from nps_warehouse.oracle.lexicons import (
     OTHER_LANGUAGE,
     Lexicons,
     Modifier,
-    ThemePattern,
+    ThemeTaxonomy,
 )
 
 #: A booster or dampener 1, 2 or 3 tokens before a sentiment word adds its weight times these.
@@ -158,11 +157,10 @@ class CommentReading:
 
 
 def theme_mentions(
-    comment_clauses: Sequence[Clause], patterns: Sequence[ThemePattern]
+    comment_clauses: Sequence[Clause], taxonomy: ThemeTaxonomy
 ) -> set[tuple[str, int, int, str]]:
     """The distinct mentions (theme, clause number, first token number, matched text) of the
-    patterns on consecutive words of one clause (numbers from 1)."""
-    exact, prefixed = _patterns_by_first_token(tuple(patterns))
+    taxonomy's patterns on consecutive words of one clause (numbers from 1)."""
     mentions = set()
     for clause_number, clause in enumerate(comment_clauses, start=1):
         words = clause.tokens
@@ -171,9 +169,9 @@ def theme_mentions(
             if not word_flags[start]:
                 continue
             # the patterns whose first token this word matches: its own text, or one it begins with
-            candidates = list(exact.get(first, ()))
+            candidates = list(taxonomy.exact.get(first, ()))
             for length in range(1, len(first) + 1):
-                candidates.extend(prefixed.get(first[:length], ()))
+                candidates.extend(taxonomy.prefixed.get(first[:length], ()))
             for pattern in candidates:
                 end = start + len(pattern.tokens)
                 if end <= len(words) and all(
@@ -186,19 +184,6 @@ def theme_mentions(
 
 def _matches(token: str, text: str, prefix: bool) -> bool:
     return token.startswith(text) if prefix else token == text
-
-
-@functools.lru_cache(maxsize=16)
-def _patterns_by_first_token(
-    patterns: tuple[ThemePattern, ...],
-) -> tuple[dict[str, list[ThemePattern]], dict[str, list[ThemePattern]]]:
-    """The patterns by their first token: those it must equal, and those it must begin with."""
-    exact: dict[str, list[ThemePattern]] = {}
-    prefixed: dict[str, list[ThemePattern]] = {}
-    for pattern in patterns:
-        text, prefix = pattern.tokens[0]
-        (prefixed if prefix else exact).setdefault(text, []).append(pattern)
-    return exact, prefixed
 
 
 def read_comment(comment: str, lexicons: Lexicons, settings: CommentSettings | None = None) -> CommentReading:

@@ -50,6 +50,31 @@ class ThemePattern:
 
 
 @dataclass(frozen=True)
+class ThemeTaxonomy:
+    """The theme patterns of a reading language, indexed by their first token (a comment's word
+    is tried against the patterns it can begin, not against all of them)."""
+
+    patterns: tuple[ThemePattern, ...]
+    #: first token -> the patterns whose first word must equal it
+    exact: Mapping[str, tuple[ThemePattern, ...]]
+    #: first token -> the patterns whose first word must begin with it
+    prefixed: Mapping[str, tuple[ThemePattern, ...]]
+
+    @classmethod
+    def of(cls, patterns: tuple[ThemePattern, ...]) -> ThemeTaxonomy:
+        exact: dict[str, list[ThemePattern]] = {}
+        prefixed: dict[str, list[ThemePattern]] = {}
+        for pattern in patterns:
+            text, prefix = pattern.tokens[0]
+            (prefixed if prefix else exact).setdefault(text, []).append(pattern)
+        return cls(
+            patterns,
+            {text: tuple(found) for text, found in exact.items()},
+            {text: tuple(found) for text, found in prefixed.items()},
+        )
+
+
+@dataclass(frozen=True)
 class Lexicons:
     """What comments are read with, by the language a comment reads (fr, en, other)."""
 
@@ -60,7 +85,7 @@ class Lexicons:
     #: seed language (fr, en, es, ...) -> its stop words
     stop_words: Mapping[str, frozenset[str]]
     #: reading language -> the theme patterns it looks for
-    themes: Mapping[str, tuple[ThemePattern, ...]]
+    themes: Mapping[str, ThemeTaxonomy]
     #: reading language -> sentiment phrase (its tokens) -> valence (0: it says nothing)
     phrases: Mapping[str, Mapping[tuple[str, ...], Decimal]]
 
@@ -159,7 +184,7 @@ def _stop_words(folder: Path) -> dict[str, frozenset[str]]:
     return {language: frozenset(terms) for language, terms in words.items()}
 
 
-def _themes(folder: Path) -> dict[str, tuple[ThemePattern, ...]]:
+def _themes(folder: Path) -> dict[str, ThemeTaxonomy]:
     patterns: dict[str, dict[ThemePattern, None]] = {language: {} for language in LANGUAGES}
     for row in _seed_rows(folder, "cx_comment_themes"):
         language = _language(row["language"])
@@ -170,7 +195,8 @@ def _themes(folder: Path) -> dict[str, tuple[ThemePattern, ...]]:
         if pattern_tokens:
             patterns[language][ThemePattern(_language(row["theme"]), pattern_tokens)] = None
     by_language = {language: tuple(found) for language, found in patterns.items()}
-    return {**by_language, OTHER_LANGUAGE: tuple(dict.fromkeys(p for ps in by_language.values() for p in ps))}
+    by_language[OTHER_LANGUAGE] = tuple(dict.fromkeys(p for ps in by_language.values() for p in ps))
+    return {language: ThemeTaxonomy.of(found) for language, found in by_language.items()}
 
 
 def load_lexicons(seeds_dir: str | Path) -> Lexicons:

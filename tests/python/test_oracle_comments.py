@@ -31,7 +31,7 @@ from nps_warehouse.oracle.comment_text import (
     fold,
 )
 from nps_warehouse.oracle.comments import sentiment_score, theme_mentions
-from nps_warehouse.oracle.lexicons import Lexicons, ThemePattern
+from nps_warehouse.oracle.lexicons import Lexicons, ThemePattern, ThemeTaxonomy
 from nps_warehouse.oracle.personal_data import card_candidates, passes_luhn
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -331,11 +331,13 @@ def test_language_is_the_one_whose_stop_words_are_used_most(lexicons: Lexicons) 
 
 
 def test_theme_patterns_match_consecutive_words_of_one_clause() -> None:
-    patterns = [
-        ThemePattern("wait_time", (("attente", False), ("interminable", False))),
-        ThemePattern("wait_time", (("attend", True),)),
-        ThemePattern("delivery", (("livr", True), ("en", False), ("retard", False))),
-    ]
+    patterns = ThemeTaxonomy.of(
+        (
+            ThemePattern("wait_time", (("attente", False), ("interminable", False))),
+            ThemePattern("wait_time", (("attend", True),)),
+            ThemePattern("delivery", (("livr", True), ("en", False), ("retard", False))),
+        )
+    )
     found = theme_mentions(clauses("Attente interminable, attendu 2 h. Attente, interminable"), patterns)
     assert found == {
         ("wait_time", 1, 1, "attente interminable"),

@@ -134,15 +134,14 @@ test-spark: ## the Spark suite (pyspark in-process; about 25 minutes, not in mak
 	$(MAKE) --no-print-directory NPS_TARGET=spark validate
 	$(MAKE) --no-print-directory NPS_TARGET=spark PYTEST_ARGS="-m spark" pytest
 
-# dbt-bouncer checks the project's structure (dbt-bouncer.yml) on the manifest of a dbt parse on
-# the in-memory lint target, written to target/lint: no warehouse is built, opened or locked.
-# semantic-check (below) parses into target/ instead, where MetricFlow reads the semantic
-# manifest. COLUMNS keeps dbt-bouncer's failure messages readable outside a terminal.
-lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target), dbt-bouncer (structure), mf validate-configs and ruff
-	$(BIN)/sqlfluff lint models tests/dbt
-	$(DBT) --quiet parse --target lint --target-path target/lint --log-path target/lint
-	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml --show-all-failures
+# sqlfluff runs through scripts/lint_sql.py: its Rust parser (sqlfluff[rs]), without the noise the
+# teardown of DuckDB's bindings prints. dbt-bouncer checks the project's structure
+# (dbt-bouncer.yml) on the manifest semantic-check's dbt parse writes to target/ (a parse opens
+# no warehouse). COLUMNS keeps dbt-bouncer's failure messages readable outside a terminal.
+lint: $(INSTALLED_DEV) ## sqlfluff (dbt templater, in-memory target), mf validate-configs, dbt-bouncer (structure) and ruff
+	$(BIN)/python scripts/lint_sql.py models tests/dbt
 	$(MAKE) --no-print-directory semantic-check
+	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml --show-all-failures
 	$(BIN)/ruff check nps_warehouse scripts tests/python
 	$(BIN)/ruff format --check nps_warehouse scripts tests/python
 

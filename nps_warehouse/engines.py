@@ -10,7 +10,7 @@ variables).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,8 +135,10 @@ def read_relations(
     target: str | None = None,
     duckdb_path: str | os.PathLike[str] | None = None,
     postgres_dbname: str | None = None,
+    only: Iterable[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """``{name: (schema, relation)}`` read whole into pandas from the target's engine.
+    """``{name: (schema, relation)}`` read whole into pandas from the target's engine; with
+    ``only``, every relation must be there but only those names are read.
 
     Values keep their SQL meaning: dates as ``datetime.date``, numerics as ``Decimal``, UUIDs as
     text. Raises EngineUnavailableError when the engine cannot be reached or a relation is
@@ -144,6 +146,7 @@ def read_relations(
     """
     import pandas as pd
 
+    read = relations if only is None else {name: relations[name] for name in only}
     settings = profile_target(target)
     engine = settings["type"]
     if engine == "duckdb":
@@ -158,7 +161,7 @@ def read_relations(
             _require(relations, present, f"the warehouse {path}")
             return {
                 name: connection.sql(f'select * from "{schema}"."{relation}"').df()
-                for name, (schema, relation) in relations.items()
+                for name, (schema, relation) in read.items()
             }
     if engine == "postgres":
         connection = postgres_connect(settings, postgres_dbname)
@@ -168,7 +171,7 @@ def read_relations(
                 present = {tuple(row) for row in cursor.fetchall()}
                 _require(relations, present, f"PostgreSQL database {postgres_dbname or settings['dbname']}")
                 frames = {}
-                for name, (schema, relation) in relations.items():
+                for name, (schema, relation) in read.items():
                     cursor.execute(f'select * from "{schema}"."{relation}"')
                     columns = [column.name for column in cursor.description]
                     frames[name] = pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
@@ -183,7 +186,7 @@ def read_relations(
                 present |= {(schema, table.name) for table in session.catalog.listTables(schema)}
         _require(relations, present, "the Spark metastore")
         frames = {}
-        for name, (schema, relation) in relations.items():
+        for name, (schema, relation) in read.items():
             rows = session.table(f"`{schema}`.`{relation}`").collect()
             columns = session.table(f"`{schema}`.`{relation}`").columns
             frames[name] = pd.DataFrame([tuple(row) for row in rows], columns=columns, dtype=object)

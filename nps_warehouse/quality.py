@@ -29,7 +29,7 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -622,6 +622,10 @@ COMMENT_MASKS: tuple[str, ...] = ("[email]", "[iban]", "[card]", "[phone]")
 SEEDS_SCHEMA = "seeds"
 COMMENT_SEEDS: tuple[str, ...] = ("cx_stop_words", "cx_comment_themes")
 STOP_WORDS = f"{SEEDS_SCHEMA}.cx_stop_words"
+#: What the validation reads: each mart, and the seeds the comment checks read (as seeds.<seed>).
+_RELATIONS: dict[str, tuple[str, str]] = {mart: (MART_SCHEMAS[mart], mart) for mart in MART_COLUMNS} | {
+    f"{SEEDS_SCHEMA}.{seed}": (SEEDS_SCHEMA, seed) for seed in COMMENT_SEEDS
+}
 
 #: Value sets (when set) and ranges (lowest, highest; None unbounded) of the comment marts.
 _COMMENT_VALUE_SETS: dict[str, dict[str, tuple[Any, ...]]] = {
@@ -795,26 +799,56 @@ def load_marts(
     *,
     target: str | None = None,
     postgres_dbname: str | None = None,
+    only: Iterable[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Read every mart into pandas from the target's engine: the DuckDB file ``duckdb_path``
-    (through one short read-only connection) when given, else the target's (default
-    ``$NPS_TARGET``, else duckdb and the profile's file).
+    """Read every mart (or the names ``only``: marts, and seeds as ``seeds.<seed>``) into pandas
+    from the target's engine: the DuckDB file ``duckdb_path`` (through one short read-only
+    connection) when given, else the target's (default ``$NPS_TARGET``, else duckdb and the
+    profile's file).
 
     Raises WarehouseUnavailableError when the engine cannot be reached or lacks a mart.
     """
     if duckdb_path is not None and target is None:
         target = "duckdb"
-    relations = {mart: (MART_SCHEMAS[mart], mart) for mart in MART_COLUMNS}
-    relations |= {f"{SEEDS_SCHEMA}.{seed}": (SEEDS_SCHEMA, seed) for seed in COMMENT_SEEDS}
     try:
         frames = read_relations(
-            relations, target=target, duckdb_path=duckdb_path, postgres_dbname=postgres_dbname
+            _RELATIONS, target=target, duckdb_path=duckdb_path, postgres_dbname=postgres_dbname, only=only
         )
     except EngineUnavailableError as exc:
         raise WarehouseUnavailableError(str(exc)) from exc
     # Servers hand back Python objects (int, Decimal, date); give them the dtypes DuckDB's
     # pandas export has, so every engine is validated alike.
     return {mart: _as_duckdb_dtypes(frame) for mart, frame in frames.items()}
+
+
+class _MartFrames(Mapping[str, pd.DataFrame]):
+    """The marts and seeds of one warehouse, each read on first use: validating a few marts
+    reads them and the marts their cross-mart checks compare them with, not the warehouse."""
+
+    def __init__(self, read: Callable[[list[str]], dict[str, pd.DataFrame]]) -> None:
+        self._read = read
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def read(self, names: Iterable[str]) -> None:
+        """Read ``names`` now (those not read yet)."""
+        wanted = [name for name in names if name not in self._frames]
+        if wanted:
+            self._frames |= self._read(wanted)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in _RELATIONS:
+            raise KeyError(name)
+        self.read([name])
+        return self._frames[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in _RELATIONS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_RELATIONS)
+
+    def __len__(self) -> int:
+        return len(_RELATIONS)
 
 
 def _as_duckdb_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -5624,12 +5658,23 @@ def validate_warehouse(
     warehouse at ``duckdb_path`` or the profile's file). Empty marts fail unless
     ``allow_empty`` (a warehouse that is expected to hold no response yet).
 
-    ``marts`` restricts the validation to some marts (default: every mart of MART_COLUMNS). Raises
+    ``marts`` restricts the validation to some marts (default: every mart of MART_COLUMNS), which
+    are read first; the other marts their cross-mart checks compare them with are read when
+    needed, each through its own short connection (all of them: one connection). Raises
     WarehouseUnavailableError when the file or a mart is missing, ValueError for an unknown
     mart name.
     """
     selected = _selected_marts(marts)
-    frames = load_marts(duckdb_path, target=target, postgres_dbname=postgres_dbname)
+    if marts is None:
+        frames: Mapping[str, pd.DataFrame] = load_marts(
+            duckdb_path, target=target, postgres_dbname=postgres_dbname
+        )
+    else:
+        lazy = _MartFrames(
+            lambda names: load_marts(duckdb_path, target=target, postgres_dbname=postgres_dbname, only=names)
+        )
+        lazy.read(selected)  # every mart must be there: a missing one stops here, as for all
+        frames = lazy
     return validate_frames(
         frames, duckdb_path=str(duckdb_path or target_name(target)), marts=selected, allow_empty=allow_empty
     )

@@ -160,6 +160,10 @@ def test_incremental_arrivals_end_with_the_marts_of_a_full_refresh(tmp_path, rep
     assert read_marts(database) == incremental
     assert len(_staging_loads(database)) == len(ARRIVALS)
 
+    # A full refresh never reads nps_reprocess_days: the same files give the same marts for both
+    # parameters, so one of them checks it (the other's incremental marts equal the same oracle).
+    if reprocess_days:
+        return
     run = run_dbt(
         "build",
         database=database,

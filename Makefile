@@ -116,7 +116,15 @@ report: $(ENGINE_INSTALLED) engine ## write the CX dashboard reports/nps_dashboa
 report-screenshots: $(INSTALLED_DEV) install-chromium ## write the README's screenshots of each dashboard section (reports/screenshots)
 	$(BIN)/python scripts/report_screenshots.py --html "$(REPORT_OUT)" --out reports/screenshots
 
-test: lint test-duckdb test-postgres ## everything the project checks (DuckDB and PostgreSQL); non-zero on any failure
+# make test runs what test-duckdb and test-postgres run, with one pytest run of both suites at the
+# end: the PostgreSQL tests share the processes with DuckDB's instead of running after them (one
+# start-up, and one end where a process waits for the other's last module, not two).
+test: lint ## everything the project checks (DuckDB and PostgreSQL); non-zero on any failure
+	$(MAKE) --no-print-directory NPS_TARGET=duckdb DBT_ARGS=--full-refresh dbt-build
+	$(MAKE) --no-print-directory NPS_TARGET=duckdb semantic-test validate
+	$(MAKE) --no-print-directory NPS_TARGET=postgres DBT_ARGS=--full-refresh dbt-build
+	$(MAKE) --no-print-directory NPS_TARGET=postgres semantic-test validate
+	$(MAKE) --no-print-directory NPS_TARGET=duckdb PYTEST_ARGS='-m "not spark"' install-postgres pytest
 
 # The suites build from scratch (--full-refresh: every landing file reloaded, every model rebuilt),
 # so a warehouse left by an earlier run - built from other demo files - never decides the result.

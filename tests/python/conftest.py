@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import harness
 import pytest
 from harness import DbtRun, Warehouse, read_marts, run_dbt
 from messy_data import write_messy_landing
@@ -55,14 +54,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest modules first (LONGEST_MODULES), each module's tests in their own order."""
     rank = {name: position for position, name in enumerate(LONGEST_MODULES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _shared_parses(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The processes of a pytest-xdist run share their parses of the project (harness.
-    SHARED_MANIFESTS) in the run's temporary folder, which pytest removes with the old runs."""
-    if hasattr(request.config, "workerinput"):
-        harness.SHARED_MANIFESTS = tmp_path_factory.getbasetemp().parent / "parsed-manifests"
 
 
 class Build:

@@ -12,13 +12,10 @@ database of its own, or a Spark metastore of its own.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
-import pickle
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -135,11 +132,6 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 #: DuckDB file's path come in, is rendered again by every invocation.
 _MANIFESTS: dict[tuple[str, str, str], Any] = {}
 
-#: Where the test processes of one pytest-xdist run share their parses (conftest.py sets it in
-#: each worker): a process that needs a manifest another has parsed loads it (pickled, well
-#: under a second) instead of parsing again. None: each process parses what it needs.
-SHARED_MANIFESTS: Path | None = None
-
 
 def _dbt_args(
     command: str, target: str, work_dir: Path, dbt_vars: dict[str, Any] | None, extra: tuple[str, ...] = ()
@@ -168,7 +160,7 @@ def _dbt_args(
 
 def _parsed_project(target: str, dbt_vars: dict[str, Any] | None, work_dir: Path) -> Any:
     """The manifest of the project for ``target``, its database (from the environment the
-    invocation runs in) and ``dbt_vars``, parsed once per pytest run; None when the parse
+    invocation runs in) and ``dbt_vars``, parsed once per test session; None when the parse
     fails (the invocation then parses, and reports the error)."""
     database = {
         "duckdb": Path(os.environ.get("NPS_DUCKDB_PATH", "")).stem,
@@ -176,42 +168,19 @@ def _parsed_project(target: str, dbt_vars: dict[str, Any] | None, work_dir: Path
     }.get(target, "")
     key = (target, database, json.dumps(dbt_vars or {}, sort_keys=True))
     if key not in _MANIFESTS:
-        manifest = _shared_parse(key, lambda: _parse(target, dbt_vars, work_dir))
-        if manifest is None:
+        args = _dbt_args("parse", target, work_dir, dbt_vars)
+        result = dbtRunner().invoke(args)
+        if not result.success:
             return None
-        _MANIFESTS[key] = manifest
+        _MANIFESTS[key] = result.result
     return _MANIFESTS[key]
-
-
-def _parse(target: str, dbt_vars: dict[str, Any] | None, work_dir: Path) -> Any:
-    result = dbtRunner().invoke(_dbt_args("parse", target, work_dir, dbt_vars))
-    return result.result if result.success else None
-
-
-def _shared_parse(key: tuple[str, str, str], parse: Callable[[], Any]) -> Any:
-    """``parse()``, or the manifest another test process parsed for ``key`` (SHARED_MANIFESTS).
-    A process parsing ``key`` holds its lock: the others needing it wait, then load it."""
-    if SHARED_MANIFESTS is None:
-        return parse()
-    SHARED_MANIFESTS.mkdir(parents=True, exist_ok=True)
-    path = SHARED_MANIFESTS / (hashlib.sha256(json.dumps(key).encode()).hexdigest()[:20] + ".pickle")
-    with path.with_suffix(".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():
-            return pickle.loads(path.read_bytes())
-        manifest = parse()
-        if manifest is not None:
-            partial = path.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
-            partial.replace(path)
-        return manifest
 
 
 def parsed_manifest(
     target: str, work_dir: Path, environment: dict[str, str], dbt_vars: dict[str, Any] | None = None
 ) -> Any:
     """The manifest :func:`run_dbt` builds ``target`` with in ``environment`` (the warehouse's:
-    the DuckDB file, a PostgreSQL database) and ``dbt_vars``, parsed once per pytest run."""
+    the DuckDB file, a PostgreSQL database) and ``dbt_vars``, parsed once per test session."""
     dbt_vars = {"cx_as_of": HARNESS_AS_OF.isoformat(sep=" "), **(dbt_vars or {})}
     with _environment(environment):
         return _parsed_project(target, dbt_vars, work_dir)

@@ -54,7 +54,6 @@ class ThemeTaxonomy:
     """The theme patterns of a reading language, indexed by their first token (a comment's word
     is tried against the patterns it can begin, not against all of them)."""
 
-    patterns: tuple[ThemePattern, ...]
     #: first token -> the patterns whose first word must equal it
     exact: Mapping[str, tuple[ThemePattern, ...]]
     #: first token -> the patterns whose first word must begin with it
@@ -68,7 +67,6 @@ class ThemeTaxonomy:
             text, prefix = pattern.tokens[0]
             (prefixed if prefix else exact).setdefault(text, []).append(pattern)
         return cls(
-            patterns,
             {text: tuple(found) for text, found in exact.items()},
             {text: tuple(found) for text, found in prefixed.items()},
         )
